@@ -1,0 +1,107 @@
+"""Simpl: an idea board for local communities. `create_app` builds the Flask app."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask, request
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from .config import instance_secret_key, load_settings
+from .extensions import csrf, db, limiter, login_manager, migrate
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: dict | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+        instance_path=str(ROOT / "instance"),
+        instance_relative_config=True,
+    )
+    app.config.from_mapping(load_settings(app.instance_path))
+    if config:
+        app.config.from_mapping(config)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = instance_secret_key(app.instance_path)
+    if app.config["PROXY_FIX_HOPS"]:
+        hops = app.config["PROXY_FIX_HOPS"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+
+    from .templating import IdConverter, init_templating
+
+    app.url_map.converters["id"] = IdConverter
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Please sign in to do that."
+    login_manager.login_message_category = "info"
+
+    with app.app_context():
+        _configure_sqlite(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
+
+    from . import auth, comments, errors, help, home, ideas, people
+    from .cli import board_cli
+
+    for blueprint in (home.bp, auth.bp, ideas.bp, help.bp, comments.bp, people.bp):
+        app.register_blueprint(blueprint)
+    errors.init_app(app)
+    init_templating(app)
+    app.cli.add_command(board_cli)
+    app.after_request(_security_headers)
+    return app
+
+
+def _security_headers(response):
+    """Browsers may run only our own scripts and styles, and never frame the board."""
+    response.headers.setdefault(
+        "Content-Security-Policy",
+        "default-src 'self'; img-src 'self' data:; object-src 'none'; "
+        "base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
+    )
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    return response
+
+
+def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
+    """WAL, foreign keys and a busy timeout on every SQLite connection.
+
+    Writes start with BEGIN IMMEDIATE: a request that changes something takes the
+    write lock when its transaction starts, and waits its turn (busy timeout)
+    instead of failing with "database is locked" when it later tries to write.
+    Reads start with a plain BEGIN and never wait for writers under WAL.
+    """
+    if engine.dialect.name != "sqlite":
+        return
+
+    @event.listens_for(engine, "connect")
+    def on_connect(dbapi_connection, _record):
+        # Let SQLAlchemy, not the sqlite3 module, decide when transactions begin.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA synchronous = NORMAL")
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def on_begin(connection):
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if _is_write_request() else "BEGIN")
+
+
+def _is_write_request() -> bool:
+    try:
+        return request.method not in ("GET", "HEAD", "OPTIONS")
+    except RuntimeError:  # outside a request: the CLI, tests and migrations write
+        return True

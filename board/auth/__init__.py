@@ -1,0 +1,16 @@
+"""Accounts: registering, signing in and out."""
+
+from flask import Blueprint
+
+from ..extensions import db, login_manager
+from ..models import User
+
+bp = Blueprint("auth", __name__)
+
+
+@login_manager.user_loader
+def load_user(user_id: str) -> User | None:
+    return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+
+
+from . import routes  # noqa: E402,F401  (routes attach themselves to bp)

@@ -1,0 +1,52 @@
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request
+from flask_login import login_required
+
+from ..extensions import db
+from ..models import Comment
+from ..permissions import ensure_can_edit, visible_or_404
+from . import bp, comment_url
+from .forms import EditCommentForm
+
+
+def own_comment_or_error(comment_id: int) -> Comment:
+    comment = visible_or_404(Comment, comment_id)
+    ensure_can_edit(comment)
+    return comment
+
+
+@bp.route("/<id:comment_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(comment_id: int):
+    comment = own_comment_or_error(comment_id)
+    form = EditCommentForm(data={"comment": comment.body})
+    if form.validate_on_submit():
+        comment.edit(form.comment.data)
+        db.session.commit()
+        flash("Your comment is updated.", "success")
+        return redirect(comment_url(comment))
+    status = 422 if form.errors else 200
+    return render_template("comments/edit.html", form=form, comment=comment), status
+
+
+@bp.route("/<id:comment_id>/delete", methods=["GET", "POST"])
+@login_required
+def delete(comment_id: int):
+    comment = own_comment_or_error(comment_id)
+    back = comment_url(comment)
+    if request.method == "POST":
+        back = back.split("#")[0]
+        comment.delete()
+        db.session.commit()
+        flash("Your comment has been deleted.", "success")
+        return redirect(back)
+    return render_template(
+        "confirm_delete.html",
+        what="comment",
+        title=None,
+        quote=comment.body,
+        consequence=None,
+        action=request.path,
+        back=back,
+    )

@@ -1,0 +1,94 @@
+"""Every setting Simpl reads, with its default and the environment variable that overrides it.
+
+Order of precedence: the defaults below, then the environment, then the `config`
+mapping passed to `create_app` (tests use that). Secrets never have a default in
+code: the secret key is generated once and kept in the instance folder.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import time
+from pathlib import Path
+
+
+def _env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _env_int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    return int(value) if value not in (None, "") else default
+
+
+def _env_str(name: str, default: str) -> str:
+    return os.environ.get(name) or default
+
+
+def load_settings(instance_path: str) -> dict:
+    """The board's settings: defaults overridden by the environment."""
+    return {
+        # Where the data lives. A single SQLite file by default; any SQLAlchemy URL works.
+        "SQLALCHEMY_DATABASE_URI": _env_str(
+            "DATABASE_URL", f"sqlite:///{Path(instance_path) / 'simpl.db'}"
+        ),
+        # How long a SQLite writer waits for another to finish before giving up.
+        "SQLITE_BUSY_TIMEOUT_MS": _env_int("SQLITE_BUSY_TIMEOUT_MS", 15000),
+        "SECRET_KEY": os.environ.get("SECRET_KEY") or None,  # filled from the instance folder
+        "BOARD_NAME": _env_str("BOARD_NAME", "Simpl"),
+        # Dates are stored in UTC and shown in the board's own time zone.
+        "BOARD_TIMEZONE": _env_str("BOARD_TIMEZONE", "Europe/London"),
+        # Sizes
+        "MAX_CONTENT_LENGTH": _env_int("MAX_CONTENT_LENGTH", 1024 * 1024),
+        "TITLE_MAX_LENGTH": _env_int("TITLE_MAX_LENGTH", 150),
+        "BODY_MAX_LENGTH": _env_int("BODY_MAX_LENGTH", 20000),
+        "COMMENT_MAX_LENGTH": _env_int("COMMENT_MAX_LENGTH", 20000),
+        "OFFER_MESSAGE_MAX_LENGTH": _env_int("OFFER_MESSAGE_MAX_LENGTH", 2000),
+        "BIO_MAX_LENGTH": _env_int("BIO_MAX_LENGTH", 1000),
+        "SKILLS_MAX_COUNT": _env_int("SKILLS_MAX_COUNT", 20),
+        "SKILL_MAX_LENGTH": _env_int("SKILL_MAX_LENGTH", 40),
+        "PER_PAGE": _env_int("PER_PAGE", 20),
+        # Rate limits (Flask-Limiter syntax). RATELIMIT_ENABLED=0 switches them all off.
+        "RATELIMIT_ENABLED": _env_bool("RATELIMIT_ENABLED", True),
+        "RATELIMIT_STORAGE_URI": _env_str("RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "LOGIN_RATE_LIMIT": _env_str("LOGIN_RATE_LIMIT", "10 per minute"),
+        "REGISTER_RATE_LIMIT": _env_str("REGISTER_RATE_LIMIT", "5 per hour"),
+        "POST_RATE_LIMIT": _env_str("POST_RATE_LIMIT", "30 per minute"),
+        # Cookies: Secure when served over HTTPS (set SESSION_COOKIE_SECURE=1 behind TLS).
+        "SESSION_COOKIE_SECURE": _env_bool("SESSION_COOKIE_SECURE", False),
+        "REMEMBER_COOKIE_SECURE": _env_bool("SESSION_COOKIE_SECURE", False),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        # Trust X-Forwarded-* from this many proxies in front of the app (0: none).
+        "PROXY_FIX_HOPS": _env_int("PROXY_FIX_HOPS", 0),
+        "SQLALCHEMY_RECORD_QUERIES": False,
+    }
+
+
+def instance_secret_key(instance_path: str) -> str:
+    """The secret key kept in the instance folder, created on first use.
+
+    Several workers may start at once: O_EXCL makes exactly one of them write it.
+    """
+    path = Path(instance_path) / "secret_key"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        for _ in range(50):
+            key = path.read_text().strip()
+            if key:
+                return key
+            time.sleep(0.02)  # another worker is still writing it
+        raise RuntimeError(f"{path} is empty: delete it and start again")
+    key = secrets.token_hex(32)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(key)
+    return key

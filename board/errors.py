@@ -1,0 +1,60 @@
+"""Friendly error pages in the board's own layout."""
+
+from __future__ import annotations
+
+from flask import Flask, render_template
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from .extensions import db
+from .models import NotAllowed, NotPossible
+
+MESSAGES = {
+    400: ("Something was wrong with that request", "Go back, reload the page and try again."),
+    403: ("You cannot do that", "This belongs to someone else, or needs a different account."),
+    404: ("Page not found", "If you typed the address, check it is correct. "
+          "The page may also have been deleted."),
+    405: ("That is not how this page works", "Go back and use the page's buttons instead."),
+    409: ("That cannot be done now", "Go back and reload the page to see where things stand."),
+    413: ("That was too big to send", "What you sent is over the size this board accepts. "
+          "Make it shorter and try again."),
+    429: ("Too many tries", "You have done that a lot in a short time. Wait a minute and try again."),
+    500: ("Sorry, something went wrong on our side", "Nothing you did caused this. "
+          "Try again in a moment; if it keeps happening, tell the people who run this board."),
+}  # fmt: skip
+
+
+def render_error(status: int, detail: str | None = None):
+    title, advice = MESSAGES.get(status, MESSAGES[500] if status >= 500 else MESSAGES[400])
+    return render_template(
+        "errors/error.html", status=status, title=title, advice=advice, detail=detail
+    ), status
+
+
+def init_app(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def csrf_error(error):
+        return render_error(
+            400, "The form had expired or was not sent from this site. Reload it and try again."
+        )
+
+    @app.errorhandler(NotAllowed)
+    def not_allowed(error):
+        db.session.rollback()
+        return render_error(403, str(error))
+
+    @app.errorhandler(NotPossible)
+    def not_possible(error):
+        db.session.rollback()
+        return render_error(409, str(error))
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        if error.code is None or error.code < 400:
+            return error
+        return render_error(error.code)
+
+    @app.errorhandler(500)
+    def server_error(error):
+        db.session.rollback()
+        return render_error(500)

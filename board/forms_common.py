@@ -1,0 +1,69 @@
+"""Validators and fields shared by the board's forms."""
+
+from __future__ import annotations
+
+from flask import current_app
+from wtforms import StringField, TextAreaField
+from wtforms.validators import DataRequired, ValidationError
+
+from .models import parse_skills
+
+
+def strip(value):
+    """Trim what people type, so that whitespace alone counts as empty."""
+    return value.strip() if isinstance(value, str) else value
+
+
+def max_length(setting: str):
+    """A Length validator whose maximum is read from the board's settings at validation time."""
+
+    def check(form, field):
+        limit = current_app.config[setting]
+        if field.data and len(field.data) > limit:
+            raise ValidationError(f"{field.label.text} must be {limit:,} characters or fewer.")
+
+    return check
+
+
+def required(message: str):
+    return DataRequired(message=message)
+
+
+def title_field(label="Title", description=None):
+    return StringField(
+        label,
+        description=description,
+        filters=[strip],
+        validators=[required(f"Enter a {label.lower()}."), max_length("TITLE_MAX_LENGTH")],
+    )
+
+
+def body_field(label, message, setting="BODY_MAX_LENGTH", description=None, optional=False):
+    validators = [max_length(setting)]
+    if not optional:
+        validators.insert(0, required(message))
+    return TextAreaField(
+        label, description=description, filters=[strip], validators=validators
+    )
+
+
+def validate_skills_text(form, field):
+    skills = parse_skills(field.data or "")
+    cfg = current_app.config
+    if len(skills) > cfg["SKILLS_MAX_COUNT"]:
+        raise ValidationError(f"List at most {cfg['SKILLS_MAX_COUNT']} skills.")
+    too_long = [s for s in skills if len(s) > cfg["SKILL_MAX_LENGTH"]]
+    if too_long:
+        raise ValidationError(
+            f"Each skill must be {cfg['SKILL_MAX_LENGTH']} characters or fewer "
+            f"(\u201c{too_long[0][:20]}\u2026\u201d is longer)."
+        )
+
+
+def skills_field(label="Skills", description=None, optional=True):
+    validators = [validate_skills_text]
+    if not optional:
+        validators.insert(0, required("List at least one skill or resource you need."))
+    return StringField(label, description=description, filters=[strip], validators=validators)
+
+

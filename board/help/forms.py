@@ -1,0 +1,36 @@
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import SelectField
+
+from ..forms_common import body_field, skills_field, title_field
+from ..ideas.forms import MARKDOWN_HINT
+
+
+class HelpRequestForm(FlaskForm):
+    title = title_field(description="What do you need? For example: “A van for Saturday morning”.")
+    details = body_field(
+        "Details",
+        "Describe what help you need.",
+        description="When, where, how long it might take, and anything a helper should know. "
+        + MARKDOWN_HINT,
+    )
+    skills = skills_field(
+        "Skills or resources needed",
+        description="Separate them with commas, for example: carpentry, van, Saturday mornings.",
+        optional=False,
+    )
+    idea = SelectField("Linked idea (optional)", coerce=int, default=0)
+
+    def __init__(self, *args, ideas=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.idea.choices = [(0, "No linked idea")] + [(i.id, i.title) for i in ideas]
+
+
+class OfferForm(FlaskForm):
+    message = body_field(
+        "Message",
+        "Write a short message to go with your offer.",
+        setting="OFFER_MESSAGE_MAX_LENGTH",
+        description="Say what you can do and when. Your email address is not shared.",
+    )

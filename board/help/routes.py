@@ -1,0 +1,266 @@
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
+
+from ..comments import post_comment_or_show_errors
+from ..extensions import db
+from ..ideas.forms import CommentForm
+from ..models import Comment, HelpRequest, HelpStatus, Idea, NotPossible, Offer, parse_skills
+from ..pagination import paginate
+from ..permissions import ensure_can_edit, ensure_visible, visible_or_404
+from ..rate_limits import posting_limit
+from . import bp
+from .forms import HelpRequestForm, OfferForm
+
+# How many of a person's ideas the "linked idea" list offers, newest first.
+LINKABLE_IDEAS = 100
+
+
+def linkable_ideas(user, keep: Idea | None = None) -> list[Idea]:
+    ideas = db.session.scalars(
+        select(Idea)
+        .where(Idea.author_id == user.id, Idea.visible())
+        .order_by(Idea.id.desc())
+        .limit(LINKABLE_IDEAS)
+    ).all()
+    if keep is not None and keep not in ideas:
+        ideas.append(keep)
+    return ideas
+
+
+def chosen_idea(form: HelpRequestForm) -> Idea | None:
+    return db.session.get(Idea, form.idea.data) if form.idea.data else None
+
+
+@bp.get("")
+def index():
+    status = request.args.get("status", "all")
+    query = select(HelpRequest).where(HelpRequest.visible())
+    count = select(db.func.count(HelpRequest.id)).where(HelpRequest.visible())
+    if status in HelpStatus.ALL:
+        query = query.where(HelpRequest.status == status)
+        count = count.where(HelpRequest.status == status)
+    else:
+        status = "all"
+    # open > matched > closed alphabetically backwards: open ones come first.
+    query = query.order_by(HelpRequest.status.desc(), HelpRequest.id.desc()).options(
+        joinedload(HelpRequest.author),
+        joinedload(HelpRequest.idea),
+        selectinload(HelpRequest.skills),
+    )
+    page = paginate(query, count_query=count)
+    return render_template("help/list.html", page=page, status=status, statuses=HelpStatus)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+@posting_limit
+def new():
+    preselected = None
+    idea_arg = request.args.get("idea", "")
+    if idea_arg.isdigit() and len(idea_arg) < 19:
+        preselected = db.session.get(Idea, int(idea_arg))
+        if preselected is not None and preselected.author_id != current_user.id:
+            preselected = None
+    form = HelpRequestForm(
+        ideas=linkable_ideas(current_user),
+        data={"idea": preselected.id if preselected else 0},
+    )
+    if form.validate_on_submit():
+        help_request = HelpRequest.post(
+            current_user,
+            form.title.data,
+            form.details.data,
+            parse_skills(form.skills.data),
+            idea=chosen_idea(form),
+        )
+        db.session.commit()
+        flash("Your help request is on the board.", "success")
+        return redirect(url_for("help.detail", help_request_id=help_request.id))
+    return render_template(
+        "help/form.html", form=form, help_request=None, idea=preselected
+    ), 422 if form.errors else 200
+
+
+def _detail_page(help_request_id: int, comment_form=None, offer_form=None):
+    help_request = db.session.scalar(
+        select(HelpRequest)
+        .where(HelpRequest.id == help_request_id)
+        .options(
+            joinedload(HelpRequest.author),
+            joinedload(HelpRequest.idea),
+            selectinload(HelpRequest.skills),
+            selectinload(HelpRequest.offers).joinedload(Offer.helper),
+            selectinload(HelpRequest.comments).joinedload(Comment.author),
+        )
+    )
+    ensure_visible(help_request)
+    is_requester = help_request.is_by(current_user)
+    my_offer = next(
+        (o for o in help_request.offers if current_user.is_authenticated and o.helper_id == current_user.id),
+        None,
+    )
+    return render_template(
+        "help/detail.html",
+        help_request=help_request,
+        is_requester=is_requester,
+        # The requester sees every offer; a helper sees their own; others see how many.
+        offers=help_request.offers if is_requester else [],
+        my_offer=my_offer,
+        comments=[c for c in help_request.comments if c.hidden_at is None],
+        comment_form=comment_form or CommentForm(),
+        offer_form=offer_form or OfferForm(),
+    )
+
+
+@bp.get("/<id:help_request_id>")
+def detail(help_request_id: int):
+    return _detail_page(help_request_id)
+
+
+@bp.route("/<id:help_request_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(help_request_id: int):
+    help_request = visible_or_404(HelpRequest, help_request_id)
+    ensure_can_edit(help_request)
+    form = HelpRequestForm(
+        ideas=linkable_ideas(current_user, keep=help_request.idea),
+        data={
+            "title": help_request.title,
+            "details": help_request.body,
+            "skills": ", ".join(s.name for s in help_request.skills),
+            "idea": help_request.idea_id or 0,
+        },
+    )
+    if form.validate_on_submit():
+        help_request.edit(
+            form.title.data,
+            form.details.data,
+            parse_skills(form.skills.data),
+            chosen_idea(form),
+        )
+        db.session.commit()
+        flash("Your changes are saved.", "success")
+        return redirect(url_for("help.detail", help_request_id=help_request.id))
+    return render_template(
+        "help/form.html", form=form, help_request=help_request, idea=None
+    ), 422 if form.errors else 200
+
+
+@bp.route("/<id:help_request_id>/delete", methods=["GET", "POST"])
+@login_required
+def delete(help_request_id: int):
+    help_request = visible_or_404(HelpRequest, help_request_id)
+    ensure_can_edit(help_request)
+    if request.method == "POST":
+        db.session.delete(help_request)
+        db.session.commit()
+        flash("Your help request has been deleted.", "success")
+        return redirect(url_for("help.index"))
+    return render_template(
+        "confirm_delete.html",
+        what="help request",
+        title=help_request.title,
+        consequence="Its offers and comments will be deleted too.",
+        action=url_for("help.delete", help_request_id=help_request.id),
+        back=url_for("help.detail", help_request_id=help_request.id),
+    )
+
+
+@bp.post("/<id:help_request_id>/offers")
+@login_required
+@posting_limit
+def offer(help_request_id: int):
+    help_request = visible_or_404(HelpRequest, help_request_id)
+    form = OfferForm()
+    if not form.validate_on_submit():
+        return _detail_page(help_request.id, offer_form=form), 422
+    try:
+        help_request.make_offer(current_user, form.message.data)
+    except NotPossible as refusal:
+        flash(str(refusal), "error")
+        return redirect(url_for("help.detail", help_request_id=help_request.id))
+    db.session.commit()
+    flash("Your offer is sent. You will see the answer on your dashboard.", "success")
+    return redirect(url_for("help.detail", help_request_id=help_request.id) + "#your-offer")
+
+
+def _offer_on(help_request: HelpRequest, offer_id: int) -> Offer:
+    offer = db.session.get(Offer, offer_id)
+    if offer is None or offer.help_request_id != help_request.id:
+        abort(404)
+    return offer
+
+
+def _answer(help_request_id: int, offer_id: int, action: str, done: str):
+    help_request = visible_or_404(HelpRequest, help_request_id)
+    offer = _offer_on(help_request, offer_id)
+    try:
+        getattr(help_request, action)(offer, by=current_user)
+    except NotPossible as refusal:
+        flash(str(refusal), "error")
+    else:
+        db.session.commit()
+        flash(done.format(name=offer.helper.name), "success")
+    return redirect(url_for("help.detail", help_request_id=help_request.id) + "#offers")
+
+
+@bp.post("/<id:help_request_id>/offers/<id:offer_id>/accept")
+@login_required
+def accept_offer(help_request_id: int, offer_id: int):
+    return _answer(help_request_id, offer_id, "accept", "You accepted {name}’s offer.")
+
+
+@bp.post("/<id:help_request_id>/offers/<id:offer_id>/decline")
+@login_required
+def decline_offer(help_request_id: int, offer_id: int):
+    return _answer(help_request_id, offer_id, "decline", "You declined {name}’s offer.")
+
+
+@bp.post("/<id:help_request_id>/offers/<id:offer_id>/withdraw")
+@login_required
+def withdraw_offer(help_request_id: int, offer_id: int):
+    help_request = visible_or_404(HelpRequest, help_request_id)
+    offer = _offer_on(help_request, offer_id)
+    try:
+        offer.withdraw(by=current_user)
+    except NotPossible as refusal:
+        flash(str(refusal), "error")
+    else:
+        db.session.commit()
+        flash("Your offer is withdrawn.", "success")
+    return redirect(url_for("help.detail", help_request_id=help_request.id))
+
+
+@bp.post("/<id:help_request_id>/close")
+@login_required
+def close(help_request_id: int):
+    help_request = visible_or_404(HelpRequest, help_request_id)
+    help_request.close(by=current_user)
+    db.session.commit()
+    flash("The request is closed. Thank you to everyone who offered.", "success")
+    return redirect(url_for("help.detail", help_request_id=help_request.id))
+
+
+@bp.post("/<id:help_request_id>/reopen")
+@login_required
+def reopen(help_request_id: int):
+    help_request = visible_or_404(HelpRequest, help_request_id)
+    help_request.reopen(by=current_user)
+    db.session.commit()
+    flash("The request is open again and takes new offers.", "success")
+    return redirect(url_for("help.detail", help_request_id=help_request.id))
+
+
+@bp.post("/<id:help_request_id>/comments")
+@login_required
+@posting_limit
+def comment(help_request_id: int):
+    help_request = visible_or_404(HelpRequest, help_request_id)
+    form = CommentForm()
+    return post_comment_or_show_errors(
+        help_request, form, lambda: _detail_page(help_request.id, comment_form=form)
+    )

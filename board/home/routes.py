@@ -1,0 +1,70 @@
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
+
+from ..extensions import db
+from ..models import HelpRequest, HelpStatus, Idea, utcnow
+from . import bp
+from .dashboard import (
+    help_requests_by,
+    ideas_by,
+    offers_awaiting_answer,
+    offers_made_by,
+    recent_events_for,
+)
+
+HOME_LIST_LENGTH = 6
+
+
+@bp.get("/")
+def index():
+    newest = db.session.scalars(
+        select(Idea)
+        .where(Idea.visible())
+        .options(joinedload(Idea.author))
+        .order_by(Idea.id.desc())
+        .limit(HOME_LIST_LENGTH)
+    ).all()
+    popular = db.session.scalars(
+        select(Idea)
+        .where(Idea.visible(), Idea.supporters_count > 0)
+        .options(joinedload(Idea.author))
+        .order_by(Idea.supporters_count.desc(), Idea.id.desc())
+        .limit(HOME_LIST_LENGTH)
+    ).all()
+    open_requests = db.session.scalars(
+        select(HelpRequest)
+        .where(HelpRequest.visible(), HelpRequest.status == HelpStatus.OPEN)
+        .options(joinedload(HelpRequest.author), selectinload(HelpRequest.skills))
+        .order_by(HelpRequest.id.desc())
+        .limit(HOME_LIST_LENGTH)
+    ).all()
+    return render_template(
+        "home/index.html", newest=newest, popular=popular, open_requests=open_requests
+    )
+
+
+@bp.get("/dashboard")
+@login_required
+def dashboard():
+    return render_template(
+        "home/dashboard.html",
+        awaiting=offers_awaiting_answer(current_user),
+        events=recent_events_for(current_user),
+        seen_at=current_user.dashboard_seen_at,
+        offers=offers_made_by(current_user),
+        ideas=ideas_by(current_user),
+        help_requests=help_requests_by(current_user),
+    )
+
+
+@bp.post("/dashboard/seen")
+@login_required
+def mark_seen():
+    current_user.dashboard_seen_at = utcnow()
+    db.session.commit()
+    flash("Everything on your dashboard is marked as seen.", "success")
+    return redirect(url_for("home.dashboard"))

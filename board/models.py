@@ -1,0 +1,583 @@
+"""The board's data: people, ideas, help requests, offers of help, comments, supports.
+
+Each model carries the small rules about itself (who may accept an offer, what
+supporting changes), so that views, the CLI and later an API all apply them the
+same way. Counters read on every list (supporters, comments, offers) are columns
+kept in step in the same transaction as the change, never counted per page.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timezone
+
+from flask_login import UserMixin
+from sqlalchemy import (
+    CheckConstraint,
+    Column,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    func,
+    select,
+)
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from .extensions import db
+from .text import render_markdown
+
+
+def utcnow() -> datetime:
+    """Naive UTC, the way every timestamp is stored (SQLite has no time zones)."""
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+class NotAllowed(Exception):
+    """The person asking may not do this (shown as 403)."""
+
+
+class NotPossible(Exception):
+    """The action makes no sense in the current state (shown as a message)."""
+
+
+# --- Skills -------------------------------------------------------------------
+
+_SPACES = re.compile(r"\s+")
+
+
+def normalise_skill(name: str) -> str:
+    """'  Carpentry   Tools ' and 'carpentry tools' are one skill."""
+    return _SPACES.sub(" ", name).strip().lower()
+
+
+def parse_skills(text: str) -> list[str]:
+    """Skills typed as a comma-separated list, normalised, without repeats, in order."""
+    seen: dict[str, None] = {}
+    for part in (text or "").split(","):
+        skill = normalise_skill(part)
+        if skill:
+            seen.setdefault(skill, None)
+    return list(seen)
+
+
+class Skill(db.Model):
+    __tablename__ = "skills"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(40), unique=True)
+
+    @classmethod
+    def get_or_create_many(cls, names: list[str]) -> list[Skill]:
+        """The Skill rows for these normalised names, creating the missing ones."""
+        if not names:
+            return []
+        found = {s.name: s for s in db.session.scalars(select(cls).where(cls.name.in_(names)))}
+        for name in names:
+            if name not in found:
+                found[name] = cls(name=name)
+                db.session.add(found[name])
+        return [found[name] for name in names]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+user_skills = Table(
+    "user_skills",
+    db.metadata,
+    Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("skill_id", ForeignKey("skills.id", ondelete="CASCADE"), primary_key=True, index=True),
+)
+
+help_request_skills = Table(
+    "help_request_skills",
+    db.metadata,
+    Column("help_request_id", ForeignKey("help_requests.id", ondelete="CASCADE"), primary_key=True),
+    Column("skill_id", ForeignKey("skills.id", ondelete="CASCADE"), primary_key=True, index=True),
+)
+
+
+# --- People -------------------------------------------------------------------
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+    __table_args__ = (
+        # Usernames are unique whatever their case; they are ASCII, so lower() agrees everywhere.
+        Index("uq_users_username_lower", func.lower("username"), unique=True),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(30))
+    # Stored lower-cased, so the unique constraint is case-insensitive.
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    display_name: Mapped[str | None] = mapped_column(String(80))
+    bio: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_active_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # When the person last looked at their dashboard: what came after is "new".
+    dashboard_seen_at: Mapped[datetime | None]
+
+    skills: Mapped[list[Skill]] = relationship(secondary=user_skills, order_by=Skill.name)
+
+    @property
+    def name(self) -> str:
+        return self.display_name or self.username
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password)
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)
+
+    def set_skills(self, names: list[str]) -> None:
+        self.skills = Skill.get_or_create_many(names)
+
+    @classmethod
+    def by_username(cls, username: str) -> User | None:
+        return db.session.scalar(select(cls).where(func.lower(cls.username) == username.lower()))
+
+    @classmethod
+    def by_login(cls, login: str) -> User | None:
+        """The person with this username or email address."""
+        login = login.strip()
+        if "@" in login:
+            return db.session.scalar(select(cls).where(cls.email == login.lower()))
+        return cls.by_username(login)
+
+    def touch(self) -> None:
+        self.last_active_at = utcnow()
+
+    def __repr__(self) -> str:
+        return f"<User {self.username}>"
+
+
+# --- Content: what people post ----------------------------------------------
+
+
+class Content:
+    """What ideas, help requests and comments share: an author, a Markdown body,
+    timestamps, and a hidden flag that moderation sets. `visible()` is the one
+    place that says what a visitor may see."""
+
+    body: Mapped[str] = mapped_column(Text)
+    # The body rendered and sanitised once, when written, instead of on every view.
+    body_html: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime | None]
+    hidden_at: Mapped[datetime | None]
+
+    @declared_attr
+    def author_id(cls) -> Mapped[int]:
+        return mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+
+    @declared_attr
+    def author(cls) -> Mapped[User]:
+        return relationship(User)
+
+    @classmethod
+    def visible(cls):
+        """The condition for rows a visitor may see."""
+        return cls.hidden_at.is_(None)
+
+    def set_body(self, text: str) -> None:
+        self.body = text
+        self.body_html = render_markdown(text)
+
+    def is_by(self, user) -> bool:
+        return bool(user and user.is_authenticated and self.author_id == user.id)
+
+    @property
+    def edited(self) -> bool:
+        return self.updated_at is not None
+
+
+class Commentable:
+    """Ideas and help requests both take comments, and count them on the row."""
+
+    def add_comment(self, author: User, body: str) -> Comment:
+        comment = Comment(author=author, **{self._comment_target: self})
+        db.session.add(comment)
+        comment.set_body(body)
+        self.comments_count = type(self).comments_count + 1
+        self._on_activity()
+        author.touch()
+        db.session.flush()
+        Event.record(
+            EventKind.COMMENT_POSTED, author, comment=comment, **{self._comment_target: self}
+        )
+        return comment
+
+    def _on_activity(self) -> None:
+        """Something new happened here (a comment, a help request)."""
+
+
+class Idea(Content, Commentable, db.Model):
+    __tablename__ = "ideas"
+    __table_args__ = (
+        Index("ix_ideas_popular", "supporters_count", "id"),
+        Index("ix_ideas_active", "last_activity_at", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(150))
+    supporters_count: Mapped[int] = mapped_column(default=0, server_default="0")
+    comments_count: Mapped[int] = mapped_column(default=0, server_default="0")
+    # The latest comment or help request, for "most active" and for the dashboard.
+    last_activity_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    comments: Mapped[list[Comment]] = relationship(
+        back_populates="idea", passive_deletes=True, order_by="Comment.id"
+    )
+    help_requests: Mapped[list[HelpRequest]] = relationship(
+        back_populates="idea", passive_deletes=True, order_by="HelpRequest.id"
+    )
+    supports: Mapped[list[Support]] = relationship(back_populates="idea", passive_deletes=True)
+
+    _comment_target = "idea"
+
+    @classmethod
+    def post(cls, author: User, title: str, body: str) -> Idea:
+        idea = cls(author=author, title=title)
+        db.session.add(idea)
+        idea.set_body(body)
+        author.touch()
+        db.session.flush()
+        Event.record(EventKind.IDEA_POSTED, author, idea=idea)
+        return idea
+
+    def edit(self, title: str, body: str) -> None:
+        self.title = title
+        self.set_body(body)
+        self.updated_at = utcnow()
+
+    def _on_activity(self) -> None:
+        self.last_activity_at = utcnow()
+
+    def is_supported_by(self, user) -> bool:
+        if not (user and user.is_authenticated):
+            return False
+        return db.session.get(Support, (user.id, self.id)) is not None
+
+    def toggle_support(self, user: User) -> bool:
+        """Support the idea, or take the support back. Returns whether it is now supported.
+
+        Counters move by "SET n = n + 1" in SQL, so two workers never lose a count.
+        """
+        support = db.session.get(Support, (user.id, self.id))
+        if support is None:
+            db.session.add(Support(user_id=user.id, idea_id=self.id))
+            self.supporters_count = Idea.supporters_count + 1
+        else:
+            db.session.delete(support)
+            self.supporters_count = Idea.supporters_count - 1
+        db.session.flush()
+        return support is None
+
+    def team(self) -> list[User]:
+        """The author, then everyone whose offer was accepted on one of the idea's help requests."""
+        helpers = db.session.scalars(
+            select(User)
+            .join(Offer, Offer.helper_id == User.id)
+            .join(HelpRequest, HelpRequest.id == Offer.help_request_id)
+            .where(
+                HelpRequest.idea_id == self.id,
+                Offer.status == OfferStatus.ACCEPTED,
+                User.id != self.author_id,
+            )
+            .distinct()
+            .order_by(User.username)
+        ).all()
+        return [self.author, *helpers]
+
+    def __repr__(self) -> str:
+        return f"<Idea {self.id} {self.title!r}>"
+
+
+class Support(db.Model):
+    __tablename__ = "supports"
+    __table_args__ = (Index("ix_supports_idea_created", "idea_id", "created_at"),)
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    idea_id: Mapped[int] = mapped_column(
+        ForeignKey("ideas.id", ondelete="CASCADE"), primary_key=True
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    idea: Mapped[Idea] = relationship(back_populates="supports")
+
+
+class HelpStatus:
+    OPEN = "open"
+    MATCHED = "matched"
+    CLOSED = "closed"
+    ALL = (OPEN, MATCHED, CLOSED)
+    LABELS = {OPEN: "Open", MATCHED: "Matched", CLOSED: "Closed"}
+
+
+class HelpRequest(Content, Commentable, db.Model):
+    __tablename__ = "help_requests"
+    __table_args__ = (
+        CheckConstraint("status IN ('open', 'matched', 'closed')", name="status"),
+        # Listing open requests first is "ORDER BY status DESC, id DESC": open > matched > closed.
+        Index("ix_help_requests_status_id", "status", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(150))
+    status: Mapped[str] = mapped_column(String(10), default=HelpStatus.OPEN)
+    idea_id: Mapped[int | None] = mapped_column(
+        ForeignKey("ideas.id", ondelete="SET NULL"), index=True
+    )
+    offers_count: Mapped[int] = mapped_column(default=0, server_default="0")
+    comments_count: Mapped[int] = mapped_column(default=0, server_default="0")
+
+    idea: Mapped[Idea | None] = relationship(back_populates="help_requests")
+    skills: Mapped[list[Skill]] = relationship(secondary=help_request_skills, order_by=Skill.name)
+    offers: Mapped[list[Offer]] = relationship(
+        back_populates="help_request", passive_deletes=True, order_by="Offer.id"
+    )
+    comments: Mapped[list[Comment]] = relationship(
+        back_populates="help_request", passive_deletes=True, order_by="Comment.id"
+    )
+
+    _comment_target = "help_request"
+
+    @classmethod
+    def post(
+        cls, author: User, title: str, body: str, skills: list[str], idea: Idea | None = None
+    ) -> HelpRequest:
+        if idea is not None and idea.author_id != author.id:
+            raise NotAllowed("A help request can only be linked to one of your own ideas.")
+        help_request = cls(author=author, title=title, idea=idea)
+        db.session.add(help_request)
+        help_request.set_body(body)
+        help_request.set_skills(skills)
+        if idea is not None:
+            idea._on_activity()
+        author.touch()
+        db.session.flush()
+        Event.record(EventKind.HELP_REQUESTED, author, help_request=help_request, idea=idea)
+        return help_request
+
+    def edit(self, title: str, body: str, skills: list[str], idea: Idea | None) -> None:
+        if idea is not None and idea.author_id != self.author_id:
+            raise NotAllowed("A help request can only be linked to one of your own ideas.")
+        self.title = title
+        self.set_body(body)
+        self.set_skills(skills)
+        self.idea = idea
+        self.updated_at = utcnow()
+
+    @property
+    def status_label(self) -> str:
+        return HelpStatus.LABELS[self.status]
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == HelpStatus.OPEN
+
+    def set_skills(self, names: list[str]) -> None:
+        self.skills = Skill.get_or_create_many(names)
+
+    def offer_from(self, user) -> Offer | None:
+        if not (user and user.is_authenticated):
+            return None
+        return db.session.scalar(
+            select(Offer).where(Offer.help_request_id == self.id, Offer.helper_id == user.id)
+        )
+
+    def make_offer(self, helper: User, message: str) -> Offer:
+        if helper.id == self.author_id:
+            raise NotPossible("You cannot offer help on your own request.")
+        if self.status == HelpStatus.CLOSED:
+            raise NotPossible("This request is closed and no longer takes offers.")
+        if self.offer_from(helper) is not None:
+            raise NotPossible("You have already offered help on this request.")
+        offer = Offer(help_request=self, helper=helper, message=message)
+        db.session.add(offer)
+        self.offers_count = HelpRequest.offers_count + 1
+        helper.touch()
+        db.session.flush()
+        Event.record(EventKind.OFFER_MADE, helper, help_request=self, offer=offer)
+        return offer
+
+    def _decide(self, offer: Offer, by: User) -> None:
+        if by.id != self.author_id:
+            raise NotAllowed("Only the person who asked for help can answer offers.")
+        if offer.help_request_id != self.id:
+            raise NotAllowed("That offer belongs to another request.")
+        if offer.status != OfferStatus.PENDING:
+            raise NotPossible("That offer has already been answered.")
+
+    def accept(self, offer: Offer, by: User) -> None:
+        """Accept a helper's offer: the request is matched and the helper joins the team."""
+        self._decide(offer, by)
+        if self.status == HelpStatus.CLOSED:
+            raise NotPossible("Reopen the request before accepting offers.")
+        offer.status = OfferStatus.ACCEPTED
+        offer.decided_at = utcnow()
+        self.status = HelpStatus.MATCHED
+        Event.record(EventKind.OFFER_ACCEPTED, by, help_request=self, offer=offer)
+
+    def decline(self, offer: Offer, by: User) -> None:
+        self._decide(offer, by)
+        offer.status = OfferStatus.DECLINED
+        offer.decided_at = utcnow()
+        Event.record(EventKind.OFFER_DECLINED, by, help_request=self, offer=offer)
+
+    def close(self, by: User) -> None:
+        if by.id != self.author_id:
+            raise NotAllowed("Only the person who asked for help can close the request.")
+        self.status = HelpStatus.CLOSED
+
+    def reopen(self, by: User) -> None:
+        """Back to open: for a closed request, or a matched one that needs more hands."""
+        if by.id != self.author_id:
+            raise NotAllowed("Only the person who asked for help can reopen the request.")
+        self.status = HelpStatus.OPEN
+
+    def __repr__(self) -> str:
+        return f"<HelpRequest {self.id} {self.title!r} {self.status}>"
+
+
+class OfferStatus:
+    PENDING = "pending"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+    WITHDRAWN = "withdrawn"
+    LABELS = {
+        PENDING: "Waiting for an answer",
+        ACCEPTED: "Accepted",
+        DECLINED: "Declined",
+        WITHDRAWN: "Withdrawn",
+    }
+
+
+class Offer(db.Model):
+    __tablename__ = "offers"
+    __table_args__ = (
+        UniqueConstraint("help_request_id", "helper_id"),
+        CheckConstraint(
+            "status IN ('pending', 'accepted', 'declined', 'withdrawn')", name="status"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    help_request_id: Mapped[int] = mapped_column(
+        ForeignKey("help_requests.id", ondelete="CASCADE")
+    )
+    helper_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    message: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(10), default=OfferStatus.PENDING)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    decided_at: Mapped[datetime | None]
+
+    help_request: Mapped[HelpRequest] = relationship(back_populates="offers")
+    helper: Mapped[User] = relationship()
+
+    @property
+    def status_label(self) -> str:
+        return OfferStatus.LABELS[self.status]
+
+    def withdraw(self, by: User) -> None:
+        if by.id != self.helper_id:
+            raise NotAllowed("Only the helper can withdraw an offer.")
+        if self.status != OfferStatus.PENDING:
+            raise NotPossible("Only an offer still waiting for an answer can be withdrawn.")
+        self.status = OfferStatus.WITHDRAWN
+        self.decided_at = utcnow()
+
+
+class Comment(Content, db.Model):
+    """A comment on an idea or on a help request (exactly one of the two)."""
+
+    __tablename__ = "comments"
+    __table_args__ = (
+        CheckConstraint(
+            "(idea_id IS NULL) != (help_request_id IS NULL)", name="one_target"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    idea_id: Mapped[int | None] = mapped_column(
+        ForeignKey("ideas.id", ondelete="CASCADE"), index=True
+    )
+    help_request_id: Mapped[int | None] = mapped_column(
+        ForeignKey("help_requests.id", ondelete="CASCADE"), index=True
+    )
+
+    idea: Mapped[Idea | None] = relationship(back_populates="comments")
+    help_request: Mapped[HelpRequest | None] = relationship(back_populates="comments")
+
+    @property
+    def target(self) -> Idea | HelpRequest:
+        return self.idea if self.idea_id is not None else self.help_request
+
+    def edit(self, body: str) -> None:
+        self.set_body(body)
+        self.updated_at = utcnow()
+
+    def delete(self) -> None:
+        target = self.target
+        target.comments_count = type(target).comments_count - 1
+        db.session.delete(self)
+
+
+# --- What happened ------------------------------------------------------------
+
+
+class EventKind:
+    IDEA_POSTED = "idea_posted"
+    COMMENT_POSTED = "comment_posted"
+    HELP_REQUESTED = "help_requested"
+    OFFER_MADE = "offer_made"
+    OFFER_ACCEPTED = "offer_accepted"
+    OFFER_DECLINED = "offer_declined"
+
+
+class Event(db.Model):
+    """One record of something that happened on the board: who did what, to what, when.
+
+    The dashboard reads it now; notifications, activity feeds and the moderation
+    log read the same record rather than each finding out in its own way.
+    """
+
+    __tablename__ = "events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    actor_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    idea_id: Mapped[int | None] = mapped_column(
+        ForeignKey("ideas.id", ondelete="CASCADE"), index=True
+    )
+    help_request_id: Mapped[int | None] = mapped_column(
+        ForeignKey("help_requests.id", ondelete="CASCADE"), index=True
+    )
+    comment_id: Mapped[int | None] = mapped_column(
+        ForeignKey("comments.id", ondelete="CASCADE"), index=True
+    )
+    offer_id: Mapped[int | None] = mapped_column(
+        ForeignKey("offers.id", ondelete="CASCADE"), index=True
+    )
+
+    actor: Mapped[User] = relationship()
+    idea: Mapped[Idea | None] = relationship()
+    help_request: Mapped[HelpRequest | None] = relationship()
+    comment: Mapped[Comment | None] = relationship()
+    offer: Mapped[Offer | None] = relationship()
+
+    @classmethod
+    def record(cls, kind: str, actor: User, **subjects) -> Event:
+        event = cls(kind=kind, actor=actor, **subjects)
+        db.session.add(event)
+        return event

@@ -1,0 +1,75 @@
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
+
+from ..extensions import db
+from ..models import HelpRequest, Idea, Offer, User, parse_skills
+from ..text import render_markdown
+from . import bp
+from .forms import AccountForm
+
+# How many of each kind a profile shows.
+PROFILE_LIST_LENGTH = 20
+
+
+@bp.get("/users/<username>")
+def profile(username: str):
+    person = db.session.scalar(
+        select(User).where(db.func.lower(User.username) == username.lower()).options(
+            selectinload(User.skills)
+        )
+    )
+    if person is None:
+        abort(404)
+    ideas = db.session.scalars(
+        select(Idea)
+        .where(Idea.author_id == person.id, Idea.visible())
+        .order_by(Idea.id.desc())
+        .limit(PROFILE_LIST_LENGTH)
+    ).all()
+    help_requests = db.session.scalars(
+        select(HelpRequest)
+        .where(HelpRequest.author_id == person.id, HelpRequest.visible())
+        .options(selectinload(HelpRequest.skills))
+        .order_by(HelpRequest.id.desc())
+        .limit(PROFILE_LIST_LENGTH)
+    ).all()
+    offers = db.session.scalars(
+        select(Offer)
+        .join(Offer.help_request)
+        .where(Offer.helper_id == person.id, HelpRequest.visible())
+        .options(joinedload(Offer.help_request))
+        .order_by(Offer.id.desc())
+        .limit(PROFILE_LIST_LENGTH)
+    ).all()
+    return render_template(
+        "people/profile.html",
+        person=person,
+        bio_html=render_markdown(person.bio) if person.bio else "",
+        ideas=ideas,
+        help_requests=help_requests,
+        offers=offers,
+    )
+
+
+@bp.route("/account", methods=["GET", "POST"])
+@login_required
+def account():
+    form = AccountForm(
+        data={
+            "display_name": current_user.display_name or "",
+            "bio": current_user.bio or "",
+            "skills": ", ".join(s.name for s in current_user.skills),
+        }
+    )
+    if form.validate_on_submit():
+        current_user.display_name = form.display_name.data or None
+        current_user.bio = form.bio.data or None
+        current_user.set_skills(parse_skills(form.skills.data))
+        db.session.commit()
+        flash("Your account is updated.", "success")
+        return redirect(url_for("people.account"))
+    return render_template("people/account.html", form=form), 422 if form.errors else 200

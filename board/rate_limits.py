@@ -1,0 +1,27 @@
+"""Rate limits on writing, per signed-in person (or per address for visitors).
+
+Limits come from the settings, so an operator can change them, or switch them all
+off with RATELIMIT_ENABLED=0 for a trusted test run.
+"""
+
+from __future__ import annotations
+
+from flask import current_app
+from flask_limiter.util import get_remote_address
+from flask_login import current_user
+
+from .extensions import limiter
+
+
+def _person_or_address() -> str:
+    if current_user.is_authenticated:
+        return f"user:{current_user.id}"
+    return get_remote_address()
+
+
+posting_limit = limiter.limit(
+    lambda: current_app.config["POST_RATE_LIMIT"],
+    key_func=_person_or_address,
+    methods=["POST"],
+    scope="posting",
+)

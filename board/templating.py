@@ -1,0 +1,67 @@
+"""What templates can use: date filters, the id URL converter, the board's name."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from zoneinfo import ZoneInfo
+
+from flask import Flask, current_app
+from flask_login import current_user
+from markupsafe import Markup
+from werkzeug.routing import IntegerConverter
+
+from .models import utcnow
+
+
+class IdConverter(IntegerConverter):
+    """A database id: a positive whole number that fits in 64 bits, so huge ones are a 404."""
+
+    def __init__(self, url_map):
+        super().__init__(url_map, min=1, max=2**63 - 1)
+
+
+def _local(value: datetime) -> datetime:
+    zone = ZoneInfo(current_app.config["BOARD_TIMEZONE"])
+    return value.replace(tzinfo=timezone.utc).astimezone(zone)
+
+
+def format_date(value: datetime | None) -> str:
+    return _local(value).strftime("%-d %B %Y") if value else ""
+
+
+def format_datetime(value: datetime | None) -> str:
+    return _local(value).strftime("%-d %B %Y at %H:%M") if value else ""
+
+
+def time_ago(value: datetime | None) -> Markup:
+    """'3 hours ago' inside a <time> element that carries the exact date."""
+    if value is None:
+        return Markup("")
+    seconds = max(0, int((utcnow() - value).total_seconds()))
+    for unit, size in (("year", 31536000), ("month", 2592000), ("week", 604800),
+                       ("day", 86400), ("hour", 3600), ("minute", 60)):  # fmt: skip
+        if seconds >= size:
+            count = seconds // size
+            words = f"{count} {unit}{'s' if count != 1 else ''} ago"
+            break
+    else:
+        words = "just now"
+    return Markup('<time datetime="{}" title="{}">{}</time>').format(
+        value.isoformat(timespec="seconds") + "Z", format_datetime(value), words
+    )
+
+
+def plural(count: int, singular: str, plural_form: str | None = None) -> str:
+    return f"{count:,} {singular if count == 1 else (plural_form or singular + 's')}"
+
+
+def init_templating(app: Flask) -> None:
+    app.jinja_env.filters.update(date=format_date, datetime=format_datetime, ago=time_ago)
+    # A global, so that macros imported without context can see who is signed in.
+    app.jinja_env.globals.update(plural=plural, current_user=current_user)
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+
+    @app.context_processor
+    def board_context():
+        return {"board_name": current_app.config["BOARD_NAME"]}

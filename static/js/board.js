@@ -1,0 +1,19 @@
+// Enhancements only: every page works without this file.
+document.addEventListener("DOMContentLoaded", function () {
+  // Move focus to a form's error summary, so screen readers announce the problems first.
+  var summary = document.querySelector("[data-error-summary]");
+  if (summary && document.activeElement !== summary) {
+    summary.focus();
+  }
+  // Clicking a link in the summary focuses the field itself, not just scrolls to it.
+  document.querySelectorAll("[data-error-summary] a[href^='#']").forEach(function (link) {
+    link.addEventListener("click", function (event) {
+      var input = document.getElementById(link.getAttribute("href").slice(1));
+      if (input) {
+        event.preventDefault();
+        input.scrollIntoView({ block: "center" });
+        input.focus();
+      }
+    });
+  });
+});
