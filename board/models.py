@@ -24,6 +24,7 @@ from sqlalchemy import (
     UniqueConstraint,
     func,
     select,
+    text,
 )
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -109,7 +110,7 @@ class User(UserMixin, db.Model):
     __tablename__ = "users"
     __table_args__ = (
         # Usernames are unique whatever their case; they are ASCII, so lower() agrees everywhere.
-        Index("uq_users_username_lower", func.lower("username"), unique=True),
+        Index("uq_users_username_lower", text("lower(username)"), unique=True),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
