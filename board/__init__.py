@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from flask import Flask, request
@@ -16,12 +17,13 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def create_app(config: dict | None = None) -> Flask:
+    # The instance folder holds the SQLite file and the generated secret key.
+    instance_path = (config or {}).get("INSTANCE_PATH") or os.environ.get("INSTANCE_PATH")
     app = Flask(
         __name__,
         template_folder=str(ROOT / "templates"),
         static_folder=str(ROOT / "static"),
-        instance_path=str(ROOT / "instance"),
-        instance_relative_config=True,
+        instance_path=str(instance_path or ROOT / "instance"),
     )
     app.config.from_mapping(load_settings(app.instance_path))
     if config:

@@ -2,14 +2,41 @@
 
 from __future__ import annotations
 
+import os
+import sys
+
 import click
+from flask import current_app
 from flask.cli import AppGroup
+from flask_migrate import upgrade
 from sqlalchemy import func, select
 
 from .extensions import db
 from .models import Idea, User
 
 board_cli = AppGroup("board", help="Look after this Simpl board.")
+
+
+@board_cli.command("start")
+@click.option("--host", default=lambda: os.environ.get("HOST", "127.0.0.1"), show_default="127.0.0.1",
+              help="Address to listen on (HOST). Use 0.0.0.0 to be reachable from other machines.")
+@click.option("--port", default=lambda: int(os.environ.get("PORT", "8000")), show_default="8000",
+              help="Port to listen on (PORT).")
+@click.option("--workers", default=lambda: int(os.environ.get("WEB_CONCURRENCY", "2")),
+              show_default="2", help="Worker processes (WEB_CONCURRENCY).")
+def start(host: str, port: int, workers: int) -> None:
+    """Bring the database up to date, then serve the board with gunicorn."""
+    upgrade()
+    if not db.session.scalar(select(func.count(User.id))):
+        click.echo("The board is empty. To see it with example content, stop it and run:\n"
+                   "  .venv/bin/flask --app app board demo")
+    click.echo(f"Simpl is starting at http://{host}:{port}/ (press Ctrl+C to stop)")
+    sys.stdout.flush()
+    root = os.path.dirname(current_app.root_path)
+    os.execv(sys.executable, [
+        sys.executable, "-m", "gunicorn", "--chdir", root, "--workers", str(workers),
+        "--bind", f"{host}:{port}", "--access-logfile", "-", "app:app",
+    ])
 
 
 @board_cli.command("demo")

@@ -2,7 +2,8 @@
 
 Order of precedence: the defaults below, then the environment, then the `config`
 mapping passed to `create_app` (tests use that). Secrets never have a default in
-code: the secret key is generated once and kept in the instance folder.
+code: the secret key is generated once and kept in the instance folder, which is
+`instance/` beside the code unless INSTANCE_PATH says otherwise.
 """
 
 from __future__ import annotations

@@ -1,0 +1,171 @@
+"""The app as a whole: configuration, SQLite settings, security headers, sizes,
+error pages, CSRF, and two workers sharing one database file."""
+
+from __future__ import annotations
+
+import os
+import stat
+
+import pytest
+from sqlalchemy import select, text
+
+from board import create_app
+from board.config import instance_secret_key
+from board.extensions import db
+from board.models import Comment, Idea
+from conftest import PASSWORD, csrf_token_from, make_test_app, text_of
+
+
+def test_secret_key_is_generated_once_into_the_instance_folder(tmp_path):
+    first = create_app({"INSTANCE_PATH": str(tmp_path), "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    second = create_app({"INSTANCE_PATH": str(tmp_path), "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    key_file = tmp_path / "secret_key"
+    assert key_file.exists()
+    assert len(first.secret_key) >= 64
+    assert first.secret_key == second.secret_key == key_file.read_text()
+    assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
+
+
+def test_secret_key_from_the_environment_wins(tmp_path, monkeypatch):
+    monkeypatch.setenv("SECRET_KEY", "from-the-environment")
+    app = create_app({"INSTANCE_PATH": str(tmp_path), "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    assert app.secret_key == "from-the-environment"
+    assert not (tmp_path / "secret_key").exists()
+
+
+def test_an_empty_secret_key_file_is_not_used(tmp_path):
+    (tmp_path / "secret_key").write_text("")
+    with pytest.raises(RuntimeError, match="empty"):
+        instance_secret_key(str(tmp_path))
+
+
+def test_database_defaults_to_a_sqlite_file_in_the_instance_folder(tmp_path, monkeypatch):
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    app = create_app({"INSTANCE_PATH": str(tmp_path), "SECRET_KEY": "x"})
+    assert app.config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{tmp_path / 'simpl.db'}"
+
+
+def test_database_url_comes_from_the_environment(tmp_path, monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'elsewhere.db'}")
+    app = create_app({"INSTANCE_PATH": str(tmp_path), "SECRET_KEY": "x"})
+    assert app.config["SQLALCHEMY_DATABASE_URI"].endswith("elsewhere.db")
+
+
+def test_limits_come_from_the_environment(tmp_path, monkeypatch):
+    monkeypatch.setenv("TITLE_MAX_LENGTH", "80")
+    monkeypatch.setenv("RATELIMIT_ENABLED", "0")
+    app = create_app({"INSTANCE_PATH": str(tmp_path), "SECRET_KEY": "x"})
+    assert app.config["TITLE_MAX_LENGTH"] == 80
+    assert app.config["RATELIMIT_ENABLED"] is False
+
+
+def test_sqlite_uses_wal_foreign_keys_and_a_busy_timeout(app):
+    with app.app_context():
+        assert db.session.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert db.session.execute(text("PRAGMA foreign_keys")).scalar() == 1
+        assert db.session.execute(text("PRAGMA busy_timeout")).scalar() == 15000
+
+
+def test_pages_carry_security_headers(client):
+    response = client.get("/")
+    assert "default-src 'self'" in response.headers["Content-Security-Policy"]
+    assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["X-Frame-Options"] == "DENY"
+
+
+def test_session_cookie_is_http_only_and_same_site(client, make_user, auth):
+    make_user("alice")
+    response = auth.login("alice")
+    cookie = response.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+def test_a_request_over_one_megabyte_gets_the_friendly_413_page(client, make_user, auth):
+    auth.sign_in(make_user())
+    response = client.post(
+        "/ideas/new", data={"title": "Big", "description": "x" * (1024 * 1024 + 10)}
+    )
+    assert response.status_code == 413
+    assert "too big" in text_of(response)
+    assert "Skip to main content" in text_of(response)  # in the site's layout
+
+
+def test_an_unknown_page_gets_the_friendly_404_page(client):
+    response = client.get("/no-such-page")
+    assert response.status_code == 404
+    assert "Page not found" in text_of(response)
+    assert "Go to the home page" in text_of(response)
+
+
+def test_a_crash_gets_the_friendly_500_page_without_details(db_path):
+    app = make_test_app(db_path, TESTING=False, PROPAGATE_EXCEPTIONS=False)
+
+    @app.get("/crash-for-test")
+    def crash():
+        raise RuntimeError("secret internal detail")
+
+    response = app.test_client().get("/crash-for-test")
+    assert response.status_code == 500
+    assert "something went wrong" in text_of(response)
+    assert "secret internal detail" not in response.get_data(as_text=True)
+
+
+def test_a_wrong_method_gets_405(client):
+    assert client.get("/logout").status_code == 405
+
+
+def test_forms_without_a_csrf_token_are_refused(app, db_path, make_user):
+    make_user("alice")  # in the same database file as the CSRF-checking app below
+    csrf_app = make_test_app(db_path, WTF_CSRF_ENABLED=True)
+    client = csrf_app.test_client()
+    login_page = client.get("/login")
+    client.post("/login", data={"login": "alice", "password": PASSWORD,
+                                "csrf_token": csrf_token_from(login_page)})
+
+    response = client.post("/ideas/new", data={"title": "Sneaky", "description": "Forged"})
+    assert response.status_code == 400
+    assert "expired or was not sent from this site" in text_of(response)
+    for path in ("/ideas/1/support", "/logout"):
+        assert client.post(path).status_code == 400
+    with app.app_context():
+        assert db.session.scalar(select(db.func.count(Idea.id))) == 0
+
+    form = client.get("/ideas/new")
+    response = client.post("/ideas/new", data={
+        "title": "Honest", "description": "Sent from the form", "csrf_token": csrf_token_from(form)
+    })
+    assert response.status_code == 302
+    with app.app_context():
+        assert db.session.scalar(select(Idea.title)) == "Honest"
+    with csrf_app.app_context():
+        db.engine.dispose()
+
+
+def test_a_second_worker_on_the_same_file_sees_and_writes_the_same_data(
+    app, db_path, make_user, auth, client
+):
+    """Two app instances on one SQLite file behave like two gunicorn workers."""
+    alice = make_user("alice")
+    auth.sign_in(alice)
+    response = client.post("/ideas/new", data={"title": "Shared", "description": "From worker one"})
+    idea_path = response.headers["Location"]
+
+    second = make_test_app(db_path)
+    other = second.test_client()
+    assert "From worker one" in text_of(other.get(idea_path))
+    with other.session_transaction() as session:
+        session["_user_id"] = str(alice.id)
+    assert other.post(f"{idea_path}/comments", data={"comment": "From worker two"}).status_code == 302
+
+    assert "From worker two" in text_of(client.get(idea_path))
+    with app.app_context():
+        assert db.session.scalar(select(Comment.body)) == "From worker two"
+        assert db.session.scalar(select(Idea.comments_count)) == 1
+    with second.app_context():
+        db.engine.dispose()
+
+
+def test_the_instance_folder_is_not_in_the_repository():
+    ignored = open(os.path.join(os.path.dirname(__file__), "..", ".gitignore")).read().split()
+    assert "instance/" in ignored

@@ -1,0 +1,105 @@
+"""Operator commands: `flask --app app board ...`."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from board.extensions import db
+from board.models import Comment, HelpRequest, HelpStatus, Idea, Offer, OfferStatus, Support, User
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def count(model_column):
+    return db.session.scalar(select(func.count(model_column)))
+
+
+def test_demo_fills_an_empty_board_with_believable_content(app, runner, client):
+    result = runner.invoke(args=["board", "demo"])
+    assert result.exit_code == 0, result.output
+    assert "Demo board ready" in result.output
+    with app.app_context():
+        assert count(User.id) >= 6
+        assert count(Idea.id) >= 6
+        assert count(HelpRequest.id) >= 5
+        assert count(Comment.id) >= 6
+        assert count(Support.user_id) >= 10
+        assert db.session.scalar(
+            select(func.count(Offer.id)).where(Offer.status == OfferStatus.ACCEPTED)
+        ) >= 2
+        assert db.session.scalar(
+            select(func.count(HelpRequest.id)).where(HelpRequest.status == HelpStatus.MATCHED)
+        ) >= 1
+        # Counters on the rows agree with a recount.
+        for idea in db.session.scalars(select(Idea)):
+            assert idea.supporters_count == len(idea.supports)
+            assert idea.comments_count == len(idea.comments)
+    page = client.get("/")
+    assert page.status_code == 200
+    assert "tool library" in page.get_data(as_text=True)
+
+
+def test_demo_people_can_sign_in(app, runner, auth):
+    runner.invoke(args=["board", "demo", "--password", "let-me-in-please"])
+    response = auth.login("amina", "let-me-in-please")
+    assert response.status_code == 302 and response.headers["Location"] == "/dashboard"
+
+
+def test_demo_refuses_a_board_that_already_has_ideas(runner, make_idea):
+    make_idea()
+    result = runner.invoke(args=["board", "demo"])
+    assert result.exit_code != 0
+    assert "already has ideas" in result.output
+
+
+def test_check_says_where_the_data_lives(runner, make_idea):
+    make_idea()
+    result = runner.invoke(args=["board", "check"])
+    assert result.exit_code == 0
+    assert "board.db" in result.output and "Ideas: 1" in result.output
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_start_migrates_a_new_database_and_serves_the_board_with_gunicorn(tmp_path):
+    port = _free_port()
+    env = {
+        **os.environ,
+        "INSTANCE_PATH": str(tmp_path / "instance"),
+        "PORT": str(port),
+        "WEB_CONCURRENCY": "1",
+    }
+    env.pop("DATABASE_URL")
+    server = subprocess.Popen(
+        [sys.executable, "-m", "flask", "--app", "app", "board", "start"],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    try:
+        body = None
+        for _ in range(100):
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2) as response:
+                    body = response.read().decode()
+                    break
+            except OSError:
+                time.sleep(0.1)
+        assert body is not None, "the board did not start"
+        assert "ideas and help for our area" in body
+        assert (tmp_path / "instance" / "simpl.db").exists()
+        assert (tmp_path / "instance" / "secret_key").exists()
+    finally:
+        server.terminate()
+        output, _ = server.communicate(timeout=20)
+    assert "gunicorn" in output.lower() or "Booting worker" in output
