@@ -81,7 +81,7 @@ def test_start_migrates_a_new_database_and_serves_the_board_with_gunicorn(tmp_pa
         "PORT": str(port),
         "WEB_CONCURRENCY": "1",
     }
-    env.pop("DATABASE_URL")
+    env.pop("DATABASE_URL", None)  # the default: a file in the instance folder
     server = subprocess.Popen(
         [sys.executable, "-m", "flask", "--app", "app", "board", "start"],
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
