@@ -145,12 +145,13 @@ class User(UserMixin, db.Model):
         return db.session.scalar(select(cls).where(func.lower(cls.username) == username.lower()))
 
     @classmethod
+    def by_email(cls, email: str) -> User | None:
+        return db.session.scalar(select(cls).where(cls.email == email.strip().lower()))
+
+    @classmethod
     def by_login(cls, login: str) -> User | None:
         """The person with this username or email address."""
-        login = login.strip()
-        if "@" in login:
-            return db.session.scalar(select(cls).where(cls.email == login.lower()))
-        return cls.by_username(login)
+        return cls.by_email(login) if "@" in login else cls.by_username(login.strip())
 
     def touch(self) -> None:
         self.last_active_at = utcnow()

@@ -54,11 +54,11 @@ class RegisterForm(FlaskForm):
     )
 
     def validate_username(self, field):
-        if User.by_username(field.data) is not None:
+        if not field.errors and User.by_username(field.data) is not None:
             raise ValidationError("That username is taken. Try another.")
 
     def validate_email(self, field):
-        if User.by_login(field.data.lower()) is not None:
+        if not field.errors and User.by_email(field.data) is not None:
             raise ValidationError("There is already an account with that email address.")
 
 
