@@ -42,10 +42,16 @@ class Page:
         return out
 
 
+def positive_int(raw: str | None, max_digits: int = 18) -> int | None:
+    """A positive whole number written in ASCII digits (so not '²' or '٣'), or None."""
+    if raw and raw.isascii() and raw.isdecimal() and len(raw) <= max_digits and int(raw) > 0:
+        return int(raw)
+    return None
+
+
 def requested_page() -> int:
     """The ?page= number; anything that is not a positive whole number means page 1."""
-    raw = request.args.get("page", "1")
-    return int(raw) if raw.isdigit() and 0 < len(raw) <= 9 and int(raw) > 0 else 1
+    return positive_int(request.args.get("page"), max_digits=9) or 1
 
 
 def paginate(query: Select, per_page: int | None = None, count_query: Select | None = None) -> Page:

@@ -8,8 +8,17 @@ from sqlalchemy.orm import joinedload, selectinload
 from ..comments import post_comment_or_show_errors
 from ..extensions import db
 from ..ideas.forms import CommentForm
-from ..models import Comment, HelpRequest, HelpStatus, Idea, NotPossible, Offer, parse_skills
-from ..pagination import paginate
+from ..models import (
+    Comment,
+    HelpRequest,
+    HelpStatus,
+    Idea,
+    NotPossible,
+    Offer,
+    OfferStatus,
+    parse_skills,
+)
+from ..pagination import paginate, positive_int
 from ..permissions import ensure_can_edit, ensure_visible, visible_or_404
 from ..rate_limits import posting_limit
 from . import bp
@@ -59,12 +68,10 @@ def index():
 @login_required
 @posting_limit
 def new():
-    preselected = None
-    idea_arg = request.args.get("idea", "")
-    if idea_arg.isdigit() and len(idea_arg) < 19:
-        preselected = db.session.get(Idea, int(idea_arg))
-        if preselected is not None and preselected.author_id != current_user.id:
-            preselected = None
+    idea_id = positive_int(request.args.get("idea"))
+    preselected = db.session.get(Idea, idea_id) if idea_id else None
+    if preselected is not None and preselected.author_id != current_user.id:
+        preselected = None
     form = HelpRequestForm(
         ideas=linkable_ideas(current_user),
         data={"idea": preselected.id if preselected else 0},
@@ -110,6 +117,7 @@ def _detail_page(help_request_id: int, comment_form=None, offer_form=None):
         # The requester sees every offer; a helper sees their own; others see how many.
         offers=help_request.offers if is_requester else [],
         my_offer=my_offer,
+        helpers=[o.helper for o in help_request.offers if o.status == OfferStatus.ACCEPTED],
         comments=[c for c in help_request.comments if c.hidden_at is None],
         comment_form=comment_form or CommentForm(),
         offer_form=offer_form or OfferForm(),

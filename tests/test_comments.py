@@ -1,0 +1,382 @@
+"""Comments on ideas and help requests: reading, posting, editing, deleting."""
+
+from __future__ import annotations
+
+import re
+from html import unescape
+from urllib.parse import unquote
+
+import pytest
+from sqlalchemy import func, select
+
+from board.extensions import db
+from board.models import Comment, HelpRequest, Idea
+from conftest import text_of
+
+
+# --- Helpers -------------------------------------------------------------------
+
+
+def page_of(target) -> str:
+    return f"/ideas/{target.id}" if isinstance(target, Idea) else f"/help/{target.id}"
+
+
+def comment_count(app) -> int:
+    with app.app_context():
+        return db.session.scalar(select(func.count()).select_from(Comment))
+
+
+def get_comment(app, comment_id) -> Comment | None:
+    with app.app_context():
+        comment = db.session.get(Comment, comment_id)
+        if comment is not None:
+            db.session.expunge(comment)
+        return comment
+
+
+def comments_count_column(app, target) -> int:
+    with app.app_context():
+        return db.session.get(type(target), target.id).comments_count
+
+
+def field_error(response, field_id) -> str | None:
+    html = response.get_data(as_text=True)
+    match = re.search(rf'<p id="{field_id}-error" class="field-error">(.*?)</p>', html, re.S)
+    return re.sub(r"<[^>]+>", " ", match.group(1)).split("Error:")[-1].strip() if match else None
+
+
+def textarea_value(response, name) -> str | None:
+    html = response.get_data(as_text=True)
+    match = re.search(rf'<textarea[^>]*\bname="{name}"[^>]*>(.*?)</textarea>', html, re.S)
+    return unescape(match.group(1)).strip("\r\n") if match else None
+
+
+def comment_html(response, comment_id) -> str:
+    """The HTML of one comment as it is shown on the page."""
+    html = response.get_data(as_text=True)
+    match = re.search(rf'<li class="comment" id="comment-{comment_id}">(.*?)</li>', html, re.S)
+    assert match, f"comment {comment_id} is not on the page"
+    return match.group(1)
+
+
+@pytest.fixture(params=["idea", "help request"])
+def target(request, make_idea, make_help_request):
+    """Something people comment on: an idea or a help request."""
+    if request.param == "idea":
+        return make_idea(title="Plant trees on Mill Lane")
+    return make_help_request(title="Spades for the planting")
+
+
+# --- Reading -------------------------------------------------------------------
+
+
+def test_visitors_read_comments_and_are_invited_to_sign_in(client, target, make_user, make_comment):
+    make_comment(target, author=make_user("bea", display_name="Bea Baker"), body="Great plan, I have a spade.")
+    response = client.get(page_of(target))
+    assert response.status_code == 200
+    text = text_of(response)
+    assert "Great plan, I have a spade." in text
+    assert "Bea Baker" in text
+    assert "Sign in or register to join the conversation." in text
+    html = response.get_data(as_text=True)
+    sign_in = re.search(r'<a href="(/login\?next=[^"]+)">Sign in</a> or', html)
+    assert sign_in and unquote(sign_in.group(1)) == f"/login?next={page_of(target)}"
+    assert textarea_value(response, "comment") is None
+    assert "Post comment" not in text
+
+
+def test_signed_in_people_see_the_comment_form(client, target, make_user, auth):
+    auth.sign_in(make_user())
+    response = client.get(page_of(target))
+    html = response.get_data(as_text=True)
+    assert re.search(r'<label for="comment"[^>]*>[^<]*Comment', html)
+    assert textarea_value(response, "comment") == ""
+    assert "Sign in or register to join the conversation." not in text_of(response)
+
+
+def test_visitors_cannot_post_a_comment(app, client, target):
+    response = client.post(f"{page_of(target)}/comments", data={"comment": "Sneaky"})
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/login?next=")
+    assert comment_count(app) == 0
+
+
+def test_an_idea_without_comments_says_so(client, make_idea):
+    idea = make_idea()
+    text = text_of(client.get(f"/ideas/{idea.id}"))
+    assert "Comments (0)" in text
+    assert "No comments yet." in text
+
+
+# --- Posting -------------------------------------------------------------------
+
+
+def test_i_can_comment(app, client, target, make_user, auth):
+    me = make_user("cat", display_name="Cat Carter")
+    auth.sign_in(me)
+    response = client.post(f"{page_of(target)}/comments", data={"comment": "I can bring gloves."})
+
+    with app.app_context():
+        comment = db.session.scalar(select(Comment))
+        assert comment.body == "I can bring gloves."
+        assert comment.author_id == me.id
+        comment_id = comment.id
+    assert response.status_code == 302
+    assert response.headers["Location"] == f"{page_of(target)}#comment-{comment_id}"
+    assert comments_count_column(app, target) == 1
+
+    page = client.get(page_of(target))
+    text = text_of(page)
+    assert "Comments (1)" in text
+    assert "No comments yet." not in text
+    shown = comment_html(page, comment_id)
+    assert "I can bring gloves." in shown
+    assert "Cat Carter" in shown
+
+
+def test_my_comment_counts_in_the_list_of_ideas(client, make_idea, make_user, auth):
+    idea = make_idea()
+    auth.sign_in(make_user())
+    client.post(f"/ideas/{idea.id}/comments", data={"comment": "Yes!"})
+    client.post(f"/ideas/{idea.id}/comments", data={"comment": "And again."})
+    assert "2 comments" in text_of(client.get("/ideas"))
+    assert "Comments (2)" in text_of(client.get(f"/ideas/{idea.id}"))
+
+
+@pytest.mark.parametrize("blank", ["", "   ", "\n\t \n"])
+def test_an_empty_comment_is_refused(app, client, target, make_user, auth, blank):
+    auth.sign_in(make_user())
+    response = client.post(f"{page_of(target)}/comments", data={"comment": blank})
+    assert response.status_code == 422
+    assert "There is a problem" in text_of(response)
+    assert field_error(response, "comment") == "Write a comment."
+    html = response.get_data(as_text=True)
+    assert re.search(r'<label for="comment"[^>]*>[^<]*Comment', html)
+    assert comment_count(app) == 0
+    assert comments_count_column(app, target) == 0
+
+
+def test_a_comment_over_20000_characters_is_refused_and_kept_for_me(app, client, target, make_user, auth):
+    auth.sign_in(make_user())
+    long = "c" * 20_001
+    response = client.post(f"{page_of(target)}/comments", data={"comment": long})
+    assert response.status_code == 422
+    assert field_error(response, "comment") == "Comment must be 20,000 characters or fewer."
+    assert textarea_value(response, "comment") == long
+    assert comment_count(app) == 0
+
+
+def test_a_comment_of_exactly_20000_characters_is_accepted(app, client, make_idea, make_user, auth):
+    idea = make_idea()
+    auth.sign_in(make_user())
+    response = client.post(f"/ideas/{idea.id}/comments", data={"comment": "c" * 20_000})
+    assert response.status_code == 302
+    assert comment_count(app) == 1
+
+
+def test_markdown_in_a_comment_is_rendered_and_made_safe(app, client, target, make_user, auth):
+    auth.sign_in(make_user())
+    body = (
+        "I **love** this.\n\n"
+        "<script>alert(1)</script>\n\n"
+        "<img src=x onerror=alert(1)>\n\n"
+        "[bad](javascript:alert(1)) and [good](https://example.org/)"
+    )
+    response = client.post(f"{page_of(target)}/comments", data={"comment": body})
+    comment_id = int(response.headers["Location"].rsplit("-", 1)[1])
+    page = client.get(page_of(target))
+    shown = comment_html(page, comment_id)
+    assert "<strong>love</strong>" in shown
+    assert "<script" not in shown.lower()
+    assert "<img" not in shown.lower()
+    assert not re.search(r"<[^>]*\bonerror\s*=", shown, re.I)
+    assert not re.search(r'<a\b[^>]*\bhref\s*=\s*["\']?\s*javascript:', shown, re.I)
+    assert 'href="https://example.org/"' in shown
+    assert re.findall(r"<script\b[^>]*>", page.get_data(as_text=True)) == [
+        '<script src="/static/js/board.js" defer>'
+    ]
+
+
+def test_a_comment_over_a_megabyte_gets_the_friendly_too_big_page(app, client, make_idea, make_user, auth):
+    idea = make_idea()
+    auth.sign_in(make_user())
+    response = client.post(f"/ideas/{idea.id}/comments", data={"comment": "x" * (1024 * 1024 + 1)})
+    assert response.status_code == 413
+    assert "That was too big to send" in text_of(response)
+    assert comment_count(app) == 0
+
+
+@pytest.mark.parametrize("path", ["/ideas/999/comments", "/help/999/comments"])
+def test_commenting_on_something_that_does_not_exist_is_not_found(app, client, make_user, auth, path):
+    auth.sign_in(make_user())
+    response = client.post(path, data={"comment": "Hello?"})
+    assert response.status_code == 404
+    assert "Page not found" in text_of(response)
+    assert comment_count(app) == 0
+
+
+# --- Editing -------------------------------------------------------------------
+
+
+def test_i_see_my_comment_in_the_edit_form(client, target, make_user, make_comment, auth):
+    me = make_user()
+    comment = make_comment(target, author=me, body="First *thoughts*")
+    auth.sign_in(me)
+    response = client.get(f"/comments/{comment.id}/edit")
+    assert response.status_code == 200
+    assert textarea_value(response, "comment") == "First *thoughts*"
+    assert "Edit your comment" in text_of(response)
+    assert "On " + target.title in text_of(response)
+
+
+def test_i_can_edit_my_comment(app, client, target, make_user, make_comment, auth):
+    me = make_user()
+    comment = make_comment(target, author=me, body="First thoughts")
+    auth.sign_in(me)
+    response = client.post(f"/comments/{comment.id}/edit", data={"comment": "Second **thoughts**"})
+    assert response.status_code == 302
+    assert response.headers["Location"] == f"{page_of(target)}#comment-{comment.id}"
+    assert get_comment(app, comment.id).body == "Second **thoughts**"
+
+    shown = comment_html(client.get(page_of(target)), comment.id)
+    assert "<strong>thoughts</strong>" in shown
+    assert "First thoughts" not in shown
+    assert "(edited)" in shown
+    assert comments_count_column(app, target) == 1
+
+
+def test_a_comment_never_edited_does_not_say_edited(client, make_idea, make_comment):
+    idea = make_idea()
+    comment = make_comment(idea)
+    assert "(edited)" not in comment_html(client.get(f"/ideas/{idea.id}"), comment.id)
+
+
+def test_editing_my_comment_to_nothing_is_refused(app, client, make_idea, make_user, make_comment, auth):
+    me = make_user()
+    comment = make_comment(make_idea(), author=me, body="Keep me")
+    auth.sign_in(me)
+    response = client.post(f"/comments/{comment.id}/edit", data={"comment": "  "})
+    assert response.status_code == 422
+    assert field_error(response, "comment") == "Write a comment."
+    saved = get_comment(app, comment.id)
+    assert (saved.body, saved.updated_at) == ("Keep me", None)
+
+
+def test_someone_else_cannot_edit_my_comment(app, client, target, make_user, make_comment, auth):
+    comment = make_comment(target, body="Mine")
+    auth.sign_in(make_user())
+    form = client.get(f"/comments/{comment.id}/edit")
+    assert form.status_code == 403
+    assert "You cannot do that" in text_of(form)
+    response = client.post(f"/comments/{comment.id}/edit", data={"comment": "Theirs"})
+    assert response.status_code == 403
+    saved = get_comment(app, comment.id)
+    assert (saved.body, saved.updated_at) == ("Mine", None)
+
+
+def test_i_only_get_edit_and_delete_links_on_my_own_comments(client, make_idea, make_user, make_comment, auth):
+    me = make_user()
+    idea = make_idea()
+    mine = make_comment(idea, author=me)
+    theirs = make_comment(idea)
+    auth.sign_in(me)
+    page = client.get(f"/ideas/{idea.id}")
+    assert f'href="/comments/{mine.id}/edit"' in comment_html(page, mine.id)
+    assert f'href="/comments/{theirs.id}/edit"' not in page.get_data(as_text=True)
+    assert f'href="/comments/{theirs.id}/delete"' not in page.get_data(as_text=True)
+
+
+def test_i_must_sign_in_to_edit_a_comment(app, client, make_idea, make_comment):
+    comment = make_comment(make_idea(), body="Mine")
+    response = client.get(f"/comments/{comment.id}/edit")
+    assert response.status_code == 302
+    assert response.headers["Location"] == f"/login?next=%2Fcomments%2F{comment.id}%2Fedit"
+    client.post(f"/comments/{comment.id}/edit", data={"comment": "Theirs"})
+    assert get_comment(app, comment.id).body == "Mine"
+
+
+@pytest.mark.parametrize("path", ["/comments/999/edit", "/comments/999/delete", "/comments/abc/edit"])
+def test_a_comment_that_does_not_exist_is_not_found(client, make_user, auth, path):
+    auth.sign_in(make_user())
+    assert client.get(path).status_code == 404
+    response = client.post(path, data={"comment": "x"})
+    assert response.status_code == 404
+    assert "Page not found" in text_of(response)
+
+
+# --- Deleting ------------------------------------------------------------------
+
+
+def test_deleting_my_comment_asks_me_to_confirm_first(app, client, target, make_user, make_comment, auth):
+    me = make_user()
+    comment = make_comment(target, author=me, body="Something I regret")
+    auth.sign_in(me)
+    response = client.get(f"/comments/{comment.id}/delete")
+    assert response.status_code == 200
+    text = text_of(response)
+    assert "Delete this comment?" in text
+    assert "Something I regret" in text
+    html = response.get_data(as_text=True)
+    assert f'action="/comments/{comment.id}/delete"' in html
+    assert f'href="{page_of(target)}#comment-{comment.id}"' in html  # "No, keep it"
+    assert get_comment(app, comment.id) is not None
+
+
+def test_i_can_delete_my_comment(app, client, target, make_user, make_comment, auth):
+    me = make_user()
+    kept = make_comment(target, body="Someone else's words")
+    comment = make_comment(target, author=me, body="Something I regret")
+    assert comments_count_column(app, target) == 2
+    auth.sign_in(me)
+    response = client.post(f"/comments/{comment.id}/delete")
+    assert response.status_code == 302
+    assert response.headers["Location"] == page_of(target)
+    assert get_comment(app, comment.id) is None
+    assert get_comment(app, kept.id) is not None
+    assert comments_count_column(app, target) == 1
+
+    text = text_of(client.get(page_of(target)))
+    assert "Comments (1)" in text
+    assert "Something I regret" not in text
+    assert "Someone else's words" in text
+
+
+def test_someone_else_cannot_delete_my_comment(app, client, target, make_user, make_comment, auth):
+    comment = make_comment(target, body="Mine")
+    auth.sign_in(make_user())
+    assert client.get(f"/comments/{comment.id}/delete").status_code == 403
+    response = client.post(f"/comments/{comment.id}/delete")
+    assert response.status_code == 403
+    assert "You cannot do that" in text_of(response)
+    assert get_comment(app, comment.id) is not None
+    assert comments_count_column(app, target) == 1
+
+
+def test_i_must_sign_in_to_delete_a_comment(app, client, make_idea, make_comment):
+    comment = make_comment(make_idea())
+    response = client.post(f"/comments/{comment.id}/delete")
+    assert response.status_code == 302
+    assert response.headers["Location"] == f"/login?next=%2Fcomments%2F{comment.id}%2Fdelete"
+    assert get_comment(app, comment.id) is not None
+
+
+def test_the_comment_count_matches_the_comments_after_posting_and_deleting(
+    app, client, target, make_user, auth
+):
+    people = [make_user() for _ in range(3)]
+    ids = []
+    for person in people:
+        auth.sign_in(person)
+        for n in range(2):
+            response = client.post(f"{page_of(target)}/comments", data={"comment": f"Note {n}"})
+            ids.append((person, int(response.headers["Location"].rsplit("-", 1)[1])))
+    for person, comment_id in ids[::2]:
+        auth.sign_in(person)
+        assert client.post(f"/comments/{comment_id}/delete").status_code == 302
+    with app.app_context():
+        model = type(target)
+        column = db.session.get(model, target.id).comments_count
+        link = Comment.idea_id if model is Idea else Comment.help_request_id
+        recount = db.session.scalar(select(func.count()).select_from(Comment).where(link == target.id))
+    assert column == recount == 3
+    assert "Comments (3)" in text_of(client.get(page_of(target)))
