@@ -49,6 +49,8 @@ def body_field(label, message, setting="BODY_MAX_LENGTH", description=None, opti
 
 def validate_skills_text(form, field):
     skills = parse_skills(field.data or "")
+    if field.flags.required and not skills:
+        raise ValidationError("List at least one skill or resource you need.")
     cfg = current_app.config
     if len(skills) > cfg["SKILLS_MAX_COUNT"]:
         raise ValidationError(f"List at most {cfg['SKILLS_MAX_COUNT']} skills.")

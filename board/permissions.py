@@ -17,8 +17,7 @@ def can_see(thing, user=None) -> bool:
 
 def can_edit(thing, user=None) -> bool:
     """Only the author edits or deletes an idea, help request or comment."""
-    user = user or current_user
-    return bool(user.is_authenticated and thing.author_id == user.id)
+    return thing.is_by(user or current_user)
 
 
 def ensure_visible(thing):

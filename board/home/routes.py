@@ -38,7 +38,11 @@ def index():
     open_requests = db.session.scalars(
         select(HelpRequest)
         .where(HelpRequest.visible(), HelpRequest.status == HelpStatus.OPEN)
-        .options(joinedload(HelpRequest.author), selectinload(HelpRequest.skills))
+        .options(
+            joinedload(HelpRequest.author),
+            joinedload(HelpRequest.idea),
+            selectinload(HelpRequest.skills),
+        )
         .order_by(HelpRequest.id.desc())
         .limit(HOME_LIST_LENGTH)
     ).all()
