@@ -44,8 +44,6 @@ def create_app(config: dict | None = None) -> Flask:
     limiter.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
-    login_manager.login_message = "Please sign in to do that."
-    login_manager.login_message_category = "info"
 
     with app.app_context():
         _configure_sqlite(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])

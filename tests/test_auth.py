@@ -658,3 +658,23 @@ def test_signing_out_without_the_form_token_is_refused(csrf_app):
     response = client.post("/logout", data={"csrf_token": csrf_token_from(dashboard)})
     assert response.status_code == 302
     assert client.get("/dashboard").status_code == 302
+
+
+def test_a_button_pressed_while_signed_out_comes_back_to_its_page_after_sign_in(
+    client, make_user, make_idea
+):
+    make_user("alice")
+    idea = make_idea()
+    page = f"http://localhost/ideas/{idea.id}"
+    response = client.post(f"/ideas/{idea.id}/support", headers={"Referer": page})
+    assert response.headers["Location"] == f"/login?next=%2Fideas%2F{idea.id}"
+    signed_in = client.post(response.headers["Location"], data={"login": "alice", "password": PASSWORD})
+    assert signed_in.headers["Location"] == f"/ideas/{idea.id}"
+
+
+def test_a_button_pressed_from_another_site_does_not_steer_the_return_address(client, make_idea):
+    idea = make_idea()
+    response = client.post(
+        f"/ideas/{idea.id}/support", headers={"Referer": "https://evil.example/ideas/1"}
+    )
+    assert response.headers["Location"] == "/login?next=%2F"

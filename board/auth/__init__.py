@@ -1,6 +1,11 @@
 """Accounts: registering, signing in and out."""
 
-from flask import Blueprint
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, current_app, flash, redirect, request, url_for
+from flask_login import login_url
 
 from ..extensions import db, login_manager
 from ..models import User
@@ -13,6 +18,32 @@ bp = Blueprint("auth", __name__)
 def load_user(user_id: str) -> User | None:
     user_id = positive_int(user_id)
     return db.session.get(User, user_id) if user_id else None
+
+
+@login_manager.unauthorized_handler
+def ask_to_sign_in():
+    """Send a visitor to sign in, and afterwards back to where they were."""
+    flash("Please sign in to do that.", "info")
+    return redirect(login_url("auth.login", next_url=return_address()))
+
+
+def return_address() -> str:
+    """Where to come back to after signing in.
+
+    The page asked for, if it can be shown again (GET); for a button that POSTs
+    (support, offer, comment), the page the button was on.
+    """
+    here = request.full_path.rstrip("?")
+    if request.method == "GET" or _accepts_get(request.path):
+        return here
+    referrer = urlsplit(request.referrer or "")
+    if referrer.netloc == request.host and referrer.path.startswith("/"):
+        return referrer.path + (f"?{referrer.query}" if referrer.query else "")
+    return url_for("home.index")
+
+
+def _accepts_get(path: str) -> bool:
+    return current_app.url_map.bind_to_environ(request.environ).test(path, method="GET")
 
 
 from . import routes  # noqa: E402,F401  (routes attach themselves to bp)
