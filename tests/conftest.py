@@ -7,7 +7,7 @@ import re
 from contextlib import contextmanager
 
 import pytest
-from sqlalchemy import event
+from sqlalchemy import event, func, select
 from werkzeug.security import generate_password_hash
 
 from board import create_app
@@ -66,9 +66,12 @@ def ctx(app):
 # --- Factories ---------------------------------------------------------------
 
 
-def _save(thing):
+def _saved(thing):
+    """Commit, reload and detach `thing`, so tests can read it outside an app context."""
     db.session.add(thing)
     db.session.commit()
+    db.session.refresh(thing)
+    db.session.expunge(thing)
     return thing
 
 
@@ -85,10 +88,7 @@ def make_user(app):
                 password_hash=_PASSWORD_HASH,
                 **fields,
             )
-            _save(user)
-            db.session.refresh(user)
-            db.session.expunge(user)
-            return user
+            return _saved(user)
 
     return make
 
@@ -99,10 +99,7 @@ def make_idea(app, make_user):
         with app.app_context():
             author = db.session.get(User, (author or make_user()).id)
             idea = Idea.post(author, title, body)
-            db.session.commit()
-            db.session.refresh(idea)
-            db.session.expunge(idea)
-            return idea
+            return _saved(idea)
 
     return make
 
@@ -115,10 +112,7 @@ def make_help_request(app, make_user):
             author = db.session.get(User, (author or make_user()).id)
             linked = db.session.get(Idea, idea.id) if idea else None
             help_request = HelpRequest.post(author, title, body, list(skills), idea=linked)
-            db.session.commit()
-            db.session.refresh(help_request)
-            db.session.expunge(help_request)
-            return help_request
+            return _saved(help_request)
 
     return make
 
@@ -129,10 +123,7 @@ def make_offer(app, make_user):
         with app.app_context():
             helper = db.session.get(User, (helper or make_user()).id)
             offer = db.session.get(HelpRequest, help_request.id).make_offer(helper, message)
-            db.session.commit()
-            db.session.refresh(offer)
-            db.session.expunge(offer)
-            return offer
+            return _saved(offer)
 
     return make
 
@@ -144,10 +135,7 @@ def make_comment(app, make_user):
             author = db.session.get(User, (author or make_user()).id)
             target = db.session.get(type(on), on.id)
             comment = target.add_comment(author, body)
-            db.session.commit()
-            db.session.refresh(comment)
-            db.session.expunge(comment)
-            return comment
+            return _saved(comment)
 
     return make
 
@@ -176,6 +164,23 @@ class Auth:
 @pytest.fixture
 def auth(client):
     return Auth(client)
+
+
+# --- Looking at the database -------------------------------------------------
+
+
+def count_rows(app, model, *where) -> int:
+    with app.app_context():
+        return db.session.scalar(select(func.count()).select_from(model).where(*where))
+
+
+def fetch(app, model, thing_id):
+    """The row as it is now in the database (detached), or None."""
+    with app.app_context():
+        thing = db.session.get(model, thing_id)
+        if thing is not None:
+            db.session.expunge(thing)
+        return thing
 
 
 # --- Looking at what a person sees --------------------------------------------

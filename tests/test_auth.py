@@ -7,7 +7,7 @@ from html import escape
 from html.parser import HTMLParser
 
 import pytest
-from conftest import PASSWORD, csrf_token_from, make_test_app, text_of
+from conftest import PASSWORD, count_rows, csrf_token_from, make_test_app, text_of
 from sqlalchemy import func, select
 from werkzeug.security import generate_password_hash
 
@@ -68,11 +68,6 @@ def field_error(response, field_id: str) -> str:
     match = re.search(rf'<p id="{re.escape(field_id)}-error"[^>]*>(.*?)</p>', html, flags=re.S)
     assert match, f"no error message next to #{field_id}"
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", match.group(1))).strip()
-
-
-def user_count(app) -> int:
-    with app.app_context():
-        return db.session.scalar(select(func.count()).select_from(User))
 
 
 def find_user(app, username: str) -> User | None:
@@ -268,7 +263,7 @@ def test_a_registration_with_a_mistake_comes_back_explained(
     assert input_value(response, "confirm_password") == ""
     if data["password"].strip():
         assert data["password"] not in response.get_data(as_text=True)
-    assert user_count(app) == 0
+    assert count_rows(app, User) == 0
     # Nobody was signed in either.
     assert client.get("/dashboard").status_code == 302
 
@@ -293,7 +288,7 @@ def test_usernames_are_unique_whatever_their_case(app, client, make_user):
     assert field_error(response, "username") == "Error: That username is taken. Try another."
     assert "There is a problem" in text_of(response)
     assert input_value(response, "username") == "Alice"
-    assert user_count(app) == 1
+    assert count_rows(app, User) == 1
 
 
 def test_email_addresses_are_unique_whatever_their_case(app, client, make_user):
@@ -309,7 +304,7 @@ def test_email_addresses_are_unique_whatever_their_case(app, client, make_user):
         == "Error: There is already an account with that email address."
     )
     assert input_value(response, "email") == "ALICE@EXAMPLE.ORG"
-    assert user_count(app) == 1
+    assert count_rows(app, User) == 1
 
 
 def test_a_malformed_email_is_never_reported_as_already_registered(app, client, make_user):
@@ -580,7 +575,7 @@ def test_too_many_registrations_are_refused_kindly(limited_app):
 
     assert response.status_code == 429
     assert "Too many tries" in text_of(response)
-    assert user_count(app) == 0
+    assert count_rows(app, User) == 0
     assert client.get("/register").status_code == 200
 
 
@@ -609,7 +604,7 @@ def test_registering_without_the_form_token_is_refused_kindly(csrf_app):
     assert response.status_code == 400
     assert "Something was wrong with that request" in text_of(response)
     assert CSRF_MESSAGE in text_of(response)
-    assert user_count(csrf_app) == 0
+    assert count_rows(csrf_app, User) == 0
 
 
 def test_registering_with_the_form_token_works(csrf_app):

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from board.extensions import db
 from board.models import Comment, HelpRequest, Idea
-from conftest import text_of
+from conftest import count_rows, fetch, text_of
 
 
 # --- Helpers -------------------------------------------------------------------
@@ -19,19 +19,6 @@ from conftest import text_of
 
 def page_of(target) -> str:
     return f"/ideas/{target.id}" if isinstance(target, Idea) else f"/help/{target.id}"
-
-
-def comment_count(app) -> int:
-    with app.app_context():
-        return db.session.scalar(select(func.count()).select_from(Comment))
-
-
-def get_comment(app, comment_id) -> Comment | None:
-    with app.app_context():
-        comment = db.session.get(Comment, comment_id)
-        if comment is not None:
-            db.session.expunge(comment)
-        return comment
 
 
 def comments_count_column(app, target) -> int:
@@ -98,7 +85,7 @@ def test_visitors_cannot_post_a_comment(app, client, target):
     response = client.post(f"{page_of(target)}/comments", data={"comment": "Sneaky"})
     assert response.status_code == 302
     assert response.headers["Location"].startswith("/login?next=")
-    assert comment_count(app) == 0
+    assert count_rows(app, Comment) == 0
 
 
 def test_an_idea_without_comments_says_so(client, make_idea):
@@ -152,7 +139,7 @@ def test_an_empty_comment_is_refused(app, client, target, make_user, auth, blank
     assert field_error(response, "comment") == "Write a comment."
     html = response.get_data(as_text=True)
     assert re.search(r'<label for="comment"[^>]*>[^<]*Comment', html)
-    assert comment_count(app) == 0
+    assert count_rows(app, Comment) == 0
     assert comments_count_column(app, target) == 0
 
 
@@ -163,7 +150,7 @@ def test_a_comment_over_20000_characters_is_refused_and_kept_for_me(app, client,
     assert response.status_code == 422
     assert field_error(response, "comment") == "Comment must be 20,000 characters or fewer."
     assert textarea_value(response, "comment") == long
-    assert comment_count(app) == 0
+    assert count_rows(app, Comment) == 0
 
 
 def test_a_comment_of_exactly_20000_characters_is_accepted(app, client, make_idea, make_user, auth):
@@ -171,7 +158,7 @@ def test_a_comment_of_exactly_20000_characters_is_accepted(app, client, make_ide
     auth.sign_in(make_user())
     response = client.post(f"/ideas/{idea.id}/comments", data={"comment": "c" * 20_000})
     assert response.status_code == 302
-    assert comment_count(app) == 1
+    assert count_rows(app, Comment) == 1
 
 
 def test_markdown_in_a_comment_is_rendered_and_made_safe(app, client, target, make_user, auth):
@@ -203,7 +190,7 @@ def test_a_comment_over_a_megabyte_gets_the_friendly_too_big_page(app, client, m
     response = client.post(f"/ideas/{idea.id}/comments", data={"comment": "x" * (1024 * 1024 + 1)})
     assert response.status_code == 413
     assert "That was too big to send" in text_of(response)
-    assert comment_count(app) == 0
+    assert count_rows(app, Comment) == 0
 
 
 @pytest.mark.parametrize("path", ["/ideas/999/comments", "/help/999/comments"])
@@ -212,7 +199,7 @@ def test_commenting_on_something_that_does_not_exist_is_not_found(app, client, m
     response = client.post(path, data={"comment": "Hello?"})
     assert response.status_code == 404
     assert "Page not found" in text_of(response)
-    assert comment_count(app) == 0
+    assert count_rows(app, Comment) == 0
 
 
 # --- Editing -------------------------------------------------------------------
@@ -236,7 +223,7 @@ def test_i_can_edit_my_comment(app, client, target, make_user, make_comment, aut
     response = client.post(f"/comments/{comment.id}/edit", data={"comment": "Second **thoughts**"})
     assert response.status_code == 302
     assert response.headers["Location"] == f"{page_of(target)}#comment-{comment.id}"
-    assert get_comment(app, comment.id).body == "Second **thoughts**"
+    assert fetch(app, Comment, comment.id).body == "Second **thoughts**"
 
     shown = comment_html(client.get(page_of(target)), comment.id)
     assert "<strong>thoughts</strong>" in shown
@@ -258,7 +245,7 @@ def test_editing_my_comment_to_nothing_is_refused(app, client, make_idea, make_u
     response = client.post(f"/comments/{comment.id}/edit", data={"comment": "  "})
     assert response.status_code == 422
     assert field_error(response, "comment") == "Write a comment."
-    saved = get_comment(app, comment.id)
+    saved = fetch(app, Comment, comment.id)
     assert (saved.body, saved.updated_at) == ("Keep me", None)
 
 
@@ -270,7 +257,7 @@ def test_someone_else_cannot_edit_my_comment(app, client, target, make_user, mak
     assert "You cannot do that" in text_of(form)
     response = client.post(f"/comments/{comment.id}/edit", data={"comment": "Theirs"})
     assert response.status_code == 403
-    saved = get_comment(app, comment.id)
+    saved = fetch(app, Comment, comment.id)
     assert (saved.body, saved.updated_at) == ("Mine", None)
 
 
@@ -292,7 +279,7 @@ def test_i_must_sign_in_to_edit_a_comment(app, client, make_idea, make_comment):
     assert response.status_code == 302
     assert response.headers["Location"] == f"/login?next=%2Fcomments%2F{comment.id}%2Fedit"
     client.post(f"/comments/{comment.id}/edit", data={"comment": "Theirs"})
-    assert get_comment(app, comment.id).body == "Mine"
+    assert fetch(app, Comment, comment.id).body == "Mine"
 
 
 @pytest.mark.parametrize("path", ["/comments/999/edit", "/comments/999/delete", "/comments/abc/edit"])
@@ -319,7 +306,7 @@ def test_deleting_my_comment_asks_me_to_confirm_first(app, client, target, make_
     html = response.get_data(as_text=True)
     assert f'action="/comments/{comment.id}/delete"' in html
     assert f'href="{page_of(target)}#comment-{comment.id}"' in html  # "No, keep it"
-    assert get_comment(app, comment.id) is not None
+    assert fetch(app, Comment, comment.id) is not None
 
 
 def test_i_can_delete_my_comment(app, client, target, make_user, make_comment, auth):
@@ -331,8 +318,8 @@ def test_i_can_delete_my_comment(app, client, target, make_user, make_comment, a
     response = client.post(f"/comments/{comment.id}/delete")
     assert response.status_code == 302
     assert response.headers["Location"] == page_of(target)
-    assert get_comment(app, comment.id) is None
-    assert get_comment(app, kept.id) is not None
+    assert fetch(app, Comment, comment.id) is None
+    assert fetch(app, Comment, kept.id) is not None
     assert comments_count_column(app, target) == 1
 
     text = text_of(client.get(page_of(target)))
@@ -348,7 +335,7 @@ def test_someone_else_cannot_delete_my_comment(app, client, target, make_user, m
     response = client.post(f"/comments/{comment.id}/delete")
     assert response.status_code == 403
     assert "You cannot do that" in text_of(response)
-    assert get_comment(app, comment.id) is not None
+    assert fetch(app, Comment, comment.id) is not None
     assert comments_count_column(app, target) == 1
 
 
@@ -357,7 +344,7 @@ def test_i_must_sign_in_to_delete_a_comment(app, client, make_idea, make_comment
     response = client.post(f"/comments/{comment.id}/delete")
     assert response.status_code == 302
     assert response.headers["Location"] == f"/login?next=%2Fcomments%2F{comment.id}%2Fdelete"
-    assert get_comment(app, comment.id) is not None
+    assert fetch(app, Comment, comment.id) is not None
 
 
 def test_the_comment_count_matches_the_comments_after_posting_and_deleting(

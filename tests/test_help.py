@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from board.extensions import db
 from board.models import Comment, HelpRequest, Idea, Offer, User
-from conftest import count_queries, text_of
+from conftest import count_queries, count_rows, fetch, text_of
 
 VALID = {
     "title": "Build a bench",
@@ -28,16 +28,6 @@ def ask(client, url="/help/new", **fields):
 
 def offer_on(client, help_request, message="I have a van and a free Saturday."):
     return client.post(f"/help/{help_request.id}/offers", data={"message": message})
-
-
-def get(app, model, thing_id):
-    with app.app_context():
-        return db.session.get(model, thing_id)
-
-
-def count(app, model, *where):
-    with app.app_context():
-        return db.session.scalar(select(func.count()).select_from(model).where(*where))
 
 
 def only_request(app):
@@ -121,7 +111,7 @@ def test_asking_with_a_skill_already_known_reuses_it(app, client, auth, make_use
     assert ask(client, skills="Van, painting").status_code == 302
     from board.models import Skill
 
-    assert count(app, Skill, Skill.name == "van") == 1
+    assert count_rows(app, Skill, Skill.name == "van") == 1
 
 
 # --- Linking a request to an idea ------------------------------------------------------
@@ -172,7 +162,7 @@ def test_linking_to_someone_elses_idea_is_refused(app, client, auth, make_user, 
     assert response.status_code in (403, 422)
     if response.status_code == 422:
         assert "Not a valid choice" in text_of(response)
-    assert count(app, HelpRequest) == 0
+    assert count_rows(app, HelpRequest) == 0
     with app.app_context():
         assert db.session.get(Idea, theirs.id).help_requests == []
 
@@ -196,7 +186,7 @@ def test_posting_a_strange_idea_value_is_refused_without_crashing(
     auth.sign_in(make_user())
     response = ask(client, idea=idea_value)
     assert response.status_code == 422
-    assert count(app, HelpRequest) == 0
+    assert count_rows(app, HelpRequest) == 0
 
 
 # --- Bad input ----------------------------------------------------------------------
@@ -236,7 +226,7 @@ def test_bad_input_is_refused_with_a_message_next_to_the_field(
             assert typed in html
     if value.strip() and len(value) < 500:
         assert value in html
-    assert count(app, HelpRequest) == 0
+    assert count_rows(app, HelpRequest) == 0
 
 
 def test_the_longest_title_and_details_allowed_are_accepted(app, client, auth, make_user):
@@ -252,7 +242,7 @@ def test_skills_made_only_of_commas_are_refused(app, client, auth, make_user):
     auth.sign_in(make_user())
     response = ask(client, skills=" , ,  ,")
     assert response.status_code == 422
-    assert count(app, HelpRequest) == 0
+    assert count_rows(app, HelpRequest) == 0
 
 
 # --- The list of help wanted ------------------------------------------------------------
@@ -379,8 +369,8 @@ def test_an_empty_offer_message_is_refused(app, client, auth, make_user, make_he
     assert response.status_code == 422
     assert "Write a short message to go with your offer." in text_of(response)
     assert "There is a problem" in text_of(response)
-    assert count(app, Offer) == 0
-    assert get(app, HelpRequest, help_request.id).offers_count == 0
+    assert count_rows(app, Offer) == 0
+    assert fetch(app, HelpRequest, help_request.id).offers_count == 0
 
 
 def test_an_offer_message_over_the_limit_is_refused(app, client, auth, make_user, make_help_request):
@@ -389,7 +379,7 @@ def test_an_offer_message_over_the_limit_is_refused(app, client, auth, make_user
     response = offer_on(client, help_request, message="m" * 2001)
     assert response.status_code == 422
     assert "Message must be 2,000 characters or fewer." in text_of(response)
-    assert count(app, Offer) == 0
+    assert count_rows(app, Offer) == 0
 
 
 def test_offering_help_on_ones_own_request_is_refused(app, client, auth, make_user, make_help_request):
@@ -400,8 +390,8 @@ def test_offering_help_on_ones_own_request_is_refused(app, client, auth, make_us
     assert response.status_code == 302
     page = client.get(response.headers["Location"])
     assert "You cannot offer help on your own request." in text_of(page)
-    assert count(app, Offer) == 0
-    assert get(app, HelpRequest, help_request.id).offers_count == 0
+    assert count_rows(app, Offer) == 0
+    assert fetch(app, HelpRequest, help_request.id).offers_count == 0
 
 
 def test_offering_help_twice_is_refused(app, client, auth, make_user, make_help_request):
@@ -427,7 +417,7 @@ def test_offering_help_on_a_closed_request_is_refused(app, client, auth, make_us
     response = offer_on(client, help_request)
     assert "This request is closed and no longer takes offers." in text_of(
         client.get(response.headers["Location"]))
-    assert count(app, Offer) == 0
+    assert count_rows(app, Offer) == 0
 
 
 def test_a_visitor_must_sign_in_to_offer_help(app, client, make_help_request):
@@ -437,7 +427,7 @@ def test_a_visitor_must_sign_in_to_offer_help(app, client, make_help_request):
     response = offer_on(client, help_request)
     assert response.status_code == 302
     assert response.headers["Location"].startswith("/login?next=")
-    assert count(app, Offer) == 0
+    assert count_rows(app, Offer) == 0
 
 
 def test_offering_on_a_missing_request_is_not_found(client, auth, make_user):
@@ -533,8 +523,8 @@ def test_accepting_an_offer_matches_the_request_and_tells_the_helper(
     assert response.headers["Location"] == f"/help/{help_request.id}#offers"
     assert "You accepted Helpful Hana’s offer." in text_of(client.get(f"/help/{help_request.id}"))
 
-    assert get(app, Offer, offer.id).status == "accepted"
-    assert get(app, HelpRequest, help_request.id).status == "matched"
+    assert fetch(app, Offer, offer.id).status == "accepted"
+    assert fetch(app, HelpRequest, help_request.id).status == "matched"
 
     auth.sign_in(helper)
     request_page = client.get(f"/help/{help_request.id}")
@@ -563,8 +553,8 @@ def test_declining_an_offer_leaves_the_request_open(
     response = client.post(f"/help/{help_request.id}/offers/{offer.id}/decline")
     assert response.status_code == 302
     assert "You declined Dee’s offer." in text_of(client.get(response.headers["Location"]))
-    assert get(app, Offer, offer.id).status == "declined"
-    assert get(app, HelpRequest, help_request.id).status == "open"
+    assert fetch(app, Offer, offer.id).status == "declined"
+    assert fetch(app, HelpRequest, help_request.id).status == "open"
 
 
 @pytest.mark.parametrize("action", ["accept", "decline"])
@@ -578,13 +568,13 @@ def test_only_the_requester_may_answer_an_offer(
         auth.sign_in(person)
         response = client.post(f"/help/{help_request.id}/offers/{offer.id}/{action}")
         assert response.status_code == 403
-        assert get(app, Offer, offer.id).status == "pending"
-        assert get(app, HelpRequest, help_request.id).status == "open"
+        assert fetch(app, Offer, offer.id).status == "pending"
+        assert fetch(app, HelpRequest, help_request.id).status == "open"
     auth.logout()
     response = client.post(f"/help/{help_request.id}/offers/{offer.id}/{action}")
     assert response.status_code == 302
     assert response.headers["Location"].startswith("/login?next=")
-    assert get(app, Offer, offer.id).status == "pending"
+    assert fetch(app, Offer, offer.id).status == "pending"
 
 
 @pytest.mark.parametrize("action", ["accept", "decline", "withdraw"])
@@ -599,8 +589,8 @@ def test_an_offer_from_another_request_is_not_found(
     response = client.post(f"/help/{mine.id}/offers/{elsewhere.id}/{action}")
     assert response.status_code == 404
     assert client.post(f"/help/{mine.id}/offers/999/{action}").status_code == 404
-    assert get(app, Offer, elsewhere.id).status == "pending"
-    assert get(app, HelpRequest, mine.id).status == "open"
+    assert fetch(app, Offer, elsewhere.id).status == "pending"
+    assert fetch(app, HelpRequest, mine.id).status == "open"
 
 
 @pytest.mark.parametrize("first, then", [("decline", "accept"), ("accept", "decline"),
@@ -613,11 +603,11 @@ def test_answering_an_answered_offer_changes_nothing(
     offer = make_offer(help_request)
     auth.sign_in(me)
     client.post(f"/help/{help_request.id}/offers/{offer.id}/{first}")
-    before = (get(app, Offer, offer.id).status, get(app, HelpRequest, help_request.id).status)
+    before = (fetch(app, Offer, offer.id).status, fetch(app, HelpRequest, help_request.id).status)
     response = client.post(f"/help/{help_request.id}/offers/{offer.id}/{then}")
     assert response.status_code == 302
     assert "That offer has already been answered." in text_of(client.get(response.headers["Location"]))
-    after = (get(app, Offer, offer.id).status, get(app, HelpRequest, help_request.id).status)
+    after = (fetch(app, Offer, offer.id).status, fetch(app, HelpRequest, help_request.id).status)
     assert after == before
 
 
@@ -634,8 +624,8 @@ def test_an_offer_on_a_closed_request_cannot_be_accepted(
     response = client.post(f"/help/{help_request.id}/offers/{offer.id}/accept")
     assert "Reopen the request before accepting offers." in text_of(
         client.get(response.headers["Location"]))
-    assert get(app, Offer, offer.id).status == "pending"
-    assert get(app, HelpRequest, help_request.id).status == "closed"
+    assert fetch(app, Offer, offer.id).status == "pending"
+    assert fetch(app, HelpRequest, help_request.id).status == "closed"
 
 
 # --- Withdrawing ----------------------------------------------------------------------
@@ -654,7 +644,7 @@ def test_a_helper_can_withdraw_their_waiting_offer(
     assert "Your offer is withdrawn." in page
     assert "Withdrawn" in page
     assert "Withdraw my offer" not in page
-    assert get(app, Offer, offer.id).status == "withdrawn"
+    assert fetch(app, Offer, offer.id).status == "withdrawn"
 
 
 def test_nobody_else_can_withdraw_an_offer(app, client, auth, make_user, make_help_request, make_offer):
@@ -665,7 +655,7 @@ def test_nobody_else_can_withdraw_an_offer(app, client, auth, make_user, make_he
         auth.sign_in(person)
         response = client.post(f"/help/{help_request.id}/offers/{offer.id}/withdraw")
         assert response.status_code == 403
-        assert get(app, Offer, offer.id).status == "pending"
+        assert fetch(app, Offer, offer.id).status == "pending"
 
 
 def test_an_answered_offer_cannot_be_withdrawn(
@@ -679,7 +669,7 @@ def test_an_answered_offer_cannot_be_withdrawn(
     response = client.post(f"/help/{help_request.id}/offers/{offer.id}/withdraw")
     assert "Only an offer still waiting for an answer can be withdrawn." in text_of(
         client.get(response.headers["Location"]))
-    assert get(app, Offer, offer.id).status == "accepted"
+    assert fetch(app, Offer, offer.id).status == "accepted"
 
 
 # --- Closing and reopening ---------------------------------------------------------------
@@ -694,7 +684,7 @@ def test_the_requester_can_close_and_reopen_a_request(
     response = client.post(f"/help/{help_request.id}/close")
     assert response.status_code == 302
     assert response.headers["Location"] == f"/help/{help_request.id}"
-    assert get(app, HelpRequest, help_request.id).status == "closed"
+    assert fetch(app, HelpRequest, help_request.id).status == "closed"
     assert "Reopen request" in text_of(client.get(f"/help/{help_request.id}"))
 
     auth.sign_in(make_user())
@@ -705,7 +695,7 @@ def test_the_requester_can_close_and_reopen_a_request(
 
     auth.sign_in(me)
     assert client.post(f"/help/{help_request.id}/reopen").status_code == 302
-    assert get(app, HelpRequest, help_request.id).status == "open"
+    assert fetch(app, HelpRequest, help_request.id).status == "open"
     auth.sign_in(make_user())
     assert 'name="message"' in client.get(f"/help/{help_request.id}").get_data(as_text=True)
 
@@ -719,7 +709,7 @@ def test_a_matched_request_can_be_reopened_for_more_help(
     auth.sign_in(me)
     assert "Still need more help" in text_of(client.get(f"/help/{help_request.id}"))
     client.post(f"/help/{help_request.id}/reopen")
-    assert get(app, HelpRequest, help_request.id).status == "open"
+    assert fetch(app, HelpRequest, help_request.id).status == "open"
 
 
 @pytest.mark.parametrize("action, start", [("close", "open"), ("reopen", "closed")])
@@ -734,11 +724,11 @@ def test_only_the_requester_can_close_or_reopen(
     for person in (helper, make_user()):
         auth.sign_in(person)
         assert client.post(f"/help/{help_request.id}/{action}").status_code == 403
-        assert get(app, HelpRequest, help_request.id).status == start
+        assert fetch(app, HelpRequest, help_request.id).status == start
     auth.logout()
     response = client.post(f"/help/{help_request.id}/{action}")
     assert response.status_code == 302 and response.headers["Location"].startswith("/login")
-    assert get(app, HelpRequest, help_request.id).status == start
+    assert fetch(app, HelpRequest, help_request.id).status == start
 
 
 # --- Editing and deleting --------------------------------------------------------------
@@ -774,7 +764,7 @@ def test_editing_refuses_a_link_to_someone_elses_idea(
     response = client.post(f"/help/{help_request.id}/edit", data={
         **VALID, "idea": str(theirs.id)})
     assert response.status_code in (403, 422)
-    assert get(app, HelpRequest, help_request.id).idea_id is None
+    assert fetch(app, HelpRequest, help_request.id).idea_id is None
 
 
 @pytest.mark.parametrize("method", ["get", "post"])
@@ -792,7 +782,7 @@ def test_only_the_requester_can_edit_or_delete(
         **VALID, "title": "Hijacked"})
     assert response.status_code == 302
     assert response.headers["Location"].startswith("/login?next=")
-    saved = get(app, HelpRequest, help_request.id)
+    saved = fetch(app, HelpRequest, help_request.id)
     assert saved is not None and saved.title == "Keep me"
 
 
@@ -813,11 +803,11 @@ def test_deleting_a_request_removes_its_offers_and_comments(
     response = client.post(f"/help/{doomed.id}/delete")
     assert response.status_code == 302
     assert response.headers["Location"] == "/help"
-    assert get(app, HelpRequest, doomed.id) is None
-    assert count(app, Offer, Offer.help_request_id == doomed.id) == 0
-    assert count(app, Comment, Comment.help_request_id == doomed.id) == 0
-    assert count(app, Offer, Offer.help_request_id == kept.id) == 1
-    assert count(app, Comment, Comment.help_request_id == kept.id) == 2
+    assert fetch(app, HelpRequest, doomed.id) is None
+    assert count_rows(app, Offer, Offer.help_request_id == doomed.id) == 0
+    assert count_rows(app, Comment, Comment.help_request_id == doomed.id) == 0
+    assert count_rows(app, Offer, Offer.help_request_id == kept.id) == 1
+    assert count_rows(app, Comment, Comment.help_request_id == kept.id) == 2
     assert client.get(f"/help/{doomed.id}").status_code == 404
 
 

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from board.extensions import db
 from board.models import Comment, HelpRequest, Idea, Offer, Support, User
-from conftest import count_queries, make_test_app, text_of
+from conftest import count_queries, count_rows, fetch, make_test_app, text_of
 
 
 # --- Helpers -------------------------------------------------------------------
@@ -20,19 +20,6 @@ from conftest import count_queries, make_test_app, text_of
 
 def post_idea(client, title="A community fridge", description="Share food, waste less."):
     return client.post("/ideas/new", data={"title": title, "description": description})
-
-
-def idea_count(app) -> int:
-    with app.app_context():
-        return db.session.scalar(select(func.count()).select_from(Idea))
-
-
-def get_idea(app, idea_id) -> Idea | None:
-    with app.app_context():
-        idea = db.session.get(Idea, idea_id)
-        if idea is not None:
-            db.session.expunge(idea)
-        return idea
 
 
 def field_error(response, field_id) -> str | None:
@@ -117,7 +104,7 @@ def test_posting_an_idea_without_signing_in_saves_nothing(app, client):
     response = post_idea(client)
     assert response.status_code == 302
     assert response.headers["Location"].startswith("/login?next=%2Fideas%2Fnew")
-    assert idea_count(app) == 0
+    assert count_rows(app, Idea) == 0
 
 
 def test_the_idea_form_labels_its_title_and_description(client, make_user, auth):
@@ -161,7 +148,7 @@ def assert_rejected(app, response, field_id, message):
     assert response.status_code == 422
     assert "There is a problem" in text_of(response)
     assert field_error(response, field_id) == message
-    assert idea_count(app) == 0
+    assert count_rows(app, Idea) == 0
 
 
 def test_an_idea_without_a_title_is_refused_and_keeps_what_i_typed(app, client, make_user, auth):
@@ -217,7 +204,7 @@ def test_sending_more_than_a_megabyte_gets_a_friendly_too_big_page(app, client, 
     response = post_idea(client, "Huge", "x" * (1024 * 1024 + 1))
     assert response.status_code == 413
     assert "That was too big to send" in text_of(response)
-    assert idea_count(app) == 0
+    assert count_rows(app, Idea) == 0
 
 
 def test_a_too_big_request_is_a_friendly_413_with_csrf_protection_on(tmp_path):
@@ -470,7 +457,7 @@ def test_i_can_edit_my_idea(app, client, make_user, make_idea, auth):
                            data={"title": "Fix the town clock", "description": "It is **slow**."})
     assert response.status_code == 302
     assert response.headers["Location"] == f"/ideas/{idea.id}"
-    saved = get_idea(app, idea.id)
+    saved = fetch(app, Idea, idea.id)
     assert saved.title == "Fix the town clock"
     assert saved.body == "It is **slow**."
     page = client.get(f"/ideas/{idea.id}")
@@ -493,7 +480,7 @@ def test_my_edit_with_an_empty_title_is_refused_and_nothing_changes(app, client,
     assert response.status_code == 422
     assert field_error(response, "title") == "Enter a title."
     assert textarea_value(response, "description") == "New words"
-    assert get_idea(app, idea.id).title == "Fix the clock"
+    assert fetch(app, Idea, idea.id).title == "Fix the clock"
 
 
 def test_someone_else_cannot_edit_my_idea(app, client, make_user, make_idea, auth):
@@ -505,7 +492,7 @@ def test_someone_else_cannot_edit_my_idea(app, client, make_user, make_idea, aut
 
     response = client.post(f"/ideas/{idea.id}/edit", data={"title": "Theirs", "description": "Their words"})
     assert response.status_code == 403
-    saved = get_idea(app, idea.id)
+    saved = fetch(app, Idea, idea.id)
     assert (saved.title, saved.body, saved.updated_at) == ("Mine", "My words", None)
 
 
@@ -517,7 +504,7 @@ def test_i_must_sign_in_to_edit_an_idea(app, client, make_idea):
     response = client.post(f"/ideas/{idea.id}/edit", data={"title": "Theirs", "description": "x"})
     assert response.status_code == 302
     assert response.headers["Location"].startswith("/login?next=")
-    assert get_idea(app, idea.id).title == "Mine"
+    assert fetch(app, Idea, idea.id).title == "Mine"
 
 
 def test_editing_an_idea_that_does_not_exist_is_not_found(client, make_user, auth):
@@ -538,7 +525,7 @@ def test_deleting_my_idea_asks_me_to_confirm_first(app, client, make_user, make_
     assert "Delete this idea?" in text
     assert "Fix the clock" in text
     assert f'action="/ideas/{idea.id}/delete"' in response.get_data(as_text=True)
-    assert get_idea(app, idea.id) is not None
+    assert fetch(app, Idea, idea.id) is not None
 
 
 def test_i_can_delete_my_idea_with_its_comments_and_supports(
@@ -582,7 +569,7 @@ def test_someone_else_cannot_delete_my_idea(app, client, make_user, make_idea, a
     response = client.post(f"/ideas/{idea.id}/delete")
     assert response.status_code == 403
     assert "You cannot do that" in text_of(response)
-    assert get_idea(app, idea.id) is not None
+    assert fetch(app, Idea, idea.id) is not None
 
 
 def test_i_must_sign_in_to_delete_an_idea(app, client, make_idea):
@@ -591,7 +578,7 @@ def test_i_must_sign_in_to_delete_an_idea(app, client, make_idea):
         response = method(f"/ideas/{idea.id}/delete")
         assert response.status_code == 302
         assert response.headers["Location"] == f"/login?next=%2Fideas%2F{idea.id}%2Fdelete"
-    assert get_idea(app, idea.id) is not None
+    assert fetch(app, Idea, idea.id) is not None
 
 
 # --- Supporting ----------------------------------------------------------------
@@ -614,7 +601,7 @@ def test_i_can_support_an_idea_and_take_it_back(app, client, make_user, make_ide
     assert "0 supporters" in page
     assert "Support this idea" in page
     assert "0 supporters" in text_of(client.get("/ideas"))
-    assert get_idea(app, idea.id).supporters_count == 0
+    assert fetch(app, Idea, idea.id).supporters_count == 0
 
 
 def test_each_person_supports_an_idea_once(app, client, make_user, make_idea, auth):
@@ -633,7 +620,7 @@ def test_support_cannot_be_given_with_a_plain_link(app, client, make_user, make_
     response = client.get(f"/ideas/{idea.id}/support")
     assert response.status_code == 405
     assert "That is not how this page works" in text_of(response)
-    assert get_idea(app, idea.id).supporters_count == 0
+    assert fetch(app, Idea, idea.id).supporters_count == 0
 
 
 def test_i_must_sign_in_to_support_an_idea(app, client, make_idea):
@@ -641,7 +628,7 @@ def test_i_must_sign_in_to_support_an_idea(app, client, make_idea):
     response = client.post(f"/ideas/{idea.id}/support")
     assert response.status_code == 302
     assert response.headers["Location"].startswith("/login?next=")
-    assert get_idea(app, idea.id).supporters_count == 0
+    assert fetch(app, Idea, idea.id).supporters_count == 0
 
 
 def test_supporting_an_idea_that_does_not_exist_is_not_found(client, make_user, auth):
@@ -666,8 +653,8 @@ def test_the_supporter_count_always_matches_the_supports(app, client, make_user,
                 assert column == recount
     # Idea 0: people 0 and 1 toggled it three times (supporting), 2 and 3 twice (not).
     # Idea 1: everyone toggled it once.
-    assert get_idea(app, ideas[0].id).supporters_count == 2
-    assert get_idea(app, ideas[1].id).supporters_count == 4
+    assert fetch(app, Idea, ideas[0].id).supporters_count == 2
+    assert fetch(app, Idea, ideas[1].id).supporters_count == 4
 
 
 # --- Query budget --------------------------------------------------------------
