@@ -59,6 +59,35 @@ def demo(password: str) -> None:
                f"'{password}', for example: {people[0].username}.")
 
 
+@board_cli.command("generate")
+@click.option("--people", default=10_000, show_default=True)
+@click.option("--ideas", default=100_000, show_default=True)
+@click.option("--help-requests", default=20_000, show_default=True)
+@click.option("--comments", default=500_000, show_default=True)
+@click.option("--supports", default=1_000_000, show_default=True)
+@click.option("--password", default="generated-password", show_default=True,
+              help="The password every generated person signs in with.")
+@click.option("--seed", default=1, show_default=True, help="The same seed makes the same board.")
+def generate(people, ideas, help_requests, comments, supports, password, seed) -> None:
+    """Fill an empty board with a large, realistic one, for benchmarks and trials at scale.
+
+    Generated people are called neighbour1, neighbour2, ... Refuses a board that
+    already has people on it.
+    """
+    import time
+
+    from .generate import Sizes, generate_board
+
+    if db.session.scalar(select(func.count(User.id))):
+        raise click.ClickException("This board already has people on it; generate fills an empty one.")
+    started = time.monotonic()
+    sizes = Sizes(people=people, ideas=ideas, help_requests=help_requests, comments=comments,
+                  supports=supports)
+    generate_board(sizes, password, seed=seed, echo=click.echo)
+    db.session.commit()
+    click.echo(f"Board generated in {time.monotonic() - started:.0f} s.")
+
+
 @board_cli.command("check")
 def check() -> None:
     """Show where the data lives and how many people and ideas it holds."""

@@ -103,3 +103,48 @@ def test_start_migrates_a_new_database_and_serves_the_board_with_gunicorn(tmp_pa
         server.terminate()
         output, _ = server.communicate(timeout=20)
     assert "gunicorn" in output.lower() or "Booting worker" in output
+
+
+def test_generate_makes_a_board_of_the_asked_size_whose_counters_match_a_recount(app, runner, client):
+    result = runner.invoke(args=[
+        "board", "generate", "--people", "60", "--ideas", "300", "--help-requests", "50",
+        "--comments", "900", "--supports", "1500",
+    ])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        assert count(User.id) == 60
+        assert count(Idea.id) == 300
+        assert count(HelpRequest.id) == 50
+        assert count(Comment.id) == 900
+        assert count(Support.user_id) == 1500
+        recounted = db.session.execute(
+            select(Idea.id, Idea.supporters_count, Idea.comments_count,
+                   select(func.count()).where(Support.idea_id == Idea.id).scalar_subquery(),
+                   select(func.count()).where(Comment.idea_id == Idea.id).scalar_subquery())
+        ).all()
+        assert all(row[1] == row[3] and row[2] == row[4] for row in recounted)
+        offers = db.session.execute(
+            select(HelpRequest.offers_count,
+                   select(func.count()).where(Offer.help_request_id == HelpRequest.id).scalar_subquery())
+        ).all()
+        assert all(stored == actual for stored, actual in offers)
+        # Every accepted offer's request is matched or closed, never open.
+        assert not db.session.scalar(
+            select(func.count(Offer.id)).join(Offer.help_request)
+            .where(Offer.status == OfferStatus.ACCEPTED, HelpRequest.status == HelpStatus.OPEN)
+        )
+    for page in ("/", "/ideas", "/ideas?sort=popular&page=5", "/ideas/1", "/help", "/help/1",
+                 "/users/neighbour1"):
+        assert client.get(page).status_code == 200, page
+
+
+def test_generated_people_can_sign_in(runner, auth):
+    runner.invoke(args=["board", "generate", "--people", "5", "--ideas", "5", "--help-requests", "2",
+                        "--comments", "5", "--supports", "5"])
+    assert auth.login("neighbour3", "generated-password").headers["Location"] == "/dashboard"
+
+
+def test_generate_refuses_a_board_with_people_on_it(runner, make_user):
+    make_user()
+    result = runner.invoke(args=["board", "generate", "--people", "5"])
+    assert result.exit_code != 0 and "already has people" in result.output
