@@ -5,7 +5,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, redirect, request, url_for
-from flask_login import login_url
+from flask_login import current_user, login_url
 
 from ..extensions import db, login_manager
 from ..models import User
@@ -18,6 +18,16 @@ bp = Blueprint("auth", __name__)
 def load_user(user_id: str) -> User | None:
     user_id = positive_int(user_id)
     return db.session.get(User, user_id) if user_id else None
+
+
+@bp.before_app_request
+def load_signed_in_person() -> None:
+    """Load who is asking at the start of every request, not whenever a template first asks.
+
+    The same query then runs at the same point on every page, whatever else the
+    page loads, which keeps each page's query count fixed.
+    """
+    current_user._get_current_object()
 
 
 @login_manager.unauthorized_handler

@@ -1,0 +1,96 @@
+"""Every page makes a small, fixed number of SQL queries, whatever the number of rows it shows.
+
+Each page is requested on a board with one of everything and on a board with many,
+and must make the same number of queries on both, within its budget. A query run
+once per row (N+1) shows up here as a difference between the two boards.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from board.extensions import db
+from board.models import HelpRequest, Idea, User
+from conftest import _PASSWORD_HASH, count_queries, make_test_app
+
+MANY = 50
+
+# page -> at most this many queries (including loading the signed-in person)
+BUDGETS = {
+    "/": 5,
+    "/ideas": 3,
+    "/ideas?sort=popular&page=2": 3,
+    "/ideas/{idea}": 7,
+    "/ideas/{idea}/edit": 2,
+    "/help": 4,
+    "/help?status=open": 4,
+    "/help/{request}": 5,
+    "/help/new": 2,
+    "/ideas/new": 1,
+    "/users/owner": 7,
+    "/dashboard": 7,
+    "/account": 2,
+    "/comments/{comment}/edit": 3,
+}
+
+
+def build_board(path, rows: int):
+    """A board where the owner has `rows` of everything on each page."""
+    app = make_test_app(path)
+    with app.app_context():
+        db.create_all()
+        owner = User(username="owner", email="owner@example.org", password_hash=_PASSWORD_HASH)
+        people = [
+            User(username=f"neighbour{i}", email=f"n{i}@example.org", password_hash=_PASSWORD_HASH)
+            for i in range(rows)
+        ]
+        db.session.add_all([owner, *people])
+        db.session.flush()
+        owner.set_skills(["carpentry", "van"])
+        ideas = [Idea.post(owner, f"Idea {i}", "Some **detail**.") for i in range(rows)]
+        idea = ideas[0]
+        requests = [
+            HelpRequest.post(owner, f"Request {i}", "Details.", ["van", f"skill {i}"], idea=idea)
+            for i in range(rows)
+        ]
+        help_request = requests[0]
+        for person in people:
+            idea.toggle_support(person)
+            idea.add_comment(person, "Count me in.")
+            help_request.add_comment(person, "Me too.")
+            offer = help_request.make_offer(person, "I can help.")
+            if person is people[0]:
+                help_request.accept(offer, by=owner)
+            # Offers the owner made, so their dashboard and profile list many.
+            theirs = HelpRequest.post(person, f"Their request {person.id}", "Details.", ["van"])
+            theirs.make_offer(owner, "Happy to.")
+        comment = idea.add_comment(owner, "Thanks all.")
+        db.session.commit()
+        ids = {"idea": idea.id, "request": help_request.id, "comment": comment.id, "owner": owner.id}
+    return app, ids
+
+
+@pytest.fixture(scope="module")
+def boards(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("budget")
+    return {rows: build_board(folder / f"board{rows}.db", rows) for rows in (1, MANY)}
+
+
+def queries_for(app, ids, page: str) -> int:
+    client = app.test_client()
+    with client.session_transaction() as session:
+        session["_user_id"] = str(ids["owner"])
+    url = page.format(**ids)
+    client.get(url)  # warm up: first requests load things once per process
+    with count_queries(app) as statements:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(statements)
+
+
+@pytest.mark.parametrize("page", BUDGETS)
+def test_every_page_makes_a_fixed_small_number_of_queries(boards, page):
+    few = queries_for(*boards[1], page)
+    many = queries_for(*boards[MANY], page)
+    assert few == many, f"{page}: {few} queries with 1 row, {many} with {MANY}"
+    assert many <= BUDGETS[page], f"{page}: {many} queries, budget {BUDGETS[page]}"
