@@ -13,7 +13,7 @@ from board import create_app
 from board.config import instance_secret_key
 from board.extensions import db
 from board.models import Comment, Idea
-from conftest import PASSWORD, csrf_token_from, make_test_app, text_of
+from helpers import PASSWORD, csrf_token_from, make_test_app, text_of
 
 
 def test_secret_key_is_generated_once_into_the_instance_folder(tmp_path):

@@ -7,7 +7,7 @@ from html import escape
 from html.parser import HTMLParser
 
 import pytest
-from conftest import PASSWORD, count_rows, csrf_token_from, make_test_app, text_of
+from helpers import PASSWORD, count_rows, csrf_token_from, make_test_app, text_of
 from sqlalchemy import func, select
 from werkzeug.security import generate_password_hash
 

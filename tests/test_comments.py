@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from board.extensions import db
 from board.models import Comment, HelpRequest, Idea
-from conftest import count_rows, fetch, text_of
+from helpers import count_rows, fetch, text_of
 
 
 # --- Helpers -------------------------------------------------------------------

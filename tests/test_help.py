@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from board.extensions import db
 from board.models import Comment, HelpRequest, Idea, Offer, User
-from conftest import count_queries, count_rows, fetch, text_of
+from helpers import count_queries, count_rows, fetch, text_of
 
 VALID = {
     "title": "Build a bench",

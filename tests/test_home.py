@@ -8,7 +8,7 @@ import pytest
 
 from board.extensions import db
 from board.models import HelpRequest, Idea, Offer, User
-from conftest import count_queries, text_of
+from helpers import count_queries, text_of
 
 
 # --- Small helpers ---------------------------------------------------------------

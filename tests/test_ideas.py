@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from board.extensions import db
 from board.models import Comment, HelpRequest, Idea, Offer, Support, User
-from conftest import count_queries, count_rows, fetch, make_test_app, text_of
+from helpers import count_queries, count_rows, fetch, make_test_app, text_of
 
 
 # --- Helpers -------------------------------------------------------------------

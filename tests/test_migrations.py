@@ -9,7 +9,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy import create_engine, inspect
 
 from board.extensions import db
-from conftest import make_test_app
+from helpers import make_test_app
 
 
 def upgraded_app(tmp_path, runner_command="upgrade"):

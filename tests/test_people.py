@@ -6,7 +6,7 @@ import re
 from html.parser import HTMLParser
 
 import pytest
-from conftest import count_queries, make_test_app, text_of
+from helpers import count_queries, make_test_app, text_of
 from sqlalchemy import func, select
 
 from board.extensions import db

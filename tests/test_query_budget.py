@@ -11,7 +11,7 @@ import pytest
 
 from board.extensions import db
 from board.models import HelpRequest, Idea, User
-from conftest import _PASSWORD_HASH, count_queries, make_test_app
+from helpers import PASSWORD_HASH, count_queries, make_test_app
 
 MANY = 50
 
@@ -39,9 +39,9 @@ def build_board(path, rows: int):
     app = make_test_app(path)
     with app.app_context():
         db.create_all()
-        owner = User(username="owner", email="owner@example.org", password_hash=_PASSWORD_HASH)
+        owner = User(username="owner", email="owner@example.org", password_hash=PASSWORD_HASH)
         people = [
-            User(username=f"neighbour{i}", email=f"n{i}@example.org", password_hash=_PASSWORD_HASH)
+            User(username=f"neighbour{i}", email=f"n{i}@example.org", password_hash=PASSWORD_HASH)
             for i in range(rows)
         ]
         db.session.add_all([owner, *people])

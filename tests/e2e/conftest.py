@@ -1,0 +1,115 @@
+"""Browser tests: the real server (gunicorn) driven by Playwright in Debian's headless Chromium.
+
+Chromium comes from the system (`apt install chromium`) and axe-core from npm
+(`npm ci`); `.ci/run` installs both. Without them these tests are skipped with a
+message, unless SIMPL_REQUIRE_BROWSER=1 (set by CI) makes that a failure.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from e2e_helpers import AXE, DESKTOP, PASSWORD, ROOT
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+def _missing() -> str | None:
+    if not CHROMIUM:
+        return "Chromium is not installed (apt install chromium)"
+    if not AXE.exists():
+        return "axe-core is not installed (npm ci)"
+    try:
+        import playwright  # noqa: F401
+    except ImportError:
+        return "Playwright is not installed (pip install -e '.[test]')"
+    return None
+
+
+def pytest_collection_modifyitems(config, items):
+    reason = _missing()
+    if reason is None:
+        return
+    if os.environ.get("SIMPL_REQUIRE_BROWSER") == "1":
+        raise pytest.UsageError(f"Browser tests cannot run: {reason}")
+    for item in items:
+        if "e2e" in item.nodeid:
+            item.add_marker(pytest.mark.skip(reason=f"browser tests skipped: {reason}"))
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def base_url(tmp_path_factory):
+    """The board, served by gunicorn on a fresh database with the demo content."""
+    instance = tmp_path_factory.mktemp("e2e-instance")
+    env = {**os.environ, "INSTANCE_PATH": str(instance), "RATELIMIT_ENABLED": "0"}
+    env.pop("DATABASE_URL", None)
+    flask = [sys.executable, "-m", "flask", "--app", "app"]
+    subprocess.run([*flask, "db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True)
+    subprocess.run([*flask, "board", "demo", "--password", PASSWORD], cwd=ROOT, env=env,
+                   check=True, capture_output=True)
+    port = _free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "--workers", "2", "--bind", f"127.0.0.1:{port}", "app:app"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(150):
+        try:
+            urllib.request.urlopen(url, timeout=2).close()
+            break
+        except OSError:
+            time.sleep(0.1)
+    yield url
+    server.terminate()
+    server.wait(timeout=20)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def new_page(browser, base_url):
+    """Open a fresh browser (own cookies) on the board: `new_page()`, `new_page(javascript=False)`."""
+    contexts = []
+
+    def open_page(javascript: bool = True, viewport: dict = DESKTOP):
+        context = browser.new_context(
+            base_url=base_url, java_script_enabled=javascript, viewport=viewport
+        )
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def page(new_page):
+    return new_page()

@@ -1,0 +1,66 @@
+"""What the browser tests share: signing up and in through the forms, axe-core, screenshots."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+ARTIFACTS = ROOT / "test-artifacts"
+PASSWORD = "a long enough password"
+PHONE = {"width": 320, "height": 720}
+DESKTOP = {"width": 1280, "height": 900}
+
+
+def unique_name(prefix: str = "person") -> str:
+    return f"{prefix}{uuid.uuid4().hex[:8]}"
+
+
+def register(page, username: str | None = None) -> str:
+    """Register a new person through the form; they end up signed in."""
+    username = username or unique_name()
+    page.goto("/register")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Email address").fill(f"{username}@example.org")
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_label("Confirm password").fill(PASSWORD)
+    page.get_by_role("button", name="Create account").click()
+    page.wait_for_url("**/dashboard")
+    return username
+
+
+def sign_in(page, username: str) -> None:
+    page.goto("/login")
+    page.get_by_label("Username or email address").fill(username)
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/dashboard")
+
+
+def axe_violations(page) -> list[dict]:
+    """WCAG 2.2 A and AA problems axe-core finds on the page as it is now."""
+    page.evaluate(AXE.read_text())
+    result = page.evaluate(
+        """() => axe.run(document, {runOnly: {type: 'tag', values:
+            ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22a', 'wcag22aa']}})"""
+    )
+    return [
+        {"id": v["id"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"]][:5]}
+        for v in result["violations"]
+    ]
+
+
+def assert_accessible(page) -> None:
+    violations = axe_violations(page)
+    assert not violations, json.dumps(violations, indent=2)
+
+
+def screenshot(page, name: str) -> Path:
+    """Save the whole page as a PNG under test-artifacts/screenshots/ for people to look at."""
+    width = page.viewport_size["width"]
+    path = ARTIFACTS / "screenshots" / f"{name}-{width}px.png"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(path), full_page=True)
+    return path

@@ -1,0 +1,97 @@
+"""Every kind of page passes axe-core's WCAG 2.2 A and AA checks and fits a 320 px screen.
+
+The board is the demo board (see conftest). Screenshots of each page at desktop
+and phone widths are saved under test-artifacts/screenshots/ for people to look at.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from e2e_helpers import DESKTOP, PHONE, assert_accessible, screenshot, sign_in
+
+# (name for the screenshot, who is signed in, address, what to do on the page first)
+PAGES = [
+    ("home", None, "/", None),
+    ("ideas", None, "/ideas", None),
+    ("ideas-popular-page-1", None, "/ideas?sort=popular", None),
+    ("idea", None, "/ideas/1", None),
+    ("help", None, "/help", None),
+    ("help-open", None, "/help?status=open", None),
+    ("help-request", None, "/help/1", None),
+    ("profile", None, "/users/amina", None),
+    ("login", None, "/login", None),
+    ("login-with-errors", None, "/login", "submit"),
+    ("register", None, "/register", None),
+    ("register-with-errors", None, "/register", "submit"),
+    ("not-found", None, "/ideas/999999", None),
+    ("dashboard", "tom_h", "/dashboard", None),
+    ("account", "tom_h", "/account", None),
+    ("account-with-errors", "tom_h", "/account", "too-many-skills"),
+    ("new-idea", "tom_h", "/ideas/new", None),
+    ("new-idea-with-errors", "tom_h", "/ideas/new", "submit"),
+    ("edit-idea", "tom_h", "/ideas/6/edit", None),
+    ("delete-idea", "tom_h", "/ideas/6/delete", None),
+    ("new-help-request", "tom_h", "/help/new", None),
+    ("new-help-request-with-errors", "tom_h", "/help/new", "submit"),
+    ("help-request-with-offers", "tom_h", "/help/7", None),
+    ("help-request-offer-form", "priya", "/help/7", None),
+    ("help-request-offer-with-errors", "priya", "/help/7", "offer-empty"),
+    ("idea-signed-in", "priya", "/ideas/1", None),
+    ("idea-comment-with-errors", "priya", "/ideas/1", "comment-empty"),
+    ("edit-comment", "tom_h", "/comments/1/edit", None),
+    ("forbidden", "tom_h", "/ideas/1/edit", None),
+]
+
+
+def open_page(new_page, viewport, who, path, action):
+    page = new_page(viewport=viewport)
+    if who:
+        sign_in(page, who)
+    page.goto(path)
+    if action == "submit":
+        page.locator("main form[novalidate] button[type=submit]").first.click()
+    elif action == "too-many-skills":
+        page.get_by_label("Skills and resources you can offer").fill(", ".join(f"skill {n}" for n in range(30)))
+        page.get_by_role("button", name="Save changes").click()
+    elif action == "offer-empty":
+        page.get_by_role("button", name="Offer help").click()
+    elif action == "comment-empty":
+        page.get_by_role("button", name="Post comment").click()
+    if action:
+        assert page.get_by_role("alert").is_visible(), "the form was expected to show its errors"
+    return page
+
+
+@pytest.mark.parametrize("name, who, path, action", PAGES, ids=[p[0] for p in PAGES])
+def test_every_page_passes_wcag_checks(new_page, name, who, path, action):
+    page = open_page(new_page, DESKTOP, who, path, action)
+    assert_accessible(page)
+    screenshot(page, name)
+
+
+@pytest.mark.parametrize("name, who, path, action", PAGES, ids=[p[0] for p in PAGES])
+def test_every_page_fits_a_320_pixel_screen(new_page, name, who, path, action):
+    page = open_page(new_page, PHONE, who, path, action)
+    widths = page.evaluate(
+        "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+    )
+    assert widths[0] <= widths[1], f"{path} scrolls sideways: {widths[0]} px wide in {widths[1]} px"
+    assert_accessible(page)
+    screenshot(page, name)
+
+
+def test_a_very_long_name_does_not_push_pages_sideways(new_page):
+    from e2e_helpers import register
+
+    page = new_page(viewport=PHONE)
+    username = register(page)
+    page.goto("/account")
+    page.get_by_label("Display name").fill("W" * 80)
+    page.get_by_role("button", name="Save changes").click()
+    for path in ("/dashboard", f"/users/{username}"):
+        page.goto(path)
+        widths = page.evaluate(
+            "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+        )
+        assert widths[0] <= widths[1], f"{path}: {widths}"

@@ -1,0 +1,108 @@
+"""Helpers the tests share: a test app, signing in, and looking at what a person sees."""
+
+from __future__ import annotations
+
+import re
+from contextlib import contextmanager
+
+from sqlalchemy import event, func, select
+from werkzeug.security import generate_password_hash
+
+from board import create_app
+from board.extensions import db
+
+PASSWORD = "correct horse battery"
+# Hashing is deliberately slow; hash the shared test password once per run.
+PASSWORD_HASH = generate_password_hash(PASSWORD)
+
+
+def make_test_app(db_path, **overrides):
+    config = {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-key",
+        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{db_path}",
+        "WTF_CSRF_ENABLED": False,
+        "RATELIMIT_ENABLED": False,
+    }
+    config.update(overrides)
+    return create_app(config)
+
+
+def saved(thing):
+    """Commit, reload and detach `thing`, so tests can read it outside an app context."""
+    db.session.add(thing)
+    db.session.commit()
+    db.session.refresh(thing)
+    db.session.expunge(thing)
+    return thing
+
+
+class Auth:
+    """Sign in through the real form, or quickly by setting the session."""
+
+    def __init__(self, client):
+        self.client = client
+
+    def login(self, login: str, password: str = PASSWORD, **extra):
+        return self.client.post("/login", data={"login": login, "password": password, **extra})
+
+    def logout(self):
+        return self.client.post("/logout")
+
+    def sign_in(self, user: User) -> None:
+        with self.client.session_transaction() as session:
+            session["_user_id"] = str(user.id)
+            session["_fresh"] = True
+
+
+# --- Looking at the database -------------------------------------------------
+
+
+def count_rows(app, model, *where) -> int:
+    with app.app_context():
+        return db.session.scalar(select(func.count()).select_from(model).where(*where))
+
+
+def fetch(app, model, thing_id):
+    """The row as it is now in the database (detached), or None."""
+    with app.app_context():
+        thing = db.session.get(model, thing_id)
+        if thing is not None:
+            db.session.expunge(thing)
+        return thing
+
+
+# --- Looking at what a person sees --------------------------------------------
+
+
+def text_of(response) -> str:
+    """The page's text with tags removed and whitespace collapsed, as a person reads it."""
+    html = response.get_data(as_text=True)
+    html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).strip()
+
+
+def csrf_token_from(response) -> str:
+    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', response.get_data(as_text=True))
+    if match is None:
+        match = re.search(r'name="csrf_token" value="([^"]+)"', response.get_data(as_text=True))
+    assert match, "the page has no CSRF token"
+    return match.group(1)
+
+
+@contextmanager
+def count_queries(app):
+    """Count the SQL statements run inside the block: `with count_queries(app) as queries:`."""
+    statements: list[str] = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        if not statement.lstrip().upper().startswith(("BEGIN", "PRAGMA", "COMMIT", "ROLLBACK")):
+            statements.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
