@@ -26,7 +26,7 @@ from sqlalchemy import (
     select,
     text,
 )
-from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
+from sqlalchemy.orm import Mapped, declared_attr, defer, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from .extensions import db
@@ -163,6 +163,14 @@ class User(UserMixin, db.Model):
 # --- Content: what people post ----------------------------------------------
 
 
+VISIBLE = "hidden_at IS NULL"
+
+
+def visible_index(name: str, *columns: str) -> Index:
+    """An index over visible rows only: what every public list reads, and nothing else."""
+    return Index(name, *columns, sqlite_where=text(VISIBLE), postgresql_where=text(VISIBLE))
+
+
 class Content:
     """What ideas, help requests and comments share: an author, a Markdown body,
     timestamps, and a hidden flag that moderation sets. `visible()` is the one
@@ -187,6 +195,11 @@ class Content:
     def visible(cls):
         """The condition for rows a visitor may see."""
         return cls.hidden_at.is_(None)
+
+    @classmethod
+    def without_bodies(cls) -> tuple:
+        """Loader options for lists, which show titles, not the (possibly long) bodies."""
+        return defer(cls.body, raiseload=True), defer(cls.body_html, raiseload=True)
 
     def set_body(self, text: str) -> None:
         self.body = text
@@ -223,8 +236,10 @@ class Commentable:
 class Idea(Content, Commentable, db.Model):
     __tablename__ = "ideas"
     __table_args__ = (
-        Index("ix_ideas_popular", "supporters_count", "id"),
-        Index("ix_ideas_active", "last_activity_at", "id"),
+        # One covering index per sort order of the list, over visible ideas only.
+        visible_index("ix_ideas_visible_new", "id"),
+        visible_index("ix_ideas_visible_popular", "supporters_count", "id"),
+        visible_index("ix_ideas_visible_active", "last_activity_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -330,7 +345,7 @@ class HelpRequest(Content, Commentable, db.Model):
     __table_args__ = (
         CheckConstraint("status IN ('open', 'matched', 'closed')", name="status"),
         # Listing open requests first is "ORDER BY status DESC, id DESC": open > matched > closed.
-        Index("ix_help_requests_status_id", "status", "id"),
+        visible_index("ix_help_requests_visible_status", "status", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

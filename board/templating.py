@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
 
-from flask import Flask, current_app
+from flask import Flask, current_app, url_for
 from flask_login import current_user
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from werkzeug.routing import IntegerConverter
 
 from .models import utcnow
@@ -34,21 +34,35 @@ def format_datetime(value: datetime | None) -> str:
 
 
 def time_ago(value: datetime | None) -> Markup:
-    """'3 hours ago' inside a <time> element that carries the exact date."""
+    """'3 hours ago' inside a <time> element that carries the exact date.
+
+    Built with an f-string rather than Markup.format: lists call this for every row,
+    and every piece is a number or a date we formatted ourselves.
+    """
     if value is None:
         return Markup("")
     seconds = max(0, int((utcnow() - value).total_seconds()))
-    for unit, size in (("year", 31536000), ("month", 2592000), ("week", 604800),
-                       ("day", 86400), ("hour", 3600), ("minute", 60)):  # fmt: skip
+    for unit, size in _UNITS:
         if seconds >= size:
             count = seconds // size
             words = f"{count} {unit}{'s' if count != 1 else ''} ago"
             break
     else:
         words = "just now"
-    return Markup('<time datetime="{}" title="{}">{}</time>').format(
-        value.isoformat(timespec="seconds") + "Z", format_datetime(value), words
+    return Markup(
+        f'<time datetime="{value.isoformat(timespec="seconds")}Z" '
+        f'title="{format_datetime(value)}">{words}</time>'
     )
+
+
+_UNITS = (("year", 31536000), ("month", 2592000), ("week", 604800),
+          ("day", 86400), ("hour", 3600), ("minute", 60))  # fmt: skip
+
+
+def profile_link(user) -> Markup:
+    """A link to a person's profile, showing their name."""
+    href = url_for("people.profile", username=user.username)
+    return Markup(f'<a href="{href}">{escape(user.name)}</a>')
 
 
 def plural(count: int, singular: str, plural_form: str | None = None) -> str:
@@ -58,7 +72,7 @@ def plural(count: int, singular: str, plural_form: str | None = None) -> str:
 def init_templating(app: Flask) -> None:
     app.jinja_env.filters.update(date=format_date, datetime=format_datetime, ago=time_ago)
     # A global, so that macros imported without context can see who is signed in.
-    app.jinja_env.globals.update(plural=plural, current_user=current_user)
+    app.jinja_env.globals.update(plural=plural, current_user=current_user, person=profile_link)
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 

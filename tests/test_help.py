@@ -272,7 +272,6 @@ def test_help_wanted_lists_open_then_matched_then_closed_newest_first(client, th
         + sorted(three_of_each["closed"], reverse=True)
     )
     assert card_ids(response) == expected
-    assert "6 help requests" in text_of(response)
 
 
 @pytest.mark.parametrize("status", ["open", "matched", "closed"])
@@ -311,7 +310,8 @@ def test_the_list_pages_through_many_requests(client, make_user, make_help_reque
     second = client.get("/help?page=2")
     assert len(card_ids(second)) == 5
     assert "Request number 0" in text_of(second)
-    assert "Page 2 of 2" in text_of(second)
+    assert "Page 2" in text_of(second)
+    assert 'rel="next"' not in second.get_data(as_text=True)
 
 
 def test_each_card_shows_its_skills_and_linked_idea(client, make_user, make_idea, make_help_request):
@@ -848,7 +848,7 @@ def test_the_list_costs_the_same_queries_for_1_or_50_requests(
     for i in range(1, 50):
         add(i)
     many = queries_for(app, client, "/help")
-    assert "50 help requests" in text_of(client.get("/help"))
+    assert len(card_ids(client.get("/help"))) == 20
     assert many == one
 
 

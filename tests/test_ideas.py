@@ -309,7 +309,7 @@ def test_an_unknown_sort_falls_back_to_newest(client, make_idea, app, make_user)
     response = client.get("/ideas?sort=drop%20table")
     assert response.status_code == 200
     assert card_titles(response) == ["New and unloved", "Old but loved"]
-    assert "newest first" in text_of(response)
+    assert re.search(r'aria-current="true">Newest<', response.get_data(as_text=True))
 
 
 @pytest.fixture
@@ -327,15 +327,16 @@ def test_the_list_shows_twenty_ideas_a_page_with_links_to_the_others(client, twe
     assert first.status_code == 200
     titles = card_titles(first)
     assert titles == [f"Idea number {n:02d}" for n in range(25, 5, -1)]
-    assert "Page 1 of 2" in text_of(first)
+    assert "Page 1" in text_of(first)
     html = first.get_data(as_text=True)
     assert re.search(r'<a class="pagination__link" rel="next" href="/ideas\?[^"]*page=2', html)
 
     second = client.get("/ideas?page=2")
     assert second.status_code == 200
     assert card_titles(second) == [f"Idea number {n:02d}" for n in range(5, 0, -1)]
-    assert "Page 2 of 2" in text_of(second)
+    assert "Page 2" in text_of(second)
     assert re.search(r'rel="prev" href="/ideas\?[^"]*page=1', second.get_data(as_text=True))
+    assert 'rel="next"' not in second.get_data(as_text=True)  # the last page
 
 
 def test_the_pages_of_the_popular_list_stay_sorted_by_support(app, client, twenty_five_ideas, make_user):
@@ -356,13 +357,13 @@ def test_odd_page_numbers_show_a_page_of_ideas_instead_of_an_error(client, twent
     response = client.get("/ideas", query_string={"page": page})
     assert response.status_code == 200
     assert len(card_titles(response)) == 20
-    assert re.search(r"Page [12] of 2", text_of(response))
+    assert "Page 1" in text_of(response)
 
 
 def test_a_page_past_the_end_shows_the_last_page(client, twenty_five_ideas):
     response = client.get("/ideas?page=7")
     assert response.status_code == 200
-    assert "Page 2 of 2" in text_of(response)
+    assert "Page 2" in text_of(response)
     assert len(card_titles(response)) == 5
 
 

@@ -19,7 +19,8 @@ MANY = 50
 BUDGETS = {
     "/": 5,
     "/ideas": 3,
-    "/ideas?sort=popular&page=2": 3,
+    "/ideas?sort=popular": 3,
+    "/ideas?page=99": 5,  # past the end: a count, then the last page
     "/ideas/{idea}": 7,
     "/ideas/{idea}/edit": 2,
     "/help": 4,

@@ -47,20 +47,23 @@ def chosen_idea(form: HelpRequestForm) -> Idea | None:
 @bp.get("")
 def index():
     status = request.args.get("status", "all")
-    query = select(HelpRequest).where(HelpRequest.visible())
-    count = select(db.func.count(HelpRequest.id)).where(HelpRequest.visible())
+    where = [HelpRequest.visible()]
     if status in HelpStatus.ALL:
-        query = query.where(HelpRequest.status == status)
-        count = count.where(HelpRequest.status == status)
+        where.append(HelpRequest.status == status)
     else:
         status = "all"
-    # open > matched > closed alphabetically backwards: open ones come first.
-    query = query.order_by(HelpRequest.status.desc(), HelpRequest.id.desc()).options(
-        joinedload(HelpRequest.author),
-        joinedload(HelpRequest.idea),
-        selectinload(HelpRequest.skills),
+    page = paginate(
+        HelpRequest,
+        where=where,
+        # open > matched > closed alphabetically backwards: open ones come first.
+        order_by=[HelpRequest.status.desc(), HelpRequest.id.desc()],
+        options=[
+            joinedload(HelpRequest.author),
+            joinedload(HelpRequest.idea).options(*Idea.without_bodies()),
+            selectinload(HelpRequest.skills),
+            *HelpRequest.without_bodies(),
+        ],
     )
-    page = paginate(query, count_query=count)
     return render_template("help/list.html", page=page, status=status, statuses=HelpStatus)
 
 

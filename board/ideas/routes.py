@@ -25,13 +25,12 @@ def index():
     sort = request.args.get("sort", "new")
     if sort not in SORTS:
         sort = "new"
-    query = (
-        select(Idea)
-        .where(Idea.visible())
-        .options(joinedload(Idea.author))
-        .order_by(*SORTS[sort][1])
+    page = paginate(
+        Idea,
+        where=[Idea.visible()],
+        order_by=SORTS[sort][1],
+        options=[joinedload(Idea.author), *Idea.without_bodies()],
     )
-    page = paginate(query, count_query=select(db.func.count(Idea.id)).where(Idea.visible()))
     return render_template("ideas/list.html", page=page, sort=sort, sorts=SORTS)
 
 
