@@ -1,10 +1,8 @@
-"""Pages of a list, read from ?page= so that no value can break it, at the same cost on
-page 200 as on page 1.
+"""Pages of a list, read from ?page= so that no value can break it.
 
-A page is found in two steps: the ids on the page, from a covering index (the
-visible-rows partial indexes on each list's sort order), then those rows with what
-the page shows. Lists do not count their rows on every request; only a page past
-the end asks for a count, to show the last page instead.
+Lists do not count their rows on every request (a count reads the whole list);
+they ask for one row more than a page holds, to know whether there is a next
+page. Only a page past the end asks for a count, to show the last page instead.
 """
 
 from __future__ import annotations
@@ -41,27 +39,16 @@ def requested_page() -> int:
     return positive_int(request.args.get("page"), max_digits=9) or 1
 
 
-def paginate(model, *, where=(), order_by=(), options=(), per_page: int | None = None) -> Page:
-    """One page of `model` rows matching `where`, in `order_by` order, loaded with `options`."""
+def paginate(load, count, per_page: int | None = None) -> Page:
+    """One page of a list: `load(limit, offset)` reads rows, `count()` counts them all."""
     per_page = per_page or current_app.config["PER_PAGE"]
-
-    def ids_on(number: int) -> list[int]:
-        return db.session.scalars(
-            select(model.id).where(*where).order_by(*order_by)
-            .limit(per_page + 1).offset((number - 1) * per_page)
-        ).all()
-
     number = requested_page()
-    ids = ids_on(number)
-    if not ids and number > 1:  # past the end: show the last page
-        total = db.session.scalar(select(func.count(model.id)).where(*where))
-        number = max(1, ceil(total / per_page))
-        ids = ids_on(number)
-    has_next = len(ids) > per_page
-    ids = ids[:per_page]
-    items = []
-    if ids:
-        items = db.session.scalars(
-            select(model).where(model.id.in_(ids)).options(*options).order_by(*order_by)
-        ).unique().all()
-    return Page(items=list(items), number=number, has_next=has_next)
+    items = load(per_page + 1, (number - 1) * per_page)
+    if not items and number > 1:  # past the end: show the last page
+        number = max(1, ceil(count() / per_page))
+        items = load(per_page + 1, (number - 1) * per_page)
+    return Page(items=list(items[:per_page]), number=number, has_next=len(items) > per_page)
+
+
+def count_rows(model, where) -> int:
+    return db.session.scalar(select(func.count(model.id)).where(*where)) or 0

@@ -8,8 +8,8 @@ from sqlalchemy.orm import joinedload, selectinload
 from ..comments import post_comment_or_show_errors
 from ..extensions import db
 from ..ideas.forms import CommentForm
+from ..listing import comment_views, help_cards
 from ..models import (
-    Comment,
     HelpRequest,
     HelpStatus,
     Idea,
@@ -18,7 +18,7 @@ from ..models import (
     OfferStatus,
     parse_skills,
 )
-from ..pagination import paginate, positive_int
+from ..pagination import count_rows, paginate, positive_int
 from ..permissions import ensure_can_edit, ensure_visible, visible_or_404
 from ..rate_limits import posting_limit
 from . import bp
@@ -52,17 +52,11 @@ def index():
         where.append(HelpRequest.status == status)
     else:
         status = "all"
+    # open > matched > closed alphabetically backwards: open ones come first.
+    order_by = [HelpRequest.status.desc(), HelpRequest.id.desc()]
     page = paginate(
-        HelpRequest,
-        where=where,
-        # open > matched > closed alphabetically backwards: open ones come first.
-        order_by=[HelpRequest.status.desc(), HelpRequest.id.desc()],
-        options=[
-            joinedload(HelpRequest.author),
-            joinedload(HelpRequest.idea).options(*Idea.without_bodies()),
-            selectinload(HelpRequest.skills),
-            *HelpRequest.without_bodies(),
-        ],
+        lambda limit, offset: help_cards(where=where, order_by=order_by, limit=limit, offset=offset),
+        lambda: count_rows(HelpRequest, where),
     )
     return render_template("help/list.html", page=page, status=status, statuses=HelpStatus)
 
@@ -104,7 +98,6 @@ def _detail_page(help_request_id: int, comment_form=None, offer_form=None):
             joinedload(HelpRequest.idea),
             selectinload(HelpRequest.skills),
             selectinload(HelpRequest.offers).joinedload(Offer.helper),
-            selectinload(HelpRequest.comments).joinedload(Comment.author),
         )
     )
     ensure_visible(help_request)
@@ -121,7 +114,7 @@ def _detail_page(help_request_id: int, comment_form=None, offer_form=None):
         offers=help_request.offers if is_requester else [],
         my_offer=my_offer,
         helpers=[o.helper for o in help_request.offers if o.status == OfferStatus.ACCEPTED],
-        comments=[c for c in help_request.comments if c.hidden_at is None],
+        comments=comment_views(help_request),
         comment_form=comment_form or CommentForm(),
         offer_form=offer_form or OfferForm(),
     )

@@ -2,10 +2,8 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload, selectinload
-
 from ..extensions import db
+from ..listing import help_cards, idea_cards
 from ..models import HelpRequest, HelpStatus, Idea, utcnow
 from . import bp
 from .dashboard import (
@@ -21,33 +19,18 @@ HOME_LIST_LENGTH = 6
 
 @bp.get("/")
 def index():
-    newest = db.session.scalars(
-        select(Idea)
-        .where(Idea.visible())
-        .options(joinedload(Idea.author))
-        .order_by(Idea.id.desc())
-        .limit(HOME_LIST_LENGTH)
-    ).all()
-    popular = db.session.scalars(
-        select(Idea)
-        .where(Idea.visible(), Idea.supporters_count > 0)
-        .options(joinedload(Idea.author))
-        .order_by(Idea.supporters_count.desc(), Idea.id.desc())
-        .limit(HOME_LIST_LENGTH)
-    ).all()
-    open_requests = db.session.scalars(
-        select(HelpRequest)
-        .where(HelpRequest.visible(), HelpRequest.status == HelpStatus.OPEN)
-        .options(
-            joinedload(HelpRequest.author),
-            joinedload(HelpRequest.idea),
-            selectinload(HelpRequest.skills),
-        )
-        .order_by(HelpRequest.id.desc())
-        .limit(HOME_LIST_LENGTH)
-    ).all()
     return render_template(
-        "home/index.html", newest=newest, popular=popular, open_requests=open_requests
+        "home/index.html",
+        newest=idea_cards(where=[Idea.visible()], limit=HOME_LIST_LENGTH),
+        popular=idea_cards(
+            where=[Idea.visible(), Idea.supporters_count > 0],
+            order_by=[Idea.supporters_count.desc(), Idea.id.desc()],
+            limit=HOME_LIST_LENGTH,
+        ),
+        open_requests=help_cards(
+            where=[HelpRequest.visible(), HelpRequest.status == HelpStatus.OPEN],
+            limit=HOME_LIST_LENGTH,
+        ),
     )
 
 

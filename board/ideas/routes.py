@@ -7,8 +7,9 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from ..comments import post_comment_or_show_errors
 from ..extensions import db
-from ..models import Comment, HelpRequest, Idea
-from ..pagination import paginate
+from ..listing import comment_views, idea_cards
+from ..models import HelpRequest, Idea
+from ..pagination import count_rows, paginate
 from ..permissions import ensure_can_edit, ensure_visible, visible_or_404
 from ..rate_limits import posting_limit
 from . import bp
@@ -25,11 +26,10 @@ def index():
     sort = request.args.get("sort", "new")
     if sort not in SORTS:
         sort = "new"
+    where, order_by = [Idea.visible()], SORTS[sort][1]
     page = paginate(
-        Idea,
-        where=[Idea.visible()],
-        order_by=SORTS[sort][1],
-        options=[joinedload(Idea.author), *Idea.without_bodies()],
+        lambda limit, offset: idea_cards(where=where, order_by=order_by, limit=limit, offset=offset),
+        lambda: count_rows(Idea, where),
     )
     return render_template("ideas/list.html", page=page, sort=sort, sorts=SORTS)
 
@@ -58,7 +58,6 @@ def _detail_page(idea_id: int, comment_form: CommentForm | None = None):
         .where(Idea.id == idea_id)
         .options(
             joinedload(Idea.author),
-            selectinload(Idea.comments).joinedload(Comment.author),
             selectinload(Idea.help_requests).selectinload(HelpRequest.skills),
         )
     )
@@ -66,7 +65,7 @@ def _detail_page(idea_id: int, comment_form: CommentForm | None = None):
     return render_template(
         "ideas/detail.html",
         idea=idea,
-        comments=[c for c in idea.comments if c.hidden_at is None],
+        comments=comment_views(idea),
         help_requests=[h for h in idea.help_requests if h.hidden_at is None],
         team=idea.team(),
         supported=idea.is_supported_by(current_user),

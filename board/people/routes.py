@@ -6,6 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..extensions import db
+from ..listing import help_cards, idea_cards
 from ..models import HelpRequest, Idea, Offer, User, parse_skills
 from ..text import render_markdown
 from . import bp
@@ -24,19 +25,13 @@ def profile(username: str):
     )
     if person is None:
         abort(404)
-    ideas = db.session.scalars(
-        select(Idea)
-        .where(Idea.author_id == person.id, Idea.visible())
-        .order_by(Idea.id.desc())
-        .limit(PROFILE_LIST_LENGTH)
-    ).all()
-    help_requests = db.session.scalars(
-        select(HelpRequest)
-        .where(HelpRequest.author_id == person.id, HelpRequest.visible())
-        .options(selectinload(HelpRequest.skills))
-        .order_by(HelpRequest.id.desc())
-        .limit(PROFILE_LIST_LENGTH)
-    ).all()
+    ideas = idea_cards(
+        where=[Idea.author_id == person.id, Idea.visible()], limit=PROFILE_LIST_LENGTH
+    )
+    help_requests = help_cards(
+        where=[HelpRequest.author_id == person.id, HelpRequest.visible()],
+        limit=PROFILE_LIST_LENGTH,
+    )
     offers = db.session.scalars(
         select(Offer)
         .join(Offer.help_request)

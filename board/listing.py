@@ -1,0 +1,159 @@
+"""What lists and discussions show, read as light rows rather than full model objects.
+
+Lists are the board's busiest pages, and building an ORM object per row costs more
+than the rest of the page together. A card holds just what a list shows, from one
+query per list (plus one for help requests' skills), whatever the number of rows.
+Pages of a list are found with the ids first, from the list's covering index, so
+that page 200 costs what page 1 costs.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import aliased
+
+from .extensions import db
+from .models import Comment, HelpRequest, HelpStatus, Idea, Skill, User, help_request_skills
+
+
+@dataclass(slots=True)
+class Person:
+    id: int
+    username: str
+    display_name: str | None
+
+    @property
+    def name(self) -> str:
+        return self.display_name or self.username
+
+
+@dataclass(slots=True)
+class IdeaCard:
+    id: int
+    title: str
+    created_at: datetime
+    supporters_count: int
+    comments_count: int
+    author: Person
+
+
+@dataclass(slots=True)
+class HelpCard:
+    id: int
+    title: str
+    status: str
+    created_at: datetime
+    offers_count: int
+    comments_count: int
+    author: Person
+    idea_id: int | None
+    idea_title: str | None
+    skills: list[str] = field(default_factory=list)
+
+    @property
+    def status_label(self) -> str:
+        return HelpStatus.LABELS[self.status]
+
+
+@dataclass(slots=True)
+class CommentView:
+    id: int
+    body_html: str
+    created_at: datetime
+    updated_at: datetime | None
+    author: Person
+
+    @property
+    def edited(self) -> bool:
+        return self.updated_at is not None
+
+
+def _person(row, prefix: str = "author_") -> Person:
+    return Person(row[f"{prefix}id"], row[f"{prefix}username"], row[f"{prefix}display_name"])
+
+
+# Built once: constructing labels and aliases costs more than running the query.
+AUTHOR_COLUMNS = (User.id.label("author_id"), User.username.label("author_username"),
+                  User.display_name.label("author_display_name"))
+LINKED_IDEA = aliased(Idea, name="linked_idea")
+IDEA_CARD_COLUMNS = (Idea.id, Idea.title, Idea.created_at, Idea.supporters_count,
+                     Idea.comments_count, *AUTHOR_COLUMNS)
+HELP_CARD_COLUMNS = (HelpRequest.id, HelpRequest.title, HelpRequest.status, HelpRequest.created_at,
+                     HelpRequest.offers_count, HelpRequest.comments_count, *AUTHOR_COLUMNS,
+                     LINKED_IDEA.id.label("idea_id"), LINKED_IDEA.title.label("idea_title"))
+LINKED_IDEA_IF_VISIBLE = (LINKED_IDEA.id == HelpRequest.idea_id) & LINKED_IDEA.visible()
+COMMENT_COLUMNS = (Comment.id, Comment.body_html, Comment.created_at, Comment.updated_at,
+                   *AUTHOR_COLUMNS)
+
+
+def _page_of(model, where, order_by, limit: int, offset: int):
+    """The ids of one page of `model` rows: read from the covering index alone."""
+    return select(model.id).where(*where).order_by(*order_by).limit(limit).offset(offset).subquery()
+
+
+def idea_cards(*, where=(), order_by=(Idea.id.desc(),), limit: int, offset: int = 0) -> list[IdeaCard]:
+    page = _page_of(Idea, where, order_by, limit, offset)
+    rows = db.session.execute(
+        select(*IDEA_CARD_COLUMNS)
+        .join(page, page.c.id == Idea.id)
+        .join(User, User.id == Idea.author_id)
+        .order_by(*order_by)
+    ).mappings()
+    return [
+        IdeaCard(r["id"], r["title"], r["created_at"], r["supporters_count"], r["comments_count"],
+                 _person(r))
+        for r in rows
+    ]
+
+
+def help_cards(*, where=(), order_by=(HelpRequest.id.desc(),), limit: int, offset: int = 0) -> list[HelpCard]:
+    page = _page_of(HelpRequest, where, order_by, limit, offset)
+    rows = db.session.execute(
+        select(*HELP_CARD_COLUMNS)
+        .join(page, page.c.id == HelpRequest.id)
+        .join(User, User.id == HelpRequest.author_id)
+        .outerjoin(LINKED_IDEA, LINKED_IDEA_IF_VISIBLE)
+        .order_by(*order_by)
+    ).mappings()
+    cards = [
+        HelpCard(r["id"], r["title"], r["status"], r["created_at"], r["offers_count"],
+                 r["comments_count"], _person(r), r["idea_id"], r["idea_title"])
+        for r in rows
+    ]
+    if cards:
+        skills = skills_of([card.id for card in cards])
+        for card in cards:
+            card.skills = skills[card.id]
+    return cards
+
+
+def skills_of(help_request_ids: list[int]) -> dict[int, list[str]]:
+    """The skills each help request needs, alphabetically, in one query."""
+    found: dict[int, list[str]] = defaultdict(list)
+    for request_id, name in db.session.execute(
+        select(help_request_skills.c.help_request_id, Skill.name)
+        .join(Skill, Skill.id == help_request_skills.c.skill_id)
+        .where(help_request_skills.c.help_request_id.in_(help_request_ids))
+        .order_by(Skill.name)
+    ):
+        found[request_id].append(name)
+    return found
+
+
+def comment_views(target: Idea | HelpRequest) -> list[CommentView]:
+    """A discussion's visible comments, oldest first."""
+    on = Comment.idea_id if isinstance(target, Idea) else Comment.help_request_id
+    rows = db.session.execute(
+        select(*COMMENT_COLUMNS)
+        .join(User, User.id == Comment.author_id)
+        .where(on == target.id, Comment.visible())
+        .order_by(Comment.id)
+    ).mappings()
+    return [
+        CommentView(r["id"], r["body_html"], r["created_at"], r["updated_at"], _person(r))
+        for r in rows
+    ]
