@@ -86,11 +86,12 @@ def _bodies(rng: random.Random, count: int) -> list[tuple[str, str]]:
     return pool
 
 
-def _event(kind: str, actor_id: int, created_at: datetime, idea_id=None, help_request_id=None,
-           comment_id=None, offer_id=None) -> dict:
+def _event(kind: str, actor_id: int, created_at: datetime, recipient_id=None, idea_id=None,
+           help_request_id=None, comment_id=None, offer_id=None) -> dict:
     """An events row with every column given, as executemany needs."""
-    return {"kind": kind, "actor_id": actor_id, "created_at": created_at, "idea_id": idea_id,
-            "help_request_id": help_request_id, "comment_id": comment_id, "offer_id": offer_id}
+    return {"kind": kind, "actor_id": actor_id, "created_at": created_at,
+            "recipient_id": recipient_id, "idea_id": idea_id, "help_request_id": help_request_id,
+            "comment_id": comment_id, "offer_id": offer_id}
 
 
 def _insert(table, rows: list[dict]) -> None:
@@ -184,8 +185,8 @@ def generate_board(sizes: Sizes, password: str, seed: int = 1, echo=print) -> No
         })
     _insert(Comment.__table__, comment_rows)
     _insert(Event.__table__, [
-        _event(EventKind.COMMENT_POSTED, r["author_id"], r["created_at"], idea_id=r["idea_id"],
-               comment_id=r["id"])
+        _event(EventKind.COMMENT_POSTED, r["author_id"], r["created_at"],
+               recipient_id=authors[r["idea_id"] - 1], idea_id=r["idea_id"], comment_id=r["id"])
         for r in comment_rows
     ])
     del comment_rows
@@ -237,6 +238,7 @@ def generate_board(sizes: Sizes, password: str, seed: int = 1, echo=print) -> No
         for r in request_rows
     ] + [
         _event(EventKind.OFFER_MADE, o["helper_id"], o["created_at"],
+               recipient_id=request_rows[o["help_request_id"] - 1]["author_id"],
                help_request_id=o["help_request_id"], offer_id=o["id"])
         for o in offer_rows
     ])

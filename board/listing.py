@@ -5,6 +5,10 @@ than the rest of the page together. A card holds just what a list shows, from on
 query per list (plus one for help requests' skills), whatever the number of rows.
 Pages of a list are found with the ids first, from the list's covering index, so
 that page 200 costs what page 1 costs.
+
+Each list's query is built once, when the module that shows it is imported
+(`idea_list(...)`, `help_list(...)`), with bound parameters for what changes per
+request: building a query costs more than running it.
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import aliased
 
 from .extensions import db
@@ -72,37 +76,52 @@ class CommentView:
         return self.updated_at is not None
 
 
-def _person(row, prefix: str = "author_") -> Person:
-    return Person(row[f"{prefix}id"], row[f"{prefix}username"], row[f"{prefix}display_name"])
+def _person(row) -> Person:
+    return Person(row["author_id"], row["author_username"], row["author_display_name"])
 
 
 # Built once: constructing labels and aliases costs more than running the query.
 AUTHOR_COLUMNS = (User.id.label("author_id"), User.username.label("author_username"),
                   User.display_name.label("author_display_name"))
 LINKED_IDEA = aliased(Idea, name="linked_idea")
-IDEA_CARD_COLUMNS = (Idea.id, Idea.title, Idea.created_at, Idea.supporters_count,
-                     Idea.comments_count, *AUTHOR_COLUMNS)
-HELP_CARD_COLUMNS = (HelpRequest.id, HelpRequest.title, HelpRequest.status, HelpRequest.created_at,
-                     HelpRequest.offers_count, HelpRequest.comments_count, *AUTHOR_COLUMNS,
-                     LINKED_IDEA.id.label("idea_id"), LINKED_IDEA.title.label("idea_title"))
-LINKED_IDEA_IF_VISIBLE = (LINKED_IDEA.id == HelpRequest.idea_id) & LINKED_IDEA.visible()
-COMMENT_COLUMNS = (Comment.id, Comment.body_html, Comment.created_at, Comment.updated_at,
-                   *AUTHOR_COLUMNS)
 
 
-def _page_of(model, where, order_by, limit: int, offset: int):
-    """The ids of one page of `model` rows: read from the covering index alone."""
-    return select(model.id).where(*where).order_by(*order_by).limit(limit).offset(offset).subquery()
+def _page_ids(model, where, order_by):
+    """The ids of one page of visible `model` rows, read from the covering index alone."""
+    return (
+        select(model.id).where(model.visible(), *where).order_by(*order_by)
+        .limit(bindparam("limit")).offset(bindparam("offset")).subquery()
+    )
 
 
-def idea_cards(*, where=(), order_by=(Idea.id.desc(),), limit: int, offset: int = 0) -> list[IdeaCard]:
-    page = _page_of(Idea, where, order_by, limit, offset)
-    rows = db.session.execute(
-        select(*IDEA_CARD_COLUMNS)
+def idea_list(*where, order_by=(Idea.id.desc(),)) -> Select:
+    """The query for a list of idea cards: visible ideas matching `where`, in this order."""
+    page = _page_ids(Idea, where, order_by)
+    return (
+        select(Idea.id, Idea.title, Idea.created_at, Idea.supporters_count, Idea.comments_count,
+               *AUTHOR_COLUMNS)
         .join(page, page.c.id == Idea.id)
         .join(User, User.id == Idea.author_id)
         .order_by(*order_by)
-    ).mappings()
+    )
+
+
+def help_list(*where, order_by=(HelpRequest.id.desc(),)) -> Select:
+    """The query for a list of help request cards, with the title of a linked, visible idea."""
+    page = _page_ids(HelpRequest, where, order_by)
+    return (
+        select(HelpRequest.id, HelpRequest.title, HelpRequest.status, HelpRequest.created_at,
+               HelpRequest.offers_count, HelpRequest.comments_count, *AUTHOR_COLUMNS,
+               LINKED_IDEA.id.label("idea_id"), LINKED_IDEA.title.label("idea_title"))
+        .join(page, page.c.id == HelpRequest.id)
+        .join(User, User.id == HelpRequest.author_id)
+        .outerjoin(LINKED_IDEA, (LINKED_IDEA.id == HelpRequest.idea_id) & LINKED_IDEA.visible())
+        .order_by(*order_by)
+    )
+
+
+def idea_cards(query: Select, *, limit: int, offset: int = 0, **params) -> list[IdeaCard]:
+    rows = db.session.execute(query, {"limit": limit, "offset": offset, **params}).mappings()
     return [
         IdeaCard(r["id"], r["title"], r["created_at"], r["supporters_count"], r["comments_count"],
                  _person(r))
@@ -110,15 +129,8 @@ def idea_cards(*, where=(), order_by=(Idea.id.desc(),), limit: int, offset: int 
     ]
 
 
-def help_cards(*, where=(), order_by=(HelpRequest.id.desc(),), limit: int, offset: int = 0) -> list[HelpCard]:
-    page = _page_of(HelpRequest, where, order_by, limit, offset)
-    rows = db.session.execute(
-        select(*HELP_CARD_COLUMNS)
-        .join(page, page.c.id == HelpRequest.id)
-        .join(User, User.id == HelpRequest.author_id)
-        .outerjoin(LINKED_IDEA, LINKED_IDEA_IF_VISIBLE)
-        .order_by(*order_by)
-    ).mappings()
+def help_cards(query: Select, *, limit: int, offset: int = 0, **params) -> list[HelpCard]:
+    rows = db.session.execute(query, {"limit": limit, "offset": offset, **params}).mappings()
     cards = [
         HelpCard(r["id"], r["title"], r["status"], r["created_at"], r["offers_count"],
                  r["comments_count"], _person(r), r["idea_id"], r["idea_title"])
@@ -131,28 +143,38 @@ def help_cards(*, where=(), order_by=(HelpRequest.id.desc(),), limit: int, offse
     return cards
 
 
+SKILLS_OF = (
+    select(help_request_skills.c.help_request_id, Skill.name)
+    .join(Skill, Skill.id == help_request_skills.c.skill_id)
+    .where(help_request_skills.c.help_request_id.in_(bindparam("ids", expanding=True)))
+    .order_by(Skill.name)
+)
+
+
 def skills_of(help_request_ids: list[int]) -> dict[int, list[str]]:
     """The skills each help request needs, alphabetically, in one query."""
     found: dict[int, list[str]] = defaultdict(list)
-    for request_id, name in db.session.execute(
-        select(help_request_skills.c.help_request_id, Skill.name)
-        .join(Skill, Skill.id == help_request_skills.c.skill_id)
-        .where(help_request_skills.c.help_request_id.in_(help_request_ids))
-        .order_by(Skill.name)
-    ):
+    for request_id, name in db.session.execute(SKILLS_OF, {"ids": help_request_ids}):
         found[request_id].append(name)
     return found
 
 
+def _comments_on(target_column) -> Select:
+    return (
+        select(Comment.id, Comment.body_html, Comment.created_at, Comment.updated_at,
+               *AUTHOR_COLUMNS)
+        .join(User, User.id == Comment.author_id)
+        .where(target_column == bindparam("target_id"), Comment.visible())
+        .order_by(Comment.id)
+    )
+
+
+COMMENTS_ON = {Idea: _comments_on(Comment.idea_id), HelpRequest: _comments_on(Comment.help_request_id)}
+
+
 def comment_views(target: Idea | HelpRequest) -> list[CommentView]:
     """A discussion's visible comments, oldest first."""
-    on = Comment.idea_id if isinstance(target, Idea) else Comment.help_request_id
-    rows = db.session.execute(
-        select(*COMMENT_COLUMNS)
-        .join(User, User.id == Comment.author_id)
-        .where(on == target.id, Comment.visible())
-        .order_by(Comment.id)
-    ).mappings()
+    rows = db.session.execute(COMMENTS_ON[type(target)], {"target_id": target.id}).mappings()
     return [
         CommentView(r["id"], r["body_html"], r["created_at"], r["updated_at"], _person(r))
         for r in rows

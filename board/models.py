@@ -225,7 +225,8 @@ class Commentable:
         author.touch()
         db.session.flush()
         Event.record(
-            EventKind.COMMENT_POSTED, author, comment=comment, **{self._comment_target: self}
+            EventKind.COMMENT_POSTED, author, recipient_id=self.author_id, comment=comment,
+            **{self._comment_target: self},
         )
         return comment
 
@@ -424,7 +425,9 @@ class HelpRequest(Content, Commentable, db.Model):
         self.offers_count = HelpRequest.offers_count + 1
         helper.touch()
         db.session.flush()
-        Event.record(EventKind.OFFER_MADE, helper, help_request=self, offer=offer)
+        Event.record(
+            EventKind.OFFER_MADE, helper, recipient_id=self.author_id, help_request=self, offer=offer
+        )
         return offer
 
     def _decide(self, offer: Offer, by: User) -> None:
@@ -443,13 +446,17 @@ class HelpRequest(Content, Commentable, db.Model):
         offer.status = OfferStatus.ACCEPTED
         offer.decided_at = utcnow()
         self.status = HelpStatus.MATCHED
-        Event.record(EventKind.OFFER_ACCEPTED, by, help_request=self, offer=offer)
+        Event.record(
+            EventKind.OFFER_ACCEPTED, by, recipient_id=offer.helper_id, help_request=self, offer=offer
+        )
 
     def decline(self, offer: Offer, by: User) -> None:
         self._decide(offer, by)
         offer.status = OfferStatus.DECLINED
         offer.decided_at = utcnow()
-        Event.record(EventKind.OFFER_DECLINED, by, help_request=self, offer=offer)
+        Event.record(
+            EventKind.OFFER_DECLINED, by, recipient_id=offer.helper_id, help_request=self, offer=offer
+        )
 
     def close(self, by: User) -> None:
         if by.id != self.author_id:
@@ -569,11 +576,15 @@ class Event(db.Model):
     """
 
     __tablename__ = "events"
+    __table_args__ = (Index("ix_events_recipient", "recipient_id", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(30))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     actor_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    # The person it happened to: the author of what was commented on or offered on,
+    # the helper whose offer was answered. Their dashboard lists it.
+    recipient_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     idea_id: Mapped[int | None] = mapped_column(
         ForeignKey("ideas.id", ondelete="CASCADE"), index=True
     )
@@ -587,7 +598,7 @@ class Event(db.Model):
         ForeignKey("offers.id", ondelete="CASCADE"), index=True
     )
 
-    actor: Mapped[User] = relationship()
+    actor: Mapped[User] = relationship(foreign_keys=[actor_id])
     idea: Mapped[Idea | None] = relationship()
     help_request: Mapped[HelpRequest | None] = relationship()
     comment: Mapped[Comment | None] = relationship()

@@ -50,5 +50,5 @@ def paginate(load, count, per_page: int | None = None) -> Page:
     return Page(items=list(items[:per_page]), number=number, has_next=len(items) > per_page)
 
 
-def count_rows(model, where) -> int:
-    return db.session.scalar(select(func.count(model.id)).where(*where)) or 0
+def count_rows(model, where, **params) -> int:
+    return db.session.scalar(select(func.count(model.id)).where(*where), params) or 0

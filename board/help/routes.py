@@ -2,13 +2,13 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..comments import post_comment_or_show_errors
 from ..extensions import db
 from ..ideas.forms import CommentForm
-from ..listing import comment_views, help_cards
+from ..listing import comment_views, help_cards, help_list
 from ..models import (
     HelpRequest,
     HelpStatus,
@@ -23,6 +23,11 @@ from ..permissions import ensure_can_edit, ensure_visible, visible_or_404
 from ..rate_limits import posting_limit
 from . import bp
 from .forms import HelpRequestForm, OfferForm
+
+# open > matched > closed alphabetically backwards: open ones come first.
+LIST_ORDER = (HelpRequest.status.desc(), HelpRequest.id.desc())
+LIST_FILTERS = {"all": [], **{s: [HelpRequest.status == bindparam("status")] for s in HelpStatus.ALL}}
+LISTS = {status: help_list(*where, order_by=LIST_ORDER) for status, where in LIST_FILTERS.items()}
 
 # How many of a person's ideas the "linked idea" list offers, newest first.
 LINKABLE_IDEAS = 100
@@ -47,16 +52,11 @@ def chosen_idea(form: HelpRequestForm) -> Idea | None:
 @bp.get("")
 def index():
     status = request.args.get("status", "all")
-    where = [HelpRequest.visible()]
-    if status in HelpStatus.ALL:
-        where.append(HelpRequest.status == status)
-    else:
+    if status not in HelpStatus.ALL:
         status = "all"
-    # open > matched > closed alphabetically backwards: open ones come first.
-    order_by = [HelpRequest.status.desc(), HelpRequest.id.desc()]
     page = paginate(
-        lambda limit, offset: help_cards(where=where, order_by=order_by, limit=limit, offset=offset),
-        lambda: count_rows(HelpRequest, where),
+        lambda limit, offset: help_cards(LISTS[status], limit=limit, offset=offset, status=status),
+        lambda: count_rows(HelpRequest, [HelpRequest.visible(), *LIST_FILTERS[status]], status=status),
     )
     return render_template("help/list.html", page=page, status=status, statuses=HelpStatus)
 

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from sqlalchemy import and_, or_, select
-from sqlalchemy.orm import aliased, joinedload, selectinload
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
 
 from ..extensions import db
 from ..models import (
-    Comment,
     Event,
-    EventKind,
     HelpRequest,
     Idea,
     Offer,
@@ -34,33 +32,13 @@ def offers_awaiting_answer(user: User) -> list[Offer]:
 
 def recent_events_for(user: User, limit: int = RECENT_EVENTS) -> list[Event]:
     """What others did on this person's ideas, requests and offers, newest first."""
-    own_idea = aliased(Idea)
-    own_request = aliased(HelpRequest)
-    own_offer = aliased(Offer)
     return db.session.scalars(
         select(Event)
-        .outerjoin(own_idea, own_idea.id == Event.idea_id)
-        .outerjoin(own_request, own_request.id == Event.help_request_id)
-        .outerjoin(own_offer, own_offer.id == Event.offer_id)
-        .where(
-            Event.actor_id != user.id,
-            or_(
-                and_(
-                    Event.kind == EventKind.COMMENT_POSTED,
-                    or_(own_idea.author_id == user.id, own_request.author_id == user.id),
-                ),
-                and_(Event.kind == EventKind.OFFER_MADE, own_request.author_id == user.id),
-                and_(
-                    Event.kind.in_([EventKind.OFFER_ACCEPTED, EventKind.OFFER_DECLINED]),
-                    own_offer.helper_id == user.id,
-                ),
-            ),
-        )
+        .where(Event.recipient_id == user.id, Event.actor_id != user.id)
         .options(
             joinedload(Event.actor),
-            joinedload(Event.idea),
-            joinedload(Event.help_request),
-            joinedload(Event.comment).joinedload(Comment.author),
+            joinedload(Event.idea).options(*Idea.without_bodies()),
+            joinedload(Event.help_request).options(*HelpRequest.without_bodies()),
         )
         .order_by(Event.id.desc())
         .limit(limit)

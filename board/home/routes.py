@@ -3,7 +3,7 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from ..extensions import db
-from ..listing import help_cards, idea_cards
+from ..listing import help_cards, help_list, idea_cards, idea_list
 from ..models import HelpRequest, HelpStatus, Idea, utcnow
 from . import bp
 from .dashboard import (
@@ -17,20 +17,20 @@ from .dashboard import (
 HOME_LIST_LENGTH = 6
 
 
+NEWEST = idea_list()
+MOST_SUPPORTED = idea_list(
+    Idea.supporters_count > 0, order_by=[Idea.supporters_count.desc(), Idea.id.desc()]
+)
+OPEN_REQUESTS = help_list(HelpRequest.status == HelpStatus.OPEN)
+
+
 @bp.get("/")
 def index():
     return render_template(
         "home/index.html",
-        newest=idea_cards(where=[Idea.visible()], limit=HOME_LIST_LENGTH),
-        popular=idea_cards(
-            where=[Idea.visible(), Idea.supporters_count > 0],
-            order_by=[Idea.supporters_count.desc(), Idea.id.desc()],
-            limit=HOME_LIST_LENGTH,
-        ),
-        open_requests=help_cards(
-            where=[HelpRequest.visible(), HelpRequest.status == HelpStatus.OPEN],
-            limit=HOME_LIST_LENGTH,
-        ),
+        newest=idea_cards(NEWEST, limit=HOME_LIST_LENGTH),
+        popular=idea_cards(MOST_SUPPORTED, limit=HOME_LIST_LENGTH),
+        open_requests=help_cards(OPEN_REQUESTS, limit=HOME_LIST_LENGTH),
     )
 
 

@@ -2,12 +2,12 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy import bindparam, select
+from sqlalchemy.orm import joinedload
 
 from ..comments import post_comment_or_show_errors
 from ..extensions import db
-from ..listing import comment_views, idea_cards
+from ..listing import comment_views, help_cards, help_list, idea_cards, idea_list
 from ..models import HelpRequest, Idea
 from ..pagination import count_rows, paginate
 from ..permissions import ensure_can_edit, ensure_visible, visible_or_404
@@ -15,10 +15,15 @@ from ..rate_limits import posting_limit
 from . import bp
 from .forms import CommentForm, IdeaForm
 
+# The most help requests an idea's page lists, oldest first.
+NEEDS_SHOWN = 100
+
 SORTS = {
     "new": ("Newest", (Idea.id.desc(),)),
     "popular": ("Most supported", (Idea.supporters_count.desc(), Idea.id.desc())),
 }
+LISTS = {sort: idea_list(order_by=order_by) for sort, (_, order_by) in SORTS.items()}
+NEEDS = help_list(HelpRequest.idea_id == bindparam("idea_id"), order_by=[HelpRequest.id])
 
 
 @bp.get("")
@@ -26,10 +31,9 @@ def index():
     sort = request.args.get("sort", "new")
     if sort not in SORTS:
         sort = "new"
-    where, order_by = [Idea.visible()], SORTS[sort][1]
     page = paginate(
-        lambda limit, offset: idea_cards(where=where, order_by=order_by, limit=limit, offset=offset),
-        lambda: count_rows(Idea, where),
+        lambda limit, offset: idea_cards(LISTS[sort], limit=limit, offset=offset),
+        lambda: count_rows(Idea, [Idea.visible()]),
     )
     return render_template("ideas/list.html", page=page, sort=sort, sorts=SORTS)
 
@@ -53,20 +57,14 @@ def detail(idea_id: int):
 
 
 def _detail_page(idea_id: int, comment_form: CommentForm | None = None):
-    idea = db.session.scalar(
-        select(Idea)
-        .where(Idea.id == idea_id)
-        .options(
-            joinedload(Idea.author),
-            selectinload(Idea.help_requests).selectinload(HelpRequest.skills),
-        )
+    idea = ensure_visible(
+        db.session.scalar(select(Idea).where(Idea.id == idea_id).options(joinedload(Idea.author)))
     )
-    ensure_visible(idea)
     return render_template(
         "ideas/detail.html",
         idea=idea,
         comments=comment_views(idea),
-        help_requests=[h for h in idea.help_requests if h.hidden_at is None],
+        help_requests=help_cards(NEEDS, limit=NEEDS_SHOWN, idea_id=idea.id),
         team=idea.team(),
         supported=idea.is_supported_by(current_user),
         comment_form=comment_form or CommentForm(),

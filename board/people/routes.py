@@ -2,11 +2,11 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..extensions import db
-from ..listing import help_cards, idea_cards
+from ..listing import help_cards, help_list, idea_cards, idea_list
 from ..models import HelpRequest, Idea, Offer, User, parse_skills
 from ..text import render_markdown
 from . import bp
@@ -14,6 +14,8 @@ from .forms import AccountForm
 
 # How many of each kind a profile shows.
 PROFILE_LIST_LENGTH = 20
+IDEAS_BY = idea_list(Idea.author_id == bindparam("author_id"))
+REQUESTS_BY = help_list(HelpRequest.author_id == bindparam("author_id"))
 
 
 @bp.get("/users/<username>")
@@ -25,13 +27,8 @@ def profile(username: str):
     )
     if person is None:
         abort(404)
-    ideas = idea_cards(
-        where=[Idea.author_id == person.id, Idea.visible()], limit=PROFILE_LIST_LENGTH
-    )
-    help_requests = help_cards(
-        where=[HelpRequest.author_id == person.id, HelpRequest.visible()],
-        limit=PROFILE_LIST_LENGTH,
-    )
+    ideas = idea_cards(IDEAS_BY, limit=PROFILE_LIST_LENGTH, author_id=person.id)
+    help_requests = help_cards(REQUESTS_BY, limit=PROFILE_LIST_LENGTH, author_id=person.id)
     offers = db.session.scalars(
         select(Offer)
         .join(Offer.help_request)
