@@ -22,6 +22,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    bindparam,
     func,
     select,
     text,
@@ -301,16 +302,7 @@ class Idea(Content, Commentable, db.Model):
     def team(self) -> list[User]:
         """The author, then everyone whose offer was accepted on one of the idea's help requests."""
         helpers = db.session.scalars(
-            select(User)
-            .join(Offer, Offer.helper_id == User.id)
-            .join(HelpRequest, HelpRequest.id == Offer.help_request_id)
-            .where(
-                HelpRequest.idea_id == self.id,
-                Offer.status == OfferStatus.ACCEPTED,
-                User.id != self.author_id,
-            )
-            .distinct()
-            .order_by(User.username)
+            _IDEA_HELPERS, {"idea_id": self.id, "author_id": self.author_id}
         ).all()
         return [self.author, *helpers]
 
@@ -609,3 +601,18 @@ class Event(db.Model):
         event = cls(kind=kind, actor=actor, **subjects)
         db.session.add(event)
         return event
+
+
+# Built once, like the lists' queries (see listing.py): the people helping with an idea.
+_IDEA_HELPERS = (
+    select(User)
+    .join(Offer, Offer.helper_id == User.id)
+    .join(HelpRequest, HelpRequest.id == Offer.help_request_id)
+    .where(
+        HelpRequest.idea_id == bindparam("idea_id"),
+        Offer.status == OfferStatus.ACCEPTED,
+        User.id != bindparam("author_id"),
+    )
+    .distinct()
+    .order_by(User.username)
+)

@@ -23,6 +23,9 @@ SORTS = {
     "popular": ("Most supported", (Idea.supporters_count.desc(), Idea.id.desc())),
 }
 LISTS = {sort: idea_list(order_by=order_by) for sort, (_, order_by) in SORTS.items()}
+IDEA_WITH_AUTHOR = (
+    select(Idea).where(Idea.id == bindparam("idea_id")).options(joinedload(Idea.author))
+)
 NEEDS = help_list(HelpRequest.idea_id == bindparam("idea_id"), order_by=[HelpRequest.id])
 
 
@@ -57,9 +60,7 @@ def detail(idea_id: int):
 
 
 def _detail_page(idea_id: int, comment_form: CommentForm | None = None):
-    idea = ensure_visible(
-        db.session.scalar(select(Idea).where(Idea.id == idea_id).options(joinedload(Idea.author)))
-    )
+    idea = ensure_visible(db.session.scalar(IDEA_WITH_AUTHOR, {"idea_id": idea_id}))
     return render_template(
         "ideas/detail.html",
         idea=idea,

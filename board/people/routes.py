@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import bindparam, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy import bindparam, func, select
+from sqlalchemy.orm import contains_eager, selectinload
 
 from ..extensions import db
 from ..listing import help_cards, help_list, idea_cards, idea_list
@@ -16,27 +16,29 @@ from .forms import AccountForm
 PROFILE_LIST_LENGTH = 20
 IDEAS_BY = idea_list(Idea.author_id == bindparam("author_id"))
 REQUESTS_BY = help_list(HelpRequest.author_id == bindparam("author_id"))
+PERSON = (
+    select(User)
+    .where(func.lower(User.username) == bindparam("username"))
+    .options(selectinload(User.skills))
+)
+OFFERS_BY = (
+    select(Offer)
+    .join(Offer.help_request)
+    .where(Offer.helper_id == bindparam("helper_id"), HelpRequest.visible())
+    .options(contains_eager(Offer.help_request).options(*HelpRequest.without_bodies()))
+    .order_by(Offer.id.desc())
+    .limit(PROFILE_LIST_LENGTH)
+)
 
 
 @bp.get("/users/<username>")
 def profile(username: str):
-    person = db.session.scalar(
-        select(User).where(db.func.lower(User.username) == username.lower()).options(
-            selectinload(User.skills)
-        )
-    )
+    person = db.session.scalar(PERSON, {"username": username.lower()})
     if person is None:
         abort(404)
     ideas = idea_cards(IDEAS_BY, limit=PROFILE_LIST_LENGTH, author_id=person.id)
     help_requests = help_cards(REQUESTS_BY, limit=PROFILE_LIST_LENGTH, author_id=person.id)
-    offers = db.session.scalars(
-        select(Offer)
-        .join(Offer.help_request)
-        .where(Offer.helper_id == person.id, HelpRequest.visible())
-        .options(joinedload(Offer.help_request))
-        .order_by(Offer.id.desc())
-        .limit(PROFILE_LIST_LENGTH)
-    ).all()
+    offers = db.session.scalars(OFFERS_BY, {"helper_id": person.id}).all()
     return render_template(
         "people/profile.html",
         person=person,
