@@ -17,6 +17,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from markupsafe import Markup
 from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import aliased
 
@@ -66,14 +67,10 @@ class HelpCard:
 @dataclass(slots=True)
 class CommentView:
     id: int
-    body_html: str
+    body_html: Markup  # sanitised when the comment was written (board/text.py)
     created_at: datetime
     updated_at: datetime | None
     author: Person
-
-    @property
-    def edited(self) -> bool:
-        return self.updated_at is not None
 
 
 def _person(row) -> Person:
@@ -176,6 +173,6 @@ def comment_views(target: Idea | HelpRequest) -> list[CommentView]:
     """A discussion's visible comments, oldest first."""
     rows = db.session.execute(COMMENTS_ON[type(target)], {"target_id": target.id}).mappings()
     return [
-        CommentView(r["id"], r["body_html"], r["created_at"], r["updated_at"], _person(r))
+        CommentView(r["id"], Markup(r["body_html"]), r["created_at"], r["updated_at"], _person(r))
         for r in rows
     ]

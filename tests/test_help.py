@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from board.extensions import db
 from board.models import Comment, HelpRequest, Idea, Offer, User
-from helpers import count_queries, count_rows, fetch, text_of
+from helpers import count_queries, count_rows, fetch, make_test_app, text_of
 
 VALID = {
     "title": "Build a bench",
@@ -897,3 +897,12 @@ def test_a_helper_viewing_a_busy_request_costs_no_extra_queries(
         make_offer(help_request)
         make_comment(help_request)
     assert queries_for(app, client, url) == one
+
+
+def test_reading_a_help_request_gives_a_visitor_no_cookie(app, db_path, make_help_request):
+    help_request = make_help_request()
+    # With CSRF on, as in production: a form on the page would start a session.
+    visitor = make_test_app(db_path, WTF_CSRF_ENABLED=True).test_client()
+    response = visitor.get(f"/help/{help_request.id}")
+    assert response.status_code == 200
+    assert "Set-Cookie" not in response.headers

@@ -115,8 +115,9 @@ def _detail_page(help_request_id: int, comment_form=None, offer_form=None):
         my_offer=my_offer,
         helpers=[o.helper for o in help_request.offers if o.status == OfferStatus.ACCEPTED],
         comments=comment_views(help_request),
-        comment_form=comment_form or CommentForm(),
-        offer_form=offer_form or OfferForm(),
+        # Forms only for people who can use them (see ideas.routes._detail_page).
+        comment_form=comment_form or (CommentForm() if current_user.is_authenticated else None),
+        offer_form=offer_form or (OfferForm() if current_user.is_authenticated else None),
     )
 
 

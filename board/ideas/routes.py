@@ -68,7 +68,9 @@ def _detail_page(idea_id: int, comment_form: CommentForm | None = None):
         help_requests=help_cards(NEEDS, limit=NEEDS_SHOWN, idea_id=idea.id),
         team=idea.team(),
         supported=idea.is_supported_by(current_user),
-        comment_form=comment_form or CommentForm(),
+        # Forms only for people who can use them: a form makes a CSRF token, and with
+        # it a session cookie, which visitors who only read should not get.
+        comment_form=comment_form or (CommentForm() if current_user.is_authenticated else None),
     )
 
 
