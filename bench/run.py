@@ -207,7 +207,8 @@ def report(ceiling: Result, anonymous: list[Result], signed_in: list[Result], mi
         f"gunicorn with {args.workers} sync workers; wrk with {args.threads} threads, "
         f"{args.connections} connections, {args.duration} s per page.",
         "",
-        f"Ceiling (bare Flask, 20 rows, one SQLite query): **{ceiling.rps:,.0f} requests/s**, "
+        f"Ceiling (bare Flask, 20 rows, one SQLite query; the faster of a measure before and "
+        f"after the pages): **{ceiling.rps:,.0f} requests/s**, "
         f"p50 {ceiling.p50_ms:.1f} ms, p99 {ceiling.p99_ms:.1f} ms, {ceiling.worker_mb:.0f} MB per worker.",
         "",
         f"### Visitors (target: at least {ANONYMOUS_SHARE:.2f} of the ceiling, p99 under {P99_MS:.0f} ms)",
@@ -228,6 +229,16 @@ def write_results(text: str) -> None:
     RESULTS.write_text(f"{before}{start}\n{text}\n{end}{after}")
 
 
+def measure_ceiling(args) -> Result:
+    server = Server("ceiling:app", args.workers, BENCH)
+    try:
+        ceiling = wrk(server, "ceiling", "/", args)
+    finally:
+        server.stop()
+    print(f"ceiling: {ceiling.rps:,.0f} requests/s", flush=True)
+    return ceiling
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--duration", type=int, default=10, help="seconds per page")
@@ -239,10 +250,7 @@ def main() -> None:
     args = parser.parse_args()
 
     prepare_board(args.regenerate)
-    server = Server("ceiling:app", args.workers, BENCH)
-    ceiling = wrk(server, "ceiling", "/", args)
-    server.stop()
-    print(f"ceiling: {ceiling.rps:,.0f} requests/s", flush=True)
+    ceiling = measure_ceiling(args)
 
     server = Server("app:app", args.workers, ROOT)
     try:
@@ -262,6 +270,8 @@ def main() -> None:
     finally:
         server.stop()
 
+    # The machine's speed drifts during a run; compare with the faster of two ceilings.
+    ceiling = max(ceiling, measure_ceiling(args), key=lambda result: result.rps)
     text = report(ceiling, anonymous, signed_in, mixed, args)
     print("\n" + text)
     if not args.no_write:

@@ -53,6 +53,9 @@ def load_settings(instance_path: str) -> dict:
         "SKILLS_MAX_COUNT": _env_int("SKILLS_MAX_COUNT", 20),
         "SKILL_MAX_LENGTH": _env_int("SKILL_MAX_LENGTH", 40),
         "PER_PAGE": _env_int("PER_PAGE", 20),
+        # Rendered discussions kept in each worker's memory (0 seconds: off).
+        "FRAGMENT_CACHE_SECONDS": _env_int("FRAGMENT_CACHE_SECONDS", 60),
+        "FRAGMENT_CACHE_BYTES": _env_int("FRAGMENT_CACHE_BYTES", 16 * 1024 * 1024),
         # Rate limits (Flask-Limiter syntax). RATELIMIT_ENABLED=0 switches them all off.
         "RATELIMIT_ENABLED": _env_bool("RATELIMIT_ENABLED", True),
         "RATELIMIT_STORAGE_URI": _env_str("RATELIMIT_STORAGE_URI", "memory://"),

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from markupsafe import Markup
-from sqlalchemy import Select, bindparam, select
+from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.orm import aliased
 
 from .extensions import db
@@ -167,6 +167,23 @@ def _comments_on(target_column) -> Select:
 
 
 COMMENTS_ON = {Idea: _comments_on(Comment.idea_id), HelpRequest: _comments_on(Comment.help_request_id)}
+
+
+def _state_of_comments_on(target_column) -> Select:
+    return select(
+        func.count(), func.max(Comment.id), func.max(Comment.updated_at), func.count(Comment.hidden_at)
+    ).where(target_column == bindparam("target_id"))
+
+
+DISCUSSION_STATE = {
+    Idea: _state_of_comments_on(Comment.idea_id),
+    HelpRequest: _state_of_comments_on(Comment.help_request_id),
+}
+
+
+def discussion_state(target: Idea | HelpRequest) -> tuple:
+    """What changes whenever a comment on `target` is added, edited, hidden or removed."""
+    return tuple(db.session.execute(DISCUSSION_STATE[type(target)], {"target_id": target.id}).one())
 
 
 def comment_views(target: Idea | HelpRequest) -> list[CommentView]:

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from board.extensions import db
 from board.models import Comment, HelpRequest, Idea
-from helpers import count_rows, fetch, text_of
+from helpers import count_rows, fetch, make_test_app, text_of
 
 
 # --- Helpers -------------------------------------------------------------------
@@ -367,3 +367,60 @@ def test_the_comment_count_matches_the_comments_after_posting_and_deleting(
         recount = db.session.scalar(select(func.count()).select_from(Comment).where(link == target.id))
     assert column == recount == 3
     assert "Comments (3)" in text_of(client.get(page_of(target)))
+
+
+# A discussion is rendered once and kept (board/fragments.py); these check that what
+# people see still follows every change, and that edit links stay personal.
+
+
+def test_a_kept_discussion_shows_new_edited_and_deleted_comments_at_once(
+    app, client, auth, make_user, make_idea, make_comment
+):
+    me = make_user()
+    idea = make_idea()
+    first = make_comment(idea, author=me, body="First thoughts")
+    page = f"/ideas/{idea.id}"
+    assert "First thoughts" in text_of(client.get(page))  # rendered and kept
+
+    auth.sign_in(me)
+    client.post(f"/comments/{first.id}/edit", data={"comment": "Second thoughts"})
+    assert "Second thoughts" in text_of(client.get(page))
+    assert "First thoughts" not in text_of(client.get(page))
+
+    client.post(f"/ideas/{idea.id}/comments", data={"comment": "One more thing"})
+    assert "One more thing" in text_of(client.get(page))
+
+    client.post(f"/comments/{first.id}/delete")
+    assert "Second thoughts" not in text_of(client.get(page))
+    assert "One more thing" in text_of(client.get(page))
+
+
+def test_edit_links_in_a_kept_discussion_are_only_on_the_viewers_own_comments(
+    app, client, auth, make_user, make_idea, make_comment
+):
+    alice, bob = make_user("alice"), make_user("bob")
+    idea = make_idea()
+    by_alice = make_comment(idea, author=alice, body="Alice here")
+    by_bob = make_comment(idea, author=bob, body="Bob here")
+    page = f"/ideas/{idea.id}"
+
+    visitor_html = client.get(page).get_data(as_text=True)
+    assert "/edit" not in visitor_html.split('class="comments"')[1].split("</ol>")[0]
+    assert "<!--actions" not in visitor_html
+
+    auth.sign_in(alice)
+    html = client.get(page).get_data(as_text=True)
+    assert f"/comments/{by_alice.id}/edit" in html
+    assert f"/comments/{by_bob.id}/edit" not in html
+
+    auth.sign_in(bob)
+    html = client.get(page).get_data(as_text=True)
+    assert f"/comments/{by_bob.id}/edit" in html
+    assert f"/comments/{by_alice.id}/edit" not in html
+
+
+def test_discussions_render_the_same_with_keeping_switched_off(db_path, app, make_idea, make_comment):
+    idea = make_idea()
+    make_comment(idea, body="Plain and simple")
+    uncached = make_test_app(db_path, FRAGMENT_CACHE_SECONDS=0).test_client()
+    assert "Plain and simple" in text_of(uncached.get(f"/ideas/{idea.id}"))

@@ -5,10 +5,10 @@ from flask_login import current_user, login_required
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from ..comments import post_comment_or_show_errors
+from ..comments import discussion_html, post_comment_or_show_errors
 from ..extensions import db
 from ..ideas.forms import CommentForm
-from ..listing import comment_views, help_cards, help_list
+from ..listing import help_cards, help_list
 from ..models import (
     HelpRequest,
     HelpStatus,
@@ -114,7 +114,7 @@ def _detail_page(help_request_id: int, comment_form=None, offer_form=None):
         offers=help_request.offers if is_requester else [],
         my_offer=my_offer,
         helpers=[o.helper for o in help_request.offers if o.status == OfferStatus.ACCEPTED],
-        comments=comment_views(help_request),
+        comments_html=discussion_html(help_request),
         # Forms only for people who can use them (see ideas.routes._detail_page).
         comment_form=comment_form or (CommentForm() if current_user.is_authenticated else None),
         offer_form=offer_form or (OfferForm() if current_user.is_authenticated else None),

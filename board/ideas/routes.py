@@ -5,9 +5,9 @@ from flask_login import current_user, login_required
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 
-from ..comments import post_comment_or_show_errors
+from ..comments import discussion_html, post_comment_or_show_errors
 from ..extensions import db
-from ..listing import comment_views, help_cards, help_list, idea_cards, idea_list
+from ..listing import help_cards, help_list, idea_cards, idea_list
 from ..models import HelpRequest, Idea
 from ..pagination import count_rows, paginate
 from ..permissions import ensure_can_edit, ensure_visible, visible_or_404
@@ -64,7 +64,7 @@ def _detail_page(idea_id: int, comment_form: CommentForm | None = None):
     return render_template(
         "ideas/detail.html",
         idea=idea,
-        comments=comment_views(idea),
+        comments_html=discussion_html(idea),
         help_requests=help_cards(NEEDS, limit=NEEDS_SHOWN, idea_id=idea.id),
         team=idea.team(),
         supported=idea.is_supported_by(current_user),
