@@ -6,6 +6,7 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, redirect, request, url_for
 from flask_login import current_user, login_url
+from sqlalchemy import bindparam, select
 
 from ..extensions import db, login_manager
 from ..models import User
@@ -14,10 +15,14 @@ from ..pagination import positive_int
 bp = Blueprint("auth", __name__)
 
 
+# Built once: it runs on every request of everyone signed in.
+USER_BY_ID = select(User).where(User.id == bindparam("user_id"))
+
+
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
     user_id = positive_int(user_id)
-    return db.session.get(User, user_id) if user_id else None
+    return db.session.scalar(USER_BY_ID, {"user_id": user_id}) if user_id else None
 
 
 @bp.before_app_request

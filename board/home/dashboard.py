@@ -1,71 +1,81 @@
-"""What the dashboard shows a person: what needs them, and how their posts and offers are doing."""
+"""What the dashboard shows a person: what needs them, and how their posts and offers are doing.
+
+The queries are built once, with the person as a bound parameter (see board/listing.py).
+"""
 
 from __future__ import annotations
 
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy import bindparam, select
+from sqlalchemy.orm import contains_eager, joinedload
 
 from ..extensions import db
-from ..models import (
-    Event,
-    HelpRequest,
-    Idea,
-    Offer,
-    OfferStatus,
-    User,
-)
+from ..listing import help_cards, help_list
+from ..models import Event, HelpRequest, Idea, Offer, OfferStatus, User
 
 RECENT_EVENTS = 20
 LIST_LENGTH = 20
+ME = bindparam("user_id")
+
+OFFERS_AWAITING_ANSWER = (
+    select(Offer)
+    .join(Offer.help_request)
+    .where(HelpRequest.author_id == ME, Offer.status == OfferStatus.PENDING)
+    .options(
+        joinedload(Offer.helper),
+        contains_eager(Offer.help_request).options(*HelpRequest.without_bodies()),
+    )
+    .order_by(Offer.id.desc())
+)
+RECENT_EVENTS_FOR = (
+    select(Event)
+    .where(Event.recipient_id == ME, Event.actor_id != ME)
+    .options(
+        joinedload(Event.actor),
+        joinedload(Event.idea).options(*Idea.without_bodies()),
+        joinedload(Event.help_request).options(*HelpRequest.without_bodies()),
+    )
+    .order_by(Event.id.desc())
+    .limit(RECENT_EVENTS)
+)
+OFFERS_MADE_BY = (
+    select(Offer)
+    .join(Offer.help_request)
+    .where(Offer.helper_id == ME)
+    .options(
+        contains_eager(Offer.help_request).options(
+            *HelpRequest.without_bodies(), joinedload(HelpRequest.author)
+        )
+    )
+    .order_by(Offer.id.desc())
+    .limit(LIST_LENGTH)
+)
+IDEAS_BY = (
+    select(Idea).where(Idea.author_id == ME).options(*Idea.without_bodies())
+    .order_by(Idea.id.desc()).limit(LIST_LENGTH)
+)
+HELP_REQUESTS_BY = help_list(
+    HelpRequest.author_id == ME, order_by=[HelpRequest.status.desc(), HelpRequest.id.desc()]
+)
 
 
 def offers_awaiting_answer(user: User) -> list[Offer]:
     """Offers on this person's help requests that they have not accepted or declined yet."""
-    return db.session.scalars(
-        select(Offer)
-        .join(Offer.help_request)
-        .where(HelpRequest.author_id == user.id, Offer.status == OfferStatus.PENDING)
-        .options(joinedload(Offer.helper), joinedload(Offer.help_request))
-        .order_by(Offer.id.desc())
-    ).all()
+    return db.session.scalars(OFFERS_AWAITING_ANSWER, {"user_id": user.id}).all()
 
 
-def recent_events_for(user: User, limit: int = RECENT_EVENTS) -> list[Event]:
+def recent_events_for(user: User) -> list[Event]:
     """What others did on this person's ideas, requests and offers, newest first."""
-    return db.session.scalars(
-        select(Event)
-        .where(Event.recipient_id == user.id, Event.actor_id != user.id)
-        .options(
-            joinedload(Event.actor),
-            joinedload(Event.idea).options(*Idea.without_bodies()),
-            joinedload(Event.help_request).options(*HelpRequest.without_bodies()),
-        )
-        .order_by(Event.id.desc())
-        .limit(limit)
-    ).all()
+    return db.session.scalars(RECENT_EVENTS_FOR, {"user_id": user.id}).all()
 
 
 def offers_made_by(user: User) -> list[Offer]:
-    return db.session.scalars(
-        select(Offer)
-        .where(Offer.helper_id == user.id)
-        .options(joinedload(Offer.help_request).joinedload(HelpRequest.author))
-        .order_by(Offer.id.desc())
-        .limit(LIST_LENGTH)
-    ).all()
+    return db.session.scalars(OFFERS_MADE_BY, {"user_id": user.id}).all()
 
 
 def ideas_by(user: User) -> list[Idea]:
-    return db.session.scalars(
-        select(Idea).where(Idea.author_id == user.id).order_by(Idea.id.desc()).limit(LIST_LENGTH)
-    ).all()
+    return db.session.scalars(IDEAS_BY, {"user_id": user.id}).all()
 
 
-def help_requests_by(user: User) -> list[HelpRequest]:
-    return db.session.scalars(
-        select(HelpRequest)
-        .where(HelpRequest.author_id == user.id)
-        .options(selectinload(HelpRequest.skills))
-        .order_by(HelpRequest.status.desc(), HelpRequest.id.desc())
-        .limit(LIST_LENGTH)
-    ).all()
+def help_requests_by(user: User):
+    """Their open requests first, as cards."""
+    return help_cards(HELP_REQUESTS_BY, limit=LIST_LENGTH, user_id=user.id)
