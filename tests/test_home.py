@@ -400,5 +400,6 @@ def test_the_dashboard_costs_the_same_queries_for_1_or_20_of_everything(
     many = queries_for(app, client, "/dashboard")
     response = client.get("/dashboard")
     assert words(section(response, "needs-heading")).count("offered to help with") >= 20
-    assert words(section(response, "my-offers-heading")).count("Their request") == 20
+    # A glance: the ten newest offers made, not all twenty.
+    assert words(section(response, "my-offers-heading")).count("Their request") == 10
     assert many == one

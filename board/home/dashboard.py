@@ -12,8 +12,10 @@ from ..extensions import db
 from ..listing import help_cards, help_list
 from ..models import Event, HelpRequest, Idea, Offer, OfferStatus, User
 
-RECENT_EVENTS = 20
-LIST_LENGTH = 20
+# The dashboard is a glance: a few of each, with links to the rest.
+RECENT_EVENTS = 15
+LIST_LENGTH = 10
+AWAITING_SHOWN = 20
 ME = bindparam("user_id")
 
 OFFERS_AWAITING_ANSWER = (
@@ -25,6 +27,7 @@ OFFERS_AWAITING_ANSWER = (
         contains_eager(Offer.help_request).options(*HelpRequest.without_bodies()),
     )
     .order_by(Offer.id.desc())
+    .limit(AWAITING_SHOWN)
 )
 RECENT_EVENTS_FOR = (
     select(Event)
