@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from html import unescape
 from contextlib import contextmanager
 
 from sqlalchemy import event, func, select
@@ -10,6 +11,7 @@ from werkzeug.security import generate_password_hash
 
 from board import create_app
 from board.extensions import db
+from board.models import User
 
 PASSWORD = "correct horse battery"
 # Hashing is deliberately slow; hash the shared test password once per run.
@@ -80,6 +82,31 @@ def text_of(response) -> str:
     html = response.get_data(as_text=True)
     html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).strip()
+
+
+def field_error(response, field_id: str) -> str | None:
+    """The message shown next to a field, as read aloud ("Error: ..."), or None."""
+    html = response.get_data(as_text=True)
+    match = re.search(rf'<p id="{re.escape(field_id)}-error"[^>]*>(.*?)</p>', html, flags=re.S)
+    if match is None:
+        return None
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", match.group(1))).strip()
+
+
+def input_value(response, name: str) -> str | None:
+    """What an <input> holds, as the person typed it, or None when there is no such input."""
+    match = re.search(rf'<input[^>]*\bname="{name}"[^>]*>', response.get_data(as_text=True))
+    if match is None:
+        return None
+    value = re.search(r'\bvalue="([^"]*)"', match.group(0))
+    return unescape(value.group(1)) if value else ""
+
+
+def textarea_value(response, name: str) -> str | None:
+    match = re.search(rf'<textarea[^>]*\bname="{name}"[^>]*>(.*?)</textarea>',
+                      response.get_data(as_text=True), re.S)
+    # A textarea drops one newline right after its start tag, as browsers do.
+    return re.sub(r"^\r?\n", "", unescape(match.group(1))) if match else None
 
 
 def csrf_token_from(response) -> str:

@@ -7,7 +7,7 @@ from html import escape
 from html.parser import HTMLParser
 
 import pytest
-from helpers import PASSWORD, count_rows, csrf_token_from, make_test_app, text_of
+from helpers import PASSWORD, count_rows, csrf_token_from, field_error, input_value, make_test_app, text_of
 from sqlalchemy import func, select
 from werkzeug.security import generate_password_hash
 
@@ -50,10 +50,6 @@ def elements(response) -> _Elements:
     return parser
 
 
-def input_value(response, field_id: str) -> str:
-    element = elements(response).by_id[field_id]
-    assert element["<tag>"] == "input", f"#{field_id} is not an input"
-    return element.get("value") or ""
 
 
 def header_text(response) -> str:
@@ -62,12 +58,6 @@ def header_text(response) -> str:
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", match.group(0))).strip()
 
 
-def field_error(response, field_id: str) -> str:
-    """The message shown next to a field (its `<p id="FIELD-error">`)."""
-    html = response.get_data(as_text=True)
-    match = re.search(rf'<p id="{re.escape(field_id)}-error"[^>]*>(.*?)</p>', html, flags=re.S)
-    assert match, f"no error message next to #{field_id}"
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", match.group(1))).strip()
 
 
 def find_user(app, username: str) -> User | None:

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import re
-from html import unescape
 from urllib.parse import unquote
 
 import pytest
 from sqlalchemy import func, select
 
 from board.extensions import db
-from board.models import Comment, HelpRequest, Idea
-from helpers import count_rows, fetch, make_test_app, text_of
+from board.models import Comment, Idea
+from helpers import count_rows, fetch, field_error, make_test_app, text_of, textarea_value
 
 
 # --- Helpers -------------------------------------------------------------------
@@ -26,16 +25,8 @@ def comments_count_column(app, target) -> int:
         return db.session.get(type(target), target.id).comments_count
 
 
-def field_error(response, field_id) -> str | None:
-    html = response.get_data(as_text=True)
-    match = re.search(rf'<p id="{field_id}-error" class="field-error">(.*?)</p>', html, re.S)
-    return re.sub(r"<[^>]+>", " ", match.group(1)).split("Error:")[-1].strip() if match else None
 
 
-def textarea_value(response, name) -> str | None:
-    html = response.get_data(as_text=True)
-    match = re.search(rf'<textarea[^>]*\bname="{name}"[^>]*>(.*?)</textarea>', html, re.S)
-    return unescape(match.group(1)).strip("\r\n") if match else None
 
 
 def comment_html(response, comment_id) -> str:
@@ -136,7 +127,7 @@ def test_an_empty_comment_is_refused(app, client, target, make_user, auth, blank
     response = client.post(f"{page_of(target)}/comments", data={"comment": blank})
     assert response.status_code == 422
     assert "There is a problem" in text_of(response)
-    assert field_error(response, "comment") == "Write a comment."
+    assert field_error(response, "comment") == "Error: Write a comment."
     html = response.get_data(as_text=True)
     assert re.search(r'<label for="comment"[^>]*>[^<]*Comment', html)
     assert count_rows(app, Comment) == 0
@@ -148,7 +139,7 @@ def test_a_comment_over_20000_characters_is_refused_and_kept_for_me(app, client,
     long = "c" * 20_001
     response = client.post(f"{page_of(target)}/comments", data={"comment": long})
     assert response.status_code == 422
-    assert field_error(response, "comment") == "Comment must be 20,000 characters or fewer."
+    assert field_error(response, "comment") == "Error: Comment must be 20,000 characters or fewer."
     assert textarea_value(response, "comment") == long
     assert count_rows(app, Comment) == 0
 
@@ -244,7 +235,7 @@ def test_editing_my_comment_to_nothing_is_refused(app, client, make_idea, make_u
     auth.sign_in(me)
     response = client.post(f"/comments/{comment.id}/edit", data={"comment": "  "})
     assert response.status_code == 422
-    assert field_error(response, "comment") == "Write a comment."
+    assert field_error(response, "comment") == "Error: Write a comment."
     saved = fetch(app, Comment, comment.id)
     assert (saved.body, saved.updated_at) == ("Keep me", None)
 

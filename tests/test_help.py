@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from board.extensions import db
-from board.models import Comment, HelpRequest, Idea, Offer, User
+from board.models import Comment, HelpRequest, Idea, Offer
 from helpers import count_queries, count_rows, fetch, make_test_app, text_of
 
 VALID = {

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 
-import pytest
 
 from board.extensions import db
 from board.models import HelpRequest, Idea, Offer, User

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from board.extensions import db
 from board.models import Comment, HelpRequest, Idea, Offer, Support, User
-from helpers import count_queries, count_rows, fetch, make_test_app, text_of
+from helpers import count_queries, count_rows, fetch, field_error, input_value, make_test_app, text_of, textarea_value
 
 
 # --- Helpers -------------------------------------------------------------------
@@ -22,26 +22,10 @@ def post_idea(client, title="A community fridge", description="Share food, waste
     return client.post("/ideas/new", data={"title": title, "description": description})
 
 
-def field_error(response, field_id) -> str | None:
-    """The error message shown next to a form field, or None."""
-    html = response.get_data(as_text=True)
-    match = re.search(rf'<p id="{field_id}-error" class="field-error">(.*?)</p>', html, re.S)
-    return re.sub(r"<[^>]+>", " ", match.group(1)).split("Error:")[-1].strip() if match else None
 
 
-def input_value(response, name) -> str | None:
-    html = response.get_data(as_text=True)
-    match = re.search(rf'<input[^>]*\bname="{name}"[^>]*>', html)
-    if match is None:
-        return None
-    value = re.search(r'\bvalue="([^"]*)"', match.group(0))
-    return unescape(value.group(1)) if value else ""
 
 
-def textarea_value(response, name) -> str | None:
-    html = response.get_data(as_text=True)
-    match = re.search(rf'<textarea[^>]*\bname="{name}"[^>]*>(.*?)</textarea>', html, re.S)
-    return unescape(match.group(1)).strip("\r\n") if match else None
 
 
 def prose_of(response) -> str:
@@ -147,7 +131,7 @@ def test_my_posted_idea_has_its_own_page(app, client, make_user, auth):
 def assert_rejected(app, response, field_id, message):
     assert response.status_code == 422
     assert "There is a problem" in text_of(response)
-    assert field_error(response, field_id) == message
+    assert field_error(response, field_id) == f"Error: {message}"
     assert count_rows(app, Idea) == 0
 
 
@@ -163,7 +147,7 @@ def test_a_title_and_description_of_only_spaces_are_refused(app, client, make_us
     auth.sign_in(make_user())
     response = post_idea(client, "   \t ", " \n\n  ")
     assert_rejected(app, response, "title", "Enter a title.")
-    assert field_error(response, "description") == "Describe your idea."
+    assert field_error(response, "description") == "Error: Describe your idea."
 
 
 def test_a_title_over_150_characters_is_refused(app, client, make_user, auth):
@@ -479,7 +463,7 @@ def test_my_edit_with_an_empty_title_is_refused_and_nothing_changes(app, client,
     auth.sign_in(me)
     response = client.post(f"/ideas/{idea.id}/edit", data={"title": " ", "description": "New words"})
     assert response.status_code == 422
-    assert field_error(response, "title") == "Enter a title."
+    assert field_error(response, "title") == "Error: Enter a title."
     assert textarea_value(response, "description") == "New words"
     assert fetch(app, Idea, idea.id).title == "Fix the clock"
 

@@ -6,7 +6,7 @@ import re
 from html.parser import HTMLParser
 
 import pytest
-from helpers import count_queries, make_test_app, text_of
+from helpers import count_queries, field_error, make_test_app, text_of
 from sqlalchemy import func, select
 
 from board.extensions import db
@@ -47,11 +47,6 @@ def field_values(response) -> dict[str, str]:
     return {k: re.sub(r"^\r?\n", "", v) for k, v in parser.values.items()}
 
 
-def field_error(response, field_id: str) -> str:
-    html = response.get_data(as_text=True)
-    match = re.search(rf'<p id="{re.escape(field_id)}-error"[^>]*>(.*?)</p>', html, flags=re.S)
-    assert match, f"no error message next to #{field_id}"
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", match.group(1))).strip()
 
 
 def section_text(response, heading_id: str) -> str:
