@@ -243,6 +243,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--regenerate", action="store_true", help="make the board again")
     parser.add_argument("--no-write", action="store_true", help="print, but leave RESULTS.md alone")
+    parser.add_argument("--only", default="", help="measure only pages whose name contains this")
     args = parser.parse_args()
 
     prepare_board(args.regenerate)
@@ -253,6 +254,8 @@ def main() -> None:
     results: list[tuple[str, Result, Result]] = []
 
     def measure(group: str, name: str, path: str, **options) -> None:
+        if args.only not in name:
+            return
         ceiling = wrk(ceiling_server, "ceiling", "/", args)
         page = wrk(simpl, name, path, args, **options)
         results.append((group, page, ceiling))
@@ -274,7 +277,7 @@ def main() -> None:
 
     text = report(results, args)
     print("\n" + text)
-    if not args.no_write:
+    if not args.no_write and not args.only:
         write_results(text)
         print(f"Written to {RESULTS.relative_to(ROOT)}")
 
