@@ -48,10 +48,11 @@ def create_app(config: dict | None = None) -> Flask:
     with app.app_context():
         _configure_sqlite(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
 
-    from . import auth, comments, errors, help, home, ideas, people
+    from . import admin, auth, comments, errors, help, home, ideas, moderation, people
     from .cli import board_cli
 
-    for blueprint in (home.bp, auth.bp, ideas.bp, help.bp, comments.bp, people.bp):
+    blueprints = (home, auth, ideas, help, comments, people, moderation, admin)
+    for blueprint in (module.bp for module in blueprints):
         app.register_blueprint(blueprint)
     errors.init_app(app)
     init_templating(app)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import sys
 
 import click
@@ -12,7 +13,7 @@ from flask_migrate import upgrade
 from sqlalchemy import func, select
 
 from .extensions import db
-from .models import Idea, User
+from .models import Idea, Role, User
 
 board_cli = AppGroup("board", help="Look after this Simpl board.")
 
@@ -86,6 +87,57 @@ def generate(people, ideas, help_requests, comments, supports, password, seed) -
     generate_board(sizes, password, seed=seed, echo=click.echo)
     db.session.commit()
     click.echo(f"Board generated in {time.monotonic() - started:.0f} s.")
+
+
+@board_cli.command("create-admin")
+@click.argument("username")
+@click.option("--email", help="For a new account: its email address (asked if not given).")
+@click.option("--password", help="For a new account: its password (asked if not given).")
+def create_admin(username: str, email: str | None, password: str | None) -> None:
+    """Make USERNAME an admin, creating the account if it does not exist yet.
+
+    The first admin of a new board is made this way; admins then manage everyone
+    else's roles on the board itself (Admin, then People).
+    """
+    person = User.by_username(username)
+    if person is None:
+        if not re.fullmatch(r"[A-Za-z0-9_-]{3,30}", username):
+            raise click.ClickException(
+                "A username must be 3 to 30 letters, numbers, hyphens or underscores."
+            )
+        email = (email or click.prompt("Email address")).strip().lower()
+        if User.by_email(email) is not None:
+            raise click.ClickException("There is already an account with that email address.")
+        password = password or click.prompt("Password", hide_input=True, confirmation_prompt=True)
+        if len(password) < 8:
+            raise click.ClickException("A password must be at least 8 characters long.")
+        person = User(username=username, email=email)
+        person.set_password(password)
+        db.session.add(person)
+        created = True
+    else:
+        created = False
+    person.role = Role.ADMIN
+    db.session.commit()
+    click.echo(f"{'Created' if created else 'Made'} {person.username} an admin.")
+
+
+@board_cli.command("set-role")
+@click.argument("username")
+@click.argument("role", type=click.Choice(Role.ALL))
+@click.option("--official/--not-official", default=None,
+              help="Show (or stop showing) the 'Official' badge, for council or group staff.")
+def set_role(username: str, role: str, official: bool | None) -> None:
+    """Give USERNAME a ROLE: member, moderator or admin."""
+    person = User.by_username(username)
+    if person is None:
+        raise click.ClickException(f"There is nobody called {username} on this board.")
+    person.role = role
+    if official is not None:
+        person.is_official = official
+    db.session.commit()
+    badge = ", with the Official badge" if person.is_official else ""
+    click.echo(f"{person.username} is now {'an' if role == Role.ADMIN else 'a'} {role}{badge}.")
 
 
 @board_cli.command("check")

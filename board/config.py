@@ -50,6 +50,7 @@ def load_settings(instance_path: str) -> dict:
         "COMMENT_MAX_LENGTH": _env_int("COMMENT_MAX_LENGTH", 20000),
         "OFFER_MESSAGE_MAX_LENGTH": _env_int("OFFER_MESSAGE_MAX_LENGTH", 2000),
         "BIO_MAX_LENGTH": _env_int("BIO_MAX_LENGTH", 1000),
+        "REPORT_REASON_MAX_LENGTH": _env_int("REPORT_REASON_MAX_LENGTH", 2000),
         "SKILLS_MAX_COUNT": _env_int("SKILLS_MAX_COUNT", 20),
         "SKILL_MAX_LENGTH": _env_int("SKILL_MAX_LENGTH", 40),
         "PER_PAGE": _env_int("PER_PAGE", 20),

@@ -71,6 +71,7 @@ class CommentView:
     created_at: datetime
     updated_at: datetime | None
     author: Person
+    hidden: bool  # removed by a moderator: shown as a placeholder, so the thread still reads
 
 
 def _person(row) -> Person:
@@ -159,9 +160,9 @@ def skills_of(help_request_ids: list[int]) -> dict[int, list[str]]:
 def _comments_on(target_column) -> Select:
     return (
         select(Comment.id, Comment.body_html, Comment.created_at, Comment.updated_at,
-               *AUTHOR_COLUMNS)
+               Comment.hidden_at, *AUTHOR_COLUMNS)
         .join(User, User.id == Comment.author_id)
-        .where(target_column == bindparam("target_id"), Comment.visible())
+        .where(target_column == bindparam("target_id"))
         .order_by(Comment.id)
     )
 
@@ -187,9 +188,10 @@ def discussion_state(target: Idea | HelpRequest) -> tuple:
 
 
 def comment_views(target: Idea | HelpRequest) -> list[CommentView]:
-    """A discussion's visible comments, oldest first."""
+    """A discussion's comments, oldest first; hidden ones without their text."""
     rows = db.session.execute(COMMENTS_ON[type(target)], {"target_id": target.id}).mappings()
     return [
-        CommentView(r["id"], Markup(r["body_html"]), r["created_at"], r["updated_at"], _person(r))
+        CommentView(r["id"], Markup("") if r["hidden_at"] else Markup(r["body_html"]),
+                    r["created_at"], r["updated_at"], _person(r), r["hidden_at"] is not None)
         for r in rows
     ]

@@ -106,11 +106,20 @@ help_request_skills = Table(
 # --- People -------------------------------------------------------------------
 
 
+class Role:
+    MEMBER = "member"
+    MODERATOR = "moderator"
+    ADMIN = "admin"
+    ALL = (MEMBER, MODERATOR, ADMIN)
+    LABELS = {MEMBER: "Member", MODERATOR: "Moderator", ADMIN: "Admin"}
+
+
 class User(UserMixin, db.Model):
     __tablename__ = "users"
     __table_args__ = (
         # Usernames are unique whatever their case; they are ASCII, so lower() agrees everywhere.
         Index("uq_users_username_lower", text("lower(username)"), unique=True),
+        CheckConstraint("role IN ('member', 'moderator', 'admin')", name="role"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -124,12 +133,34 @@ class User(UserMixin, db.Model):
     last_active_at: Mapped[datetime] = mapped_column(default=utcnow)
     # When the person last looked at their dashboard: what came after is "new".
     dashboard_seen_at: Mapped[datetime | None]
+    role: Mapped[str] = mapped_column(String(10), default=Role.MEMBER, server_default=Role.MEMBER)
+    # Staff who answer for the council or the group running the board carry a badge.
+    is_official: Mapped[bool] = mapped_column(default=False, server_default=text("0"))
+    # A suspended person can read like any visitor but cannot sign in.
+    suspended_at: Mapped[datetime | None]
 
     skills: Mapped[list[Skill]] = relationship(secondary=user_skills, order_by=Skill.name)
 
     @property
     def name(self) -> str:
         return self.display_name or self.username
+
+    @property
+    def is_active(self) -> bool:
+        """Flask-Login refuses to sign in, or keep signed in, anyone suspended."""
+        return self.suspended_at is None
+
+    @property
+    def is_moderator(self) -> bool:
+        return self.role in (Role.MODERATOR, Role.ADMIN)
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == Role.ADMIN
+
+    @property
+    def role_label(self) -> str:
+        return Role.LABELS[self.role]
 
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password)
@@ -217,6 +248,8 @@ class Commentable:
     """Ideas and help requests both take comments, and count them on the row."""
 
     def add_comment(self, author: User, body: str) -> Comment:
+        if getattr(self, "comments_locked_at", None) is not None:
+            raise NotPossible("A moderator has locked the comments here.")
         comment = Comment(author=author, **{self._comment_target: self})
         db.session.add(comment)
         comment.set_body(body)
@@ -249,6 +282,8 @@ class Idea(Content, Commentable, db.Model):
     comments_count: Mapped[int] = mapped_column(default=0, server_default="0")
     # The latest comment or help request, for "most active" and for the dashboard.
     last_activity_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Set by a moderator: the discussion stays readable but takes no new comments.
+    comments_locked_at: Mapped[datetime | None]
 
     comments: Mapped[list[Comment]] = relationship(
         back_populates="idea", passive_deletes=True, order_by="Comment.id"

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import abort
+from functools import wraps
+
+from flask import abort, current_app
 from flask_login import current_user
 
 from .extensions import db
@@ -10,9 +12,19 @@ from .models import NotAllowed
 
 
 def can_see(thing, user=None) -> bool:
-    """Hidden content is seen only by its author (and, later, moderators)."""
+    """Hidden content is seen only by its author and by moderators."""
     user = user or current_user
-    return thing.hidden_at is None or thing.is_by(user)
+    return thing.hidden_at is None or thing.is_by(user) or is_moderator(user)
+
+
+def is_moderator(user=None) -> bool:
+    user = user or current_user
+    return bool(user.is_authenticated and user.is_moderator)
+
+
+def is_admin(user=None) -> bool:
+    user = user or current_user
+    return bool(user.is_authenticated and user.is_admin)
 
 
 def can_edit(thing, user=None) -> bool:
@@ -29,6 +41,34 @@ def ensure_visible(thing):
 
 def visible_or_404(model, thing_id: int):
     return ensure_visible(db.session.get(model, thing_id))
+
+
+def moderators_only(view):
+    """A view for moderators and admins: others signed in get 403, visitors sign in first."""
+
+    @wraps(view)
+    def guarded(*args, **kwargs):
+        if not current_user.is_authenticated:
+            return current_app.login_manager.unauthorized()
+        if not is_moderator():
+            raise NotAllowed("This page is for the board's moderators.")
+        return view(*args, **kwargs)
+
+    return guarded
+
+
+def admins_only(view):
+    """A view for admins only."""
+
+    @wraps(view)
+    def guarded(*args, **kwargs):
+        if not current_user.is_authenticated:
+            return current_app.login_manager.unauthorized()
+        if not is_admin():
+            raise NotAllowed("This page is for the board's admins.")
+        return view(*args, **kwargs)
+
+    return guarded
 
 
 def ensure_can_edit(thing) -> None:

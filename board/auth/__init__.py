@@ -22,7 +22,9 @@ USER_BY_ID = select(User).where(User.id == bindparam("user_id"))
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
     user_id = positive_int(user_id)
-    return db.session.scalar(USER_BY_ID, {"user_id": user_id}) if user_id else None
+    user = db.session.scalar(USER_BY_ID, {"user_id": user_id}) if user_id else None
+    # A suspension signs the person out everywhere, at their next request.
+    return user if user is not None and user.is_active else None
 
 
 @bp.before_app_request

@@ -63,6 +63,11 @@ def login():
             # Same work either way, so timing does not tell whether the account exists.
             check_password_hash(_NOBODY_HASH, form.password.data)
         elif user.check_password(form.password.data):
+            if not user.is_active:
+                form.login.errors.append(
+                    "This account is suspended by the board's moderators. You can still read the board."
+                )
+                return render_template("auth/login.html", form=form), 403
             login_user(user, remember=form.remember.data)
             flash(f"Signed in as {user.username}.", "success")
             return redirect(safe_next(request.args.get("next")) or url_for("home.dashboard"))

@@ -11,8 +11,16 @@ from markupsafe import Markup
 from .. import fragments
 from ..extensions import db
 from ..listing import comment_views, discussion_state
+from ..models import Idea, NotPossible
 
 bp = Blueprint("comments", __name__, url_prefix="/comments")
+
+
+def target_url(target) -> str:
+    """The page of an idea or a help request."""
+    if isinstance(target, Idea):
+        return url_for("ideas.detail", idea_id=target.id)
+    return url_for("help.detail", help_request_id=target.id)
 
 
 def comment_url(comment) -> str:
@@ -25,6 +33,7 @@ def comment_url(comment) -> str:
 
 
 _ACTIONS = re.compile(r"<!--actions:(\d+):(\d+)-->")
+_ANY_ID = 2**62  # stands in for a comment's id while its links are rendered once
 
 
 def discussion_html(target) -> Markup:
@@ -37,19 +46,28 @@ def discussion_html(target) -> Markup:
     html = fragments.cached(
         key, lambda: render_template("comments/_thread.html", comments=comment_views(target))
     )
-    viewer_id = current_user.id if current_user.is_authenticated else None
+    if not current_user.is_authenticated:
+        return Markup(_ACTIONS.sub("", html))
+    # The links are rendered twice per request (for one's own comments and for others'),
+    # then completed per comment: rendering them per comment cost as much as the thread.
     actions = get_template_attribute("_macros.html", "comment_actions")
+    own, others = (str(actions(_ANY_ID, own=mine)) for mine in (True, False))
+    viewer_id = current_user.id
 
-    def own_actions(mark: re.Match) -> str:
-        return str(actions(int(mark[1]))) if int(mark[2]) == viewer_id else ""
+    def links(mark: re.Match) -> str:
+        return (own if int(mark[2]) == viewer_id else others).replace(str(_ANY_ID), mark[1])
 
-    return Markup(_ACTIONS.sub(own_actions, html))
+    return Markup(_ACTIONS.sub(links, html))
 
 
 def post_comment_or_show_errors(target, form, show_page):
     """Shared by ideas and help requests: save the comment, or show the page again with errors."""
     if form.validate_on_submit():
-        comment = target.add_comment(current_user, form.comment.data)
+        try:
+            comment = target.add_comment(current_user, form.comment.data)
+        except NotPossible as refusal:
+            flash(str(refusal), "error")
+            return redirect(target_url(target))
         db.session.commit()
         flash("Your comment is posted.", "success")
         return redirect(comment_url(comment))

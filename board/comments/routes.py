@@ -16,6 +16,12 @@ def own_comment_or_error(comment_id: int) -> Comment:
     return comment
 
 
+@bp.get("/<id:comment_id>")
+def show(comment_id: int):
+    """A comment's own address: its place in the discussion it belongs to."""
+    return redirect(comment_url(visible_or_404(Comment, comment_id)))
+
+
 @bp.route("/<id:comment_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit(comment_id: int):

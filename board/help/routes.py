@@ -19,7 +19,7 @@ from ..models import (
     parse_skills,
 )
 from ..pagination import count_rows, paginate, positive_int
-from ..permissions import ensure_can_edit, ensure_visible, visible_or_404
+from ..permissions import can_see, ensure_can_edit, visible_or_404
 from ..rate_limits import posting_limit
 from . import bp
 from .forms import HelpRequestForm, OfferForm
@@ -100,7 +100,8 @@ def _detail_page(help_request_id: int, comment_form=None, offer_form=None):
             selectinload(HelpRequest.offers).joinedload(Offer.helper),
         )
     )
-    ensure_visible(help_request)
+    if help_request is None:
+        abort(404)
     is_requester = help_request.is_by(current_user)
     my_offer = next(
         (o for o in help_request.offers if current_user.is_authenticated and o.helper_id == current_user.id),
@@ -109,6 +110,8 @@ def _detail_page(help_request_id: int, comment_form=None, offer_form=None):
     return render_template(
         "help/detail.html",
         help_request=help_request,
+        # Hidden by a moderator: a placeholder, with the discussion still readable.
+        removed=not can_see(help_request),
         is_requester=is_requester,
         # The requester sees every offer; a helper sees their own; others see how many.
         offers=help_request.offers if is_requester else [],

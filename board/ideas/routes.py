@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
@@ -10,7 +10,7 @@ from ..extensions import db
 from ..listing import help_cards, help_list, idea_cards, idea_list
 from ..models import HelpRequest, Idea
 from ..pagination import count_rows, paginate
-from ..permissions import ensure_can_edit, ensure_visible, visible_or_404
+from ..permissions import can_see, ensure_can_edit, visible_or_404
 from ..rate_limits import posting_limit
 from . import bp
 from .forms import CommentForm, IdeaForm
@@ -60,10 +60,14 @@ def detail(idea_id: int):
 
 
 def _detail_page(idea_id: int, comment_form: CommentForm | None = None):
-    idea = ensure_visible(db.session.scalar(IDEA_WITH_AUTHOR, {"idea_id": idea_id}))
+    idea = db.session.scalar(IDEA_WITH_AUTHOR, {"idea_id": idea_id})
+    if idea is None:
+        abort(404)
     return render_template(
         "ideas/detail.html",
         idea=idea,
+        # Hidden by a moderator: a placeholder, with the discussion still readable.
+        removed=not can_see(idea),
         comments_html=discussion_html(idea),
         help_requests=help_cards(NEEDS, limit=NEEDS_SHOWN, idea_id=idea.id),
         team=idea.team(),

@@ -1,0 +1,148 @@
+"""Moderation: reports, the moderators' queue, hiding and restoring, locking, suspending.
+
+The rules live here as plain functions (`moderate(...)`, `report(...)`), so that the
+pages, the command line and later an API apply them the same way. Every action goes
+into the log with who, what, when and why.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import Blueprint
+from sqlalchemy import select, update
+
+from ..extensions import db
+from ..models import Comment, HelpRequest, Idea, NotAllowed, NotPossible, Role, User, utcnow
+from .models import ModerationAction, Report
+
+bp = Blueprint("moderation", __name__)
+
+KINDS = {"idea": Idea, "help_request": HelpRequest, "comment": Comment, "user": User}
+KIND_LABELS = {"idea": "idea", "help_request": "help request", "comment": "comment", "user": "person"}
+
+
+def kind_of(thing) -> str:
+    return next(kind for kind, model in KINDS.items() if isinstance(thing, model))
+
+
+def summary_of(thing) -> str:
+    """A few words that say what the thing is, for the queue and the log."""
+    if isinstance(thing, User):
+        return f"@{thing.username}"
+    if isinstance(thing, Comment):
+        text = " ".join(thing.body.split())
+        return f"Comment by @{thing.author.username}: {text[:120]}"
+    return thing.title
+
+
+@dataclass(frozen=True)
+class Action:
+    name: str
+    label: str  # the button
+    done: str  # what the log and the message say
+    kinds: tuple[str, ...]
+
+
+ACTIONS = {
+    action.name: action
+    for action in (
+        Action("hide", "Hide", "hid", ("idea", "help_request", "comment")),
+        Action("restore", "Restore", "restored", ("idea", "help_request", "comment")),
+        Action("lock", "Lock comments", "locked comments on", ("idea",)),
+        Action("unlock", "Unlock comments", "unlocked comments on", ("idea",)),
+        Action("suspend", "Suspend", "suspended", ("user",)),
+        Action("reinstate", "Reinstate", "reinstated", ("user",)),
+        Action("dismiss", "Dismiss reports", "dismissed the reports about", KINDS.keys()),
+    )
+}
+
+
+def available_actions(thing, by: User) -> list[Action]:
+    """What this moderator may do to this thing now."""
+    kind = kind_of(thing)
+    possible = []
+    for action in ACTIONS.values():
+        if kind not in action.kinds:
+            continue
+        try:
+            _check(action.name, thing, by)
+        except (NotAllowed, NotPossible):
+            continue
+        possible.append(action)
+    return possible
+
+
+def _check(action: str, thing, by: User) -> None:
+    if not by.is_moderator:
+        raise NotAllowed("Only moderators can do that.")
+    if action == "hide" and thing.hidden_at is not None:
+        raise NotPossible("That is already hidden.")
+    if action == "restore" and thing.hidden_at is None:
+        raise NotPossible("That is not hidden.")
+    if action == "lock" and thing.comments_locked_at is not None:
+        raise NotPossible("Comments on that idea are already locked.")
+    if action == "unlock" and thing.comments_locked_at is None:
+        raise NotPossible("Comments on that idea are not locked.")
+    if action in ("suspend", "reinstate"):
+        if thing.id == by.id:
+            raise NotAllowed("You cannot suspend or reinstate yourself.")
+        if thing.role != Role.MEMBER and not by.is_admin:
+            raise NotAllowed("Only an admin can suspend or reinstate a moderator or an admin.")
+    if action == "suspend" and thing.suspended_at is not None:
+        raise NotPossible("That person is already suspended.")
+    if action == "reinstate" and thing.suspended_at is None:
+        raise NotPossible("That person is not suspended.")
+    if action == "dismiss" and not open_reports_about(kind_of(thing), thing.id):
+        raise NotPossible("There are no open reports about that.")
+
+
+def moderate(action: str, thing, by: User, reason: str) -> ModerationAction:
+    """Apply a moderation action, resolve the open reports about the thing, and log it."""
+    if action not in ACTIONS or kind_of(thing) not in ACTIONS[action].kinds:
+        raise NotPossible("That action does not apply here.")
+    _check(action, thing, by)
+    now = utcnow()
+    if action in ("hide", "restore"):
+        thing.hidden_at = now if action == "hide" else None
+        if isinstance(thing, Comment):
+            # Counters count what people can read.
+            target = thing.target
+            step = -1 if action == "hide" else 1
+            target.comments_count = type(target).comments_count + step
+    elif action in ("lock", "unlock"):
+        thing.comments_locked_at = now if action == "lock" else None
+    elif action in ("suspend", "reinstate"):
+        thing.suspended_at = now if action == "suspend" else None
+    kind = kind_of(thing)
+    db.session.execute(
+        update(Report)
+        .where(Report.target_kind == kind, Report.target_id == thing.id, Report.resolved_at.is_(None))
+        .values(resolved_at=now)
+    )
+    entry = ModerationAction(
+        moderator=by, action=action, target_kind=kind, target_id=thing.id,
+        target_summary=summary_of(thing)[:200], reason=reason,
+    )
+    db.session.add(entry)
+    return entry
+
+
+def report(thing, by: User, reason: str) -> Report:
+    """Someone signed in reports content or a person to the moderators."""
+    if isinstance(thing, User) and thing.id == by.id or getattr(thing, "author_id", None) == by.id:
+        raise NotPossible("You cannot report your own posts or yourself.")
+    entry = Report(reporter=by, target_kind=kind_of(thing), target_id=thing.id, reason=reason)
+    db.session.add(entry)
+    return entry
+
+
+def open_reports_about(kind: str, target_id: int) -> list[Report]:
+    return db.session.scalars(
+        select(Report)
+        .where(Report.target_kind == kind, Report.target_id == target_id, Report.resolved_at.is_(None))
+        .order_by(Report.id.desc())
+    ).all()
+
+
+from . import routes  # noqa: E402,F401
