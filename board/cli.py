@@ -7,6 +7,7 @@ import re
 import sys
 
 import click
+from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from flask.cli import AppGroup
 from flask_migrate import upgrade
@@ -106,6 +107,10 @@ def create_admin(username: str, email: str | None, password: str | None) -> None
                 "A username must be 3 to 30 letters, numbers, hyphens or underscores."
             )
         email = (email or click.prompt("Email address")).strip().lower()
+        try:
+            validate_email(email, check_deliverability=False)
+        except EmailNotValidError:
+            raise click.ClickException(f"{email!r} is not an email address.") from None
         if User.by_email(email) is not None:
             raise click.ClickException("There is already an account with that email address.")
         password = password or click.prompt("Password", hide_input=True, confirmation_prompt=True)

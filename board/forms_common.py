@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from flask import current_app
-from wtforms import StringField, TextAreaField
+from wtforms import SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, ValidationError
 
-from .models import parse_skills
+from .models import Area, Topic, parse_skills
 
 
 def strip(value):
@@ -69,3 +70,32 @@ def skills_field(label="Skills", description=None, optional=True):
     return StringField(label, description=description, filters=[strip], validators=validators)
 
 
+
+
+class PlaceFields:
+    """Area and topics on the idea and help request forms, offered only when the board has them."""
+
+    area = SelectField("Area", coerce=int, default=0, validate_choice=False)
+    topics = SelectMultipleField("Topics", coerce=int, default=[], validate_choice=False)
+
+    def offer_places(self) -> None:
+        self._areas = {area.id: area for area in Area.all()}
+        self._topics = {topic.id: topic for topic in Topic.all()}
+        self.area.choices = [SelectChoice(0, "No particular area")] + [
+            SelectChoice(a.id, a.name) for a in self._areas.values()
+        ]
+        self.topics.choices = [SelectChoice(t.id, t.name) for t in self._topics.values()]
+
+    def validate_area(self, field):
+        if field.data and field.data not in self._areas:
+            raise ValidationError("Choose one of the areas listed.")
+
+    def validate_topics(self, field):
+        if any(topic_id not in self._topics for topic_id in field.data or []):
+            raise ValidationError("Choose topics from the list.")
+
+    def chosen_area(self) -> Area | None:
+        return self._areas.get(self.area.data)
+
+    def chosen_topics(self) -> list[Topic]:
+        return [self._topics[topic_id] for topic_id in self.topics.data or []]

@@ -15,14 +15,26 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from markupsafe import Markup
 from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.orm import aliased
 
 from .extensions import db
-from .models import Comment, HelpRequest, HelpStatus, Idea, Skill, User, help_request_skills
+from .models import (
+    Area,
+    Comment,
+    HelpRequest,
+    HelpStatus,
+    Idea,
+    IdeaStatus,
+    Skill,
+    Support,
+    User,
+    help_request_skills,
+    utcnow,
+)
 
 
 @dataclass(slots=True)
@@ -44,6 +56,12 @@ class IdeaCard:
     supporters_count: int
     comments_count: int
     author: Person
+    status: str
+    area_name: str | None
+
+    @property
+    def status_label(self) -> str:
+        return IdeaStatus.LABELS[self.status]
 
 
 @dataclass(slots=True)
@@ -57,6 +75,7 @@ class HelpCard:
     author: Person
     idea_id: int | None
     idea_title: str | None
+    area_name: str | None
     skills: list[str] = field(default_factory=list)
 
     @property
@@ -92,16 +111,52 @@ def _page_ids(model, where, order_by):
     )
 
 
+IDEA_CARD_COLUMNS = (Idea.id, Idea.title, Idea.created_at, Idea.supporters_count,
+                     Idea.comments_count, *AUTHOR_COLUMNS, Idea.status, Area.name.label("area_name"))
+
+
 def idea_list(*where, order_by=(Idea.id.desc(),)) -> Select:
     """The query for a list of idea cards: visible ideas matching `where`, in this order."""
     page = _page_ids(Idea, where, order_by)
     return (
-        select(Idea.id, Idea.title, Idea.created_at, Idea.supporters_count, Idea.comments_count,
-               *AUTHOR_COLUMNS)
+        select(*IDEA_CARD_COLUMNS)
         .join(page, page.c.id == Idea.id)
         .join(User, User.id == Idea.author_id)
+        .outerjoin(Area, Area.id == Idea.area_id)
         .order_by(*order_by)
     )
+
+
+TRENDING_DAYS = 14
+
+
+def trending_idea_list(*where) -> Select:
+    """Ideas by how much support they gained in the last fortnight (bound as `since`)."""
+    recent = (
+        select(Support.idea_id, func.count().label("recent"))
+        .where(Support.created_at >= bindparam("since"))
+        .group_by(Support.idea_id)
+        .subquery()
+    )
+    page = (
+        select(Idea.id, recent.c.recent)
+        .join(recent, recent.c.idea_id == Idea.id)
+        .where(Idea.visible(), *where)
+        .order_by(recent.c.recent.desc(), Idea.id.desc())
+        .limit(bindparam("limit")).offset(bindparam("offset"))
+        .subquery()
+    )
+    return (
+        select(*IDEA_CARD_COLUMNS)
+        .join(page, page.c.id == Idea.id)
+        .join(User, User.id == Idea.author_id)
+        .outerjoin(Area, Area.id == Idea.area_id)
+        .order_by(page.c.recent.desc(), Idea.id.desc())
+    )
+
+
+def trending_since():
+    return utcnow() - timedelta(days=TRENDING_DAYS)
 
 
 def help_list(*where, order_by=(HelpRequest.id.desc(),)) -> Select:
@@ -110,10 +165,12 @@ def help_list(*where, order_by=(HelpRequest.id.desc(),)) -> Select:
     return (
         select(HelpRequest.id, HelpRequest.title, HelpRequest.status, HelpRequest.created_at,
                HelpRequest.offers_count, HelpRequest.comments_count, *AUTHOR_COLUMNS,
-               LINKED_IDEA.id.label("idea_id"), LINKED_IDEA.title.label("idea_title"))
+               LINKED_IDEA.id.label("idea_id"), LINKED_IDEA.title.label("idea_title"),
+               Area.name.label("area_name"))
         .join(page, page.c.id == HelpRequest.id)
         .join(User, User.id == HelpRequest.author_id)
         .outerjoin(LINKED_IDEA, (LINKED_IDEA.id == HelpRequest.idea_id) & LINKED_IDEA.visible())
+        .outerjoin(Area, Area.id == HelpRequest.area_id)
         .order_by(*order_by)
     )
 
@@ -122,7 +179,7 @@ def idea_cards(query: Select, *, limit: int, offset: int = 0, **params) -> list[
     rows = db.session.execute(query, {"limit": limit, "offset": offset, **params}).mappings()
     return [
         IdeaCard(r["id"], r["title"], r["created_at"], r["supporters_count"], r["comments_count"],
-                 _person(r))
+                 _person(r), r["status"], r["area_name"])
         for r in rows
     ]
 
@@ -131,7 +188,7 @@ def help_cards(query: Select, *, limit: int, offset: int = 0, **params) -> list[
     rows = db.session.execute(query, {"limit": limit, "offset": offset, **params}).mappings()
     cards = [
         HelpCard(r["id"], r["title"], r["status"], r["created_at"], r["offers_count"],
-                 r["comments_count"], _person(r), r["idea_id"], r["idea_title"])
+                 r["comments_count"], _person(r), r["idea_id"], r["idea_title"], r["area_name"])
         for r in rows
     ]
     if cards:

@@ -9,6 +9,7 @@ kept in step in the same transaction as the change, never counted per page.
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import datetime, timezone
 
 from flask_login import UserMixin
@@ -100,6 +101,68 @@ help_request_skills = Table(
     db.metadata,
     Column("help_request_id", ForeignKey("help_requests.id", ondelete="CASCADE"), primary_key=True),
     Column("skill_id", ForeignKey("skills.id", ondelete="CASCADE"), primary_key=True, index=True),
+)
+
+
+# --- Topics and areas ----------------------------------------------------------
+
+
+def slugify(name: str) -> str:
+    """'Young people' -> 'young-people': for addresses and filters that people can share."""
+    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-") or "topic"
+
+
+class Label:
+    """What topics and areas share: a name people read and a slug for addresses."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(60), unique=True)
+    slug: Mapped[str] = mapped_column(String(60), unique=True)
+
+    def rename(self, name: str) -> None:
+        self.name = name
+        self.slug = slugify(name)
+
+    @classmethod
+    def named(cls, name: str):
+        thing = cls()
+        thing.rename(name)
+        return thing
+
+    @classmethod
+    def by_slug(cls, slug: str | None):
+        return db.session.scalar(select(cls).where(cls.slug == slug)) if slug else None
+
+    @classmethod
+    def all(cls) -> list:
+        return db.session.scalars(select(cls).order_by(cls.name)).all()
+
+
+class Topic(Label, db.Model):
+    """What an idea or help request is about: Environment, Transport, Young people."""
+
+    __tablename__ = "topics"
+
+
+class Area(Label, db.Model):
+    """Where it is: a ward or a neighbourhood."""
+
+    __tablename__ = "areas"
+
+
+idea_topics = Table(
+    "idea_topics",
+    db.metadata,
+    Column("idea_id", ForeignKey("ideas.id", ondelete="CASCADE"), primary_key=True),
+    Column("topic_id", ForeignKey("topics.id", ondelete="CASCADE"), primary_key=True, index=True),
+)
+
+help_request_topics = Table(
+    "help_request_topics",
+    db.metadata,
+    Column("help_request_id", ForeignKey("help_requests.id", ondelete="CASCADE"), primary_key=True),
+    Column("topic_id", ForeignKey("topics.id", ondelete="CASCADE"), primary_key=True, index=True),
 )
 
 
@@ -244,6 +307,22 @@ class Content:
         return self.updated_at is not None
 
 
+class Placed:
+    """Ideas and help requests have one area and any number of topics."""
+
+    @declared_attr
+    def area_id(cls) -> Mapped[int | None]:
+        return mapped_column(ForeignKey("areas.id", ondelete="SET NULL"), index=True)
+
+    @declared_attr
+    def area(cls) -> Mapped[Area | None]:
+        return relationship(Area)
+
+    def place(self, area: Area | None, topics: list[Topic]) -> None:
+        self.area = area
+        self.topics = list(topics)
+
+
 class Commentable:
     """Ideas and help requests both take comments, and count them on the row."""
 
@@ -267,13 +346,38 @@ class Commentable:
         """Something new happened here (a comment, a help request)."""
 
 
-class Idea(Content, Commentable, db.Model):
+class IdeaStatus:
+    """Where an idea stands, as the people running the board answer it officially."""
+
+    NEW = "new"
+    UNDER_CONSIDERATION = "under_consideration"
+    IN_PROGRESS = "in_progress"
+    DONE = "done"
+    NOT_TAKEN_FORWARD = "not_taken_forward"
+    ALL = (NEW, UNDER_CONSIDERATION, IN_PROGRESS, DONE, NOT_TAKEN_FORWARD)
+    LABELS = {
+        NEW: "New",
+        UNDER_CONSIDERATION: "Under consideration",
+        IN_PROGRESS: "In progress",
+        DONE: "Done",
+        NOT_TAKEN_FORWARD: "Not taken forward",
+    }
+
+
+class Idea(Content, Placed, Commentable, db.Model):
     __tablename__ = "ideas"
     __table_args__ = (
-        # One covering index per sort order of the list, over visible ideas only.
+        # One covering index per sort order of the list, over visible ideas only,
+        # and for the filters that narrow a list most.
         visible_index("ix_ideas_visible_new", "id"),
         visible_index("ix_ideas_visible_popular", "supporters_count", "id"),
         visible_index("ix_ideas_visible_active", "last_activity_at", "id"),
+        visible_index("ix_ideas_visible_status", "status", "id"),
+        visible_index("ix_ideas_visible_area", "area_id", "id"),
+        CheckConstraint(
+            "status IN ('new', 'under_consideration', 'in_progress', 'done', 'not_taken_forward')",
+            name="status",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -284,6 +388,14 @@ class Idea(Content, Commentable, db.Model):
     last_activity_at: Mapped[datetime] = mapped_column(default=utcnow)
     # Set by a moderator: the discussion stays readable but takes no new comments.
     comments_locked_at: Mapped[datetime | None]
+    status: Mapped[str] = mapped_column(
+        String(25), default=IdeaStatus.NEW, server_default=IdeaStatus.NEW
+    )
+
+    topics: Mapped[list[Topic]] = relationship(secondary=idea_topics, order_by=Topic.name)
+    status_updates: Mapped[list[StatusUpdate]] = relationship(
+        back_populates="idea", passive_deletes=True, order_by="StatusUpdate.id.desc()"
+    )
 
     comments: Mapped[list[Comment]] = relationship(
         back_populates="idea", passive_deletes=True, order_by="Comment.id"
@@ -312,6 +424,30 @@ class Idea(Content, Commentable, db.Model):
 
     def _on_activity(self) -> None:
         self.last_activity_at = utcnow()
+
+    @property
+    def status_label(self) -> str:
+        return IdeaStatus.LABELS[self.status]
+
+    def answer(self, status: str, response: str, by: User) -> StatusUpdate:
+        """An official answer: staff set where the idea stands, and say why, on the record.
+
+        The author and everyone supporting the idea see it on their dashboard.
+        """
+        if not by.is_moderator:
+            raise NotAllowed("Only the board's staff can answer ideas officially.")
+        if status not in IdeaStatus.ALL:
+            raise NotPossible("That is not a status ideas can have.")
+        update = StatusUpdate(idea=self, status=status, by=by)
+        update.set_response(response)
+        db.session.add(update)
+        self.status = status
+        self._on_activity()
+        db.session.flush()
+        supporters = db.session.scalars(select(Support.user_id).where(Support.idea_id == self.id))
+        for recipient_id in {self.author_id, *supporters} - {by.id}:
+            Event.record(EventKind.STATUS_CHANGED, by, recipient_id=recipient_id, idea=self)
+        return update
 
     def is_supported_by(self, user) -> bool:
         if not (user and user.is_authenticated):
@@ -346,7 +482,11 @@ class Idea(Content, Commentable, db.Model):
 
 class Support(db.Model):
     __tablename__ = "supports"
-    __table_args__ = (Index("ix_supports_idea_created", "idea_id", "created_at"),)
+    __table_args__ = (
+        Index("ix_supports_idea_created", "idea_id", "created_at"),
+        # Trending reads the last fortnight's supports.
+        Index("ix_supports_created", "created_at"),
+    )
 
     user_id: Mapped[int] = mapped_column(
         ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
@@ -359,6 +499,31 @@ class Support(db.Model):
     idea: Mapped[Idea] = relationship(back_populates="supports")
 
 
+class StatusUpdate(db.Model):
+    """One official answer to an idea: its new status and the response, dated, kept as history."""
+
+    __tablename__ = "status_updates"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    idea_id: Mapped[int] = mapped_column(ForeignKey("ideas.id", ondelete="CASCADE"), index=True)
+    status: Mapped[str] = mapped_column(String(25))
+    response: Mapped[str] = mapped_column(Text, default="")
+    response_html: Mapped[str] = mapped_column(Text, default="")
+    by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    idea: Mapped[Idea] = relationship(back_populates="status_updates")
+    by: Mapped[User | None] = relationship()
+
+    @property
+    def status_label(self) -> str:
+        return IdeaStatus.LABELS[self.status]
+
+    def set_response(self, text: str) -> None:
+        self.response = text or ""
+        self.response_html = render_markdown(text) if text else ""
+
+
 class HelpStatus:
     OPEN = "open"
     MATCHED = "matched"
@@ -367,7 +532,7 @@ class HelpStatus:
     LABELS = {OPEN: "Open", MATCHED: "Matched", CLOSED: "Closed"}
 
 
-class HelpRequest(Content, Commentable, db.Model):
+class HelpRequest(Content, Placed, Commentable, db.Model):
     __tablename__ = "help_requests"
     __table_args__ = (
         CheckConstraint("status IN ('open', 'matched', 'closed')", name="status"),
@@ -386,6 +551,7 @@ class HelpRequest(Content, Commentable, db.Model):
 
     idea: Mapped[Idea | None] = relationship(back_populates="help_requests")
     skills: Mapped[list[Skill]] = relationship(secondary=help_request_skills, order_by=Skill.name)
+    topics: Mapped[list[Topic]] = relationship(secondary=help_request_topics, order_by=Topic.name)
     offers: Mapped[list[Offer]] = relationship(
         back_populates="help_request", passive_deletes=True, order_by="Offer.id"
     )
@@ -578,7 +744,8 @@ class Comment(Content, db.Model):
 
     def delete(self) -> None:
         target = self.target
-        target.comments_count = type(target).comments_count - 1
+        if self.hidden_at is None:  # a hidden comment no longer counts already
+            target.comments_count = type(target).comments_count - 1
         db.session.delete(self)
 
 
@@ -592,6 +759,7 @@ class EventKind:
     OFFER_MADE = "offer_made"
     OFFER_ACCEPTED = "offer_accepted"
     OFFER_DECLINED = "offer_declined"
+    STATUS_CHANGED = "status_changed"
 
 
 class Event(db.Model):

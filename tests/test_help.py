@@ -100,7 +100,7 @@ def test_asking_for_help_puts_the_request_on_the_board(app, client, auth, make_u
     assert "A van for Saturday" in text
     assert "To move the benches to the hall." in text
     for skill in ("carpentry", "van", "saturday mornings"):
-        assert f'<li class="skill">{skill}</li>' in page.get_data(as_text=True)
+        assert f'">{skill}</a></li>' in page.get_data(as_text=True)
     assert 'tag--open">Open<' in page.get_data(as_text=True)
     assert "Your help request is on the board." in text
 
@@ -324,10 +324,10 @@ def test_each_card_shows_its_skills_and_linked_idea(client, make_user, make_idea
     cards = html.split('<li class="card">')[1:]
     solder = next(c for c in cards if "Soldering help" in c)
     drill = next(c for c in cards if "Lend a drill" in c)
-    assert '<li class="skill">soldering</li>' in solder
-    assert '<li class="skill">electronics</li>' in solder
+    assert '<li class="skill"><a href="/skills/soldering">soldering</a></li>' in solder
+    assert '<li class="skill"><a href="/skills/electronics">electronics</a></li>' in solder
     assert f'href="/ideas/{idea.id}">Repair café</a>' in solder
-    assert '<li class="skill">drill</li>' in drill
+    assert '<li class="skill"><a href="/skills/drill">drill</a></li>' in drill
     assert "soldering" not in drill
 
 

@@ -103,7 +103,7 @@ def test_the_home_page_shows_only_open_help_requests(
     help_wanted = section(client.get("/"), "help-heading")
     assert f'href="/help/{open_one.id}">Still needs a van</a>' in help_wanted
     assert f'href="/help/{declined.id}">Declined but open</a>' in help_wanted
-    assert '<li class="skill">van</li>' in help_wanted
+    assert '<li class="skill"><a href="/skills/van">van</a></li>' in help_wanted
     assert "Already matched" not in help_wanted
     assert "Closed already" not in help_wanted
     assert 'href="/help?status=open"' in help_wanted

@@ -104,8 +104,8 @@ def test_a_profile_shows_the_persons_name_work_bio_and_skills(
     assert "<strong>Keen</strong> gardener." in html
     assert "<li>compost</li>" in html
     assert "Can help with" in text
-    assert '<li class="skill">a van</li>' in html
-    assert '<li class="skill">carpentry</li>' in html
+    assert '<li class="skill"><a href="/skills/a%20van">a van</a></li>' in html
+    assert '<li class="skill"><a href="/skills/carpentry">carpentry</a></li>' in html
 
 
 def test_a_profile_shows_the_username_when_there_is_no_display_name(client, make_user):

@@ -18,16 +18,16 @@ MANY = 50
 # page -> at most this many queries (including loading the signed-in person)
 BUDGETS = {
     "/": 5,
-    "/ideas": 3,
-    "/ideas?sort=popular": 3,
-    "/ideas?page=99": 5,  # past the end: a count, then the last page
-    "/ideas/{idea}": 7,
-    "/ideas/{idea}/edit": 2,
-    "/help": 4,
-    "/help?status=open": 4,
+    "/ideas": 4,
+    "/ideas?sort=popular": 4,
+    "/ideas?page=99": 6,  # past the end: a count, then the last page
+    "/ideas/{idea}": 9,
+    "/ideas/{idea}/edit": 5,
+    "/help": 5,
+    "/help?status=open": 5,
     "/help/{request}": 5,
-    "/help/new": 2,
-    "/ideas/new": 1,
+    "/help/new": 4,
+    "/ideas/new": 3,
     "/users/owner": 7,
     "/dashboard": 7,
     "/account": 2,

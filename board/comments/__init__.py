@@ -7,11 +7,12 @@ import re
 from flask import Blueprint, flash, get_template_attribute, redirect, render_template, url_for
 from flask_login import current_user
 from markupsafe import Markup
+from sqlalchemy import select
 
 from .. import fragments
 from ..extensions import db
 from ..listing import comment_views, discussion_state
-from ..models import Idea, NotPossible
+from ..models import Comment, Idea, NotPossible
 
 bp = Blueprint("comments", __name__, url_prefix="/comments")
 
@@ -34,6 +35,23 @@ def comment_url(comment) -> str:
 
 _ACTIONS = re.compile(r"<!--actions:(\d+):(\d+)-->")
 _ANY_ID = 2**62  # stands in for a comment's id while its links are rendered once
+_HIDDEN = re.compile(r"<!--hidden:(\d+):(\d+)-->")
+
+
+def _show_hidden_to_those_who_may(html: str) -> str:
+    """A hidden comment's author, and the moderators, still read what it said."""
+    viewer_id, moderator = current_user.id, current_user.is_moderator
+    readable = [int(m[1]) for m in _HIDDEN.finditer(html) if moderator or int(m[2]) == viewer_id]
+    texts = dict(db.session.execute(
+        select(Comment.id, Comment.body_html).where(Comment.id.in_(readable))
+    ).all()) if readable else {}
+    show = get_template_attribute("_macros.html", "hidden_comment")
+
+    def reveal(mark: re.Match) -> str:
+        comment_id = int(mark[1])
+        return str(show(comment_id, Markup(texts[comment_id]))) if comment_id in texts else ""
+
+    return _HIDDEN.sub(reveal, html)
 
 
 def discussion_html(target) -> Markup:
@@ -47,7 +65,8 @@ def discussion_html(target) -> Markup:
         key, lambda: render_template("comments/_thread.html", comments=comment_views(target))
     )
     if not current_user.is_authenticated:
-        return Markup(_ACTIONS.sub("", html))
+        return Markup(_HIDDEN.sub("", _ACTIONS.sub("", html)))
+    html = _show_hidden_to_those_who_may(html)
     # The links are rendered twice per request (for one's own comments and for others'),
     # then completed per comment: rendering them per comment cost as much as the thread.
     actions = get_template_attribute("_macros.html", "comment_actions")

@@ -2,12 +2,13 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import SelectField
+from wtforms.fields.choices import SelectChoice
 
-from ..forms_common import body_field, skills_field, title_field
+from ..forms_common import PlaceFields, body_field, skills_field, title_field
 from ..ideas.forms import MARKDOWN_HINT
 
 
-class HelpRequestForm(FlaskForm):
+class HelpRequestForm(PlaceFields, FlaskForm):
     title = title_field(description="What do you need? For example: “A van for Saturday morning”.")
     details = body_field(
         "Details",
@@ -24,7 +25,10 @@ class HelpRequestForm(FlaskForm):
 
     def __init__(self, *args, ideas=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.idea.choices = [(0, "No linked idea")] + [(i.id, i.title) for i in ideas]
+        self.idea.choices = [SelectChoice(0, "No linked idea")] + [
+            SelectChoice(i.id, i.title) for i in ideas
+        ]
+        self.offer_places()
 
 
 class OfferForm(FlaskForm):

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from functools import lru_cache
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import bindparam, select
@@ -9,6 +11,7 @@ from ..comments import discussion_html, post_comment_or_show_errors
 from ..extensions import db
 from ..ideas.forms import CommentForm
 from ..listing import help_cards, help_list
+from ..filters import read_filters
 from ..models import (
     HelpRequest,
     HelpStatus,
@@ -16,6 +19,10 @@ from ..models import (
     NotPossible,
     Offer,
     OfferStatus,
+    Area,
+    Topic,
+    help_request_skills,
+    help_request_topics,
     parse_skills,
 )
 from ..pagination import count_rows, paginate, positive_int
@@ -26,8 +33,24 @@ from .forms import HelpRequestForm, OfferForm
 
 # open > matched > closed alphabetically backwards: open ones come first.
 LIST_ORDER = (HelpRequest.status.desc(), HelpRequest.id.desc())
-LIST_FILTERS = {"all": [], **{s: [HelpRequest.status == bindparam("status")] for s in HelpStatus.ALL}}
-LISTS = {status: help_list(*where, order_by=LIST_ORDER) for status, where in LIST_FILTERS.items()}
+FILTERS = {
+    "topic": HelpRequest.id.in_(
+        select(help_request_topics.c.help_request_id)
+        .where(help_request_topics.c.topic_id == bindparam("topic_id"))
+    ),
+    "area": HelpRequest.area_id == bindparam("area_id"),
+    "status": HelpRequest.status == bindparam("status"),
+    "skill": HelpRequest.id.in_(
+        select(help_request_skills.c.help_request_id)
+        .where(help_request_skills.c.skill_id == bindparam("skill_id"))
+    ),
+}
+
+
+@lru_cache(maxsize=None)
+def list_query(active: tuple[str, ...]):
+    """The help list's query for a combination of filters, built once."""
+    return help_list(*(FILTERS[name] for name in active), order_by=LIST_ORDER)
 
 # How many of a person's ideas the "linked idea" list offers, newest first.
 LINKABLE_IDEAS = 100
@@ -51,14 +74,17 @@ def chosen_idea(form: HelpRequestForm) -> Idea | None:
 
 @bp.get("")
 def index():
-    status = request.args.get("status", "all")
-    if status not in HelpStatus.ALL:
-        status = "all"
+    filters = read_filters(statuses=HelpStatus.ALL, skills=True)
+    query, params = list_query(filters.active), filters.params()
+    where = [HelpRequest.visible(), *(FILTERS[name] for name in filters.active)]
     page = paginate(
-        lambda limit, offset: help_cards(LISTS[status], limit=limit, offset=offset, status=status),
-        lambda: count_rows(HelpRequest, [HelpRequest.visible(), *LIST_FILTERS[status]], status=status),
+        lambda limit, offset: help_cards(query, limit=limit, offset=offset, **params),
+        lambda: count_rows(HelpRequest, where, **params),
     )
-    return render_template("help/list.html", page=page, status=status, statuses=HelpStatus)
+    return render_template(
+        "help/list.html", page=page, filters=filters, statuses=HelpStatus,
+        topics=Topic.all(), areas=Area.all(),
+    )
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -81,6 +107,7 @@ def new():
             parse_skills(form.skills.data),
             idea=chosen_idea(form),
         )
+        help_request.place(form.chosen_area(), form.chosen_topics())
         db.session.commit()
         flash("Your help request is on the board.", "success")
         return redirect(url_for("help.detail", help_request_id=help_request.id))
@@ -141,6 +168,8 @@ def edit(help_request_id: int):
             "details": help_request.body,
             "skills": ", ".join(s.name for s in help_request.skills),
             "idea": help_request.idea_id or 0,
+            "area": help_request.area_id or 0,
+            "topics": [topic.id for topic in help_request.topics],
         },
     )
     if form.validate_on_submit():
@@ -150,6 +179,7 @@ def edit(help_request_id: int):
             parse_skills(form.skills.data),
             chosen_idea(form),
         )
+        help_request.place(form.chosen_area(), form.chosen_topics())
         db.session.commit()
         flash("Your changes are saved.", "success")
         return redirect(url_for("help.detail", help_request_id=help_request.id))

@@ -1,11 +1,14 @@
 from flask_wtf import FlaskForm
+from wtforms import SelectField
+from wtforms.fields.choices import SelectChoice
 
-from ..forms_common import body_field, title_field
+from ..forms_common import PlaceFields, body_field, title_field
+from ..models import IdeaStatus
 
 MARKDOWN_HINT = "You can use Markdown: **bold**, _italic_, lists with - and links like [text](https://…)."
 
 
-class IdeaForm(FlaskForm):
+class IdeaForm(PlaceFields, FlaskForm):
     title = title_field(description="A short name for your idea, up to 150 characters.")
     description = body_field(
         "Description",
@@ -13,8 +16,26 @@ class IdeaForm(FlaskForm):
         description="What is the idea, who would it help, and what would it take? " + MARKDOWN_HINT,
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.offer_places()
+
 
 class CommentForm(FlaskForm):
     comment = body_field(
         "Comment", "Write a comment.", setting="COMMENT_MAX_LENGTH", description=MARKDOWN_HINT
+    )
+
+
+class AnswerForm(FlaskForm):
+    """Staff answer an idea officially: where it stands, and why."""
+
+    status = SelectField(
+        "Status", choices=[SelectChoice(key, IdeaStatus.LABELS[key]) for key in IdeaStatus.ALL]
+    )
+    response = body_field(
+        "Official response",
+        "Write the official response: say why, and what happens next.",
+        description="Shown on the idea, marked as official, with your name and the date. "
+        + MARKDOWN_HINT,
     )

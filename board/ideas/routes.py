@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from functools import lru_cache
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import bindparam, select
@@ -7,13 +9,23 @@ from sqlalchemy.orm import joinedload
 
 from ..comments import discussion_html, post_comment_or_show_errors
 from ..extensions import db
-from ..listing import help_cards, help_list, idea_cards, idea_list
-from ..models import HelpRequest, Idea
+from ..filters import read_filters
+from ..listing import help_cards, help_list, idea_cards, idea_list, trending_idea_list, trending_since
+from ..models import (
+    Area,
+    HelpRequest,
+    Idea,
+    IdeaStatus,
+    StatusUpdate,
+    Support,
+    Topic,
+    idea_topics,
+)
 from ..pagination import count_rows, paginate
-from ..permissions import can_see, ensure_can_edit, visible_or_404
+from ..permissions import can_see, ensure_can_edit, is_moderator, moderators_only, visible_or_404
 from ..rate_limits import posting_limit
 from . import bp
-from .forms import CommentForm, IdeaForm
+from .forms import AnswerForm, CommentForm, IdeaForm
 
 # The most help requests an idea's page lists, oldest first.
 NEEDS_SHOWN = 100
@@ -21,8 +33,31 @@ NEEDS_SHOWN = 100
 SORTS = {
     "new": ("Newest", (Idea.id.desc(),)),
     "popular": ("Most supported", (Idea.supporters_count.desc(), Idea.id.desc())),
+    "active": ("Most active", (Idea.last_activity_at.desc(), Idea.id.desc())),
+    "trending": ("Trending", None),  # support gained in the last 14 days
 }
-LISTS = {sort: idea_list(order_by=order_by) for sort, (_, order_by) in SORTS.items()}
+FILTERS = {
+    "topic": Idea.id.in_(
+        select(idea_topics.c.idea_id).where(idea_topics.c.topic_id == bindparam("topic_id"))
+    ),
+    "area": Idea.area_id == bindparam("area_id"),
+    "status": Idea.status == bindparam("status"),
+}
+
+
+@lru_cache(maxsize=None)
+def list_query(sort: str, active: tuple[str, ...]):
+    """The ideas list's query for a sort and a combination of filters, built once."""
+    where = [FILTERS[name] for name in active]
+    if sort == "trending":
+        return trending_idea_list(*where)
+    return idea_list(*where, order_by=SORTS[sort][1])
+UPDATES_OF = (
+    select(StatusUpdate)
+    .where(StatusUpdate.idea_id == bindparam("idea_id"))
+    .options(joinedload(StatusUpdate.by))
+    .order_by(StatusUpdate.id.desc())
+)
 IDEA_WITH_AUTHOR = (
     select(Idea).where(Idea.id == bindparam("idea_id")).options(joinedload(Idea.author))
 )
@@ -34,11 +69,20 @@ def index():
     sort = request.args.get("sort", "new")
     if sort not in SORTS:
         sort = "new"
+    filters = read_filters(statuses=IdeaStatus.ALL)
+    query, params = list_query(sort, filters.active), filters.params()
+    where = [Idea.visible(), *(FILTERS[name] for name in filters.active)]
+    if sort == "trending":
+        params["since"] = trending_since()
+        where.append(Idea.id.in_(select(Support.idea_id).where(Support.created_at >= bindparam("since"))))
     page = paginate(
-        lambda limit, offset: idea_cards(LISTS[sort], limit=limit, offset=offset),
-        lambda: count_rows(Idea, [Idea.visible()]),
+        lambda limit, offset: idea_cards(query, limit=limit, offset=offset, **params),
+        lambda: count_rows(Idea, where, **params),
     )
-    return render_template("ideas/list.html", page=page, sort=sort, sorts=SORTS)
+    return render_template(
+        "ideas/list.html", page=page, sort=sort, sorts=SORTS, filters=filters,
+        topics=Topic.all(), areas=Area.all(), statuses=IdeaStatus,
+    )
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -48,6 +92,7 @@ def new():
     form = IdeaForm()
     if form.validate_on_submit():
         idea = Idea.post(current_user, form.title.data, form.description.data)
+        idea.place(form.chosen_area(), form.chosen_topics())
         db.session.commit()
         flash("Your idea is on the board.", "success")
         return redirect(url_for("ideas.detail", idea_id=idea.id))
@@ -59,7 +104,7 @@ def detail(idea_id: int):
     return _detail_page(idea_id)
 
 
-def _detail_page(idea_id: int, comment_form: CommentForm | None = None):
+def _detail_page(idea_id: int, comment_form: CommentForm | None = None, answer_form=None):
     idea = db.session.scalar(IDEA_WITH_AUTHOR, {"idea_id": idea_id})
     if idea is None:
         abort(404)
@@ -72,6 +117,8 @@ def _detail_page(idea_id: int, comment_form: CommentForm | None = None):
         help_requests=help_cards(NEEDS, limit=NEEDS_SHOWN, idea_id=idea.id),
         team=idea.team(),
         supported=idea.is_supported_by(current_user),
+        updates=db.session.scalars(UPDATES_OF, {"idea_id": idea.id}).all(),
+        answer_form=answer_form or (AnswerForm(status=idea.status) if is_moderator() else None),
         # Forms only for people who can use them: a form makes a CSRF token, and with
         # it a session cookie, which visitors who only read should not get.
         comment_form=comment_form or (CommentForm() if current_user.is_authenticated else None),
@@ -83,9 +130,11 @@ def _detail_page(idea_id: int, comment_form: CommentForm | None = None):
 def edit(idea_id: int):
     idea = visible_or_404(Idea, idea_id)
     ensure_can_edit(idea)
-    form = IdeaForm(data={"title": idea.title, "description": idea.body})
+    form = IdeaForm(data={"title": idea.title, "description": idea.body, "area": idea.area_id or 0,
+                          "topics": [topic.id for topic in idea.topics]})
     if form.validate_on_submit():
         idea.edit(form.title.data, form.description.data)
+        idea.place(form.chosen_area(), form.chosen_topics())
         db.session.commit()
         flash("Your changes are saved.", "success")
         return redirect(url_for("ideas.detail", idea_id=idea.id))
@@ -111,6 +160,20 @@ def delete(idea_id: int):
         action=url_for("ideas.delete", idea_id=idea.id),
         back=url_for("ideas.detail", idea_id=idea.id),
     )
+
+
+@bp.post("/<id:idea_id>/status")
+@moderators_only
+def answer(idea_id: int):
+    """Staff set the idea's status with an official response."""
+    idea = visible_or_404(Idea, idea_id)
+    form = AnswerForm()
+    if not form.validate_on_submit():
+        return _detail_page(idea.id, answer_form=form), 422
+    idea.answer(form.status.data, form.response.data, by=current_user)
+    db.session.commit()
+    flash(f"The idea is now “{idea.status_label}”, with your official response.", "success")
+    return redirect(url_for("ideas.detail", idea_id=idea.id) + "#official")
 
 
 @bp.post("/<id:idea_id>/support")

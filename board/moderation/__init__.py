@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import Blueprint
-from sqlalchemy import select, update
+from sqlalchemy import and_, exists, or_, select, update
 
 from ..extensions import db
 from ..models import Comment, HelpRequest, Idea, NotAllowed, NotPossible, Role, User, utcnow
@@ -132,9 +132,21 @@ def report(thing, by: User, reason: str) -> Report:
     """Someone signed in reports content or a person to the moderators."""
     if isinstance(thing, User) and thing.id == by.id or getattr(thing, "author_id", None) == by.id:
         raise NotPossible("You cannot report your own posts or yourself.")
-    entry = Report(reporter=by, target_kind=kind_of(thing), target_id=thing.id, reason=reason)
+    kind = kind_of(thing)
+    if any(entry.reporter_id == by.id for entry in open_reports_about(kind, thing.id)):
+        raise NotPossible("You have already reported this. The moderators will look at it.")
+    entry = Report(reporter=by, target_kind=kind, target_id=thing.id, reason=reason)
     db.session.add(entry)
     return entry
+
+
+def target_exists():
+    """The condition that a report's target still exists: reports about deleted things
+    (and things deleted with them, like an idea's comments) leave the queue by themselves."""
+    return or_(*(
+        and_(Report.target_kind == kind, exists().where(model.id == Report.target_id))
+        for kind, model in KINDS.items()
+    ))
 
 
 def open_reports_about(kind: str, target_id: int) -> list[Report]:

@@ -23,6 +23,7 @@ from . import (
     open_reports_about,
     report,
     summary_of,
+    target_exists,
 )
 from .forms import ModerationForm, ReportForm
 from .models import ModerationAction, Report
@@ -79,7 +80,7 @@ def queue():
     groups = (
         select(Report.target_kind, Report.target_id, func.count().label("reports"),
                func.max(Report.created_at).label("latest"))
-        .where(Report.resolved_at.is_(None))
+        .where(Report.resolved_at.is_(None), target_exists())
         .group_by(Report.target_kind, Report.target_id)
         .order_by(func.count().desc(), func.max(Report.created_at).desc())
     )

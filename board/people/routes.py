@@ -7,7 +7,18 @@ from sqlalchemy.orm import contains_eager, selectinload
 
 from ..extensions import db
 from ..listing import help_cards, help_list, idea_cards, idea_list
-from ..models import HelpRequest, Idea, Offer, User, parse_skills
+from ..models import (
+    HelpRequest,
+    HelpStatus,
+    Idea,
+    Offer,
+    Skill,
+    User,
+    help_request_skills,
+    normalise_skill,
+    parse_skills,
+    user_skills,
+)
 from ..text import render_markdown
 from . import bp
 from .forms import AccountForm
@@ -46,6 +57,36 @@ def profile(username: str):
         ideas=ideas,
         help_requests=help_requests,
         offers=offers,
+    )
+
+
+SKILL_NEEDED = help_list(
+    HelpRequest.status == HelpStatus.OPEN,
+    HelpRequest.id.in_(
+        select(help_request_skills.c.help_request_id)
+        .where(help_request_skills.c.skill_id == bindparam("skill_id"))
+    ),
+)
+SKILL_OFFERED_BY = (
+    select(User)
+    .join(user_skills, user_skills.c.user_id == User.id)
+    .where(user_skills.c.skill_id == bindparam("skill_id"), User.suspended_at.is_(None))
+    .order_by(User.last_active_at.desc())
+    .limit(PROFILE_LIST_LENGTH * 2)
+)
+
+
+@bp.get("/skills/<path:name>")
+def skill(name: str):
+    """One skill: the open help requests that need it and the people who offer it."""
+    found = db.session.scalar(select(Skill).where(Skill.name == normalise_skill(name)))
+    if found is None:
+        abort(404)
+    return render_template(
+        "people/skill.html",
+        skill=found,
+        help_requests=help_cards(SKILL_NEEDED, limit=PROFILE_LIST_LENGTH, skill_id=found.id),
+        people=db.session.scalars(SKILL_OFFERED_BY, {"skill_id": found.id}).all(),
     )
 
 

@@ -1,0 +1,58 @@
+"""The filters lists share (topic, area, status, skill), read from the query string.
+
+Filters stay in the address, so a filtered list can be shared. Each filter becomes
+a condition with a bound parameter; a list builds its query once per combination
+of filters in use (see board/listing.py for why).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from flask import request
+from sqlalchemy import select
+
+from .extensions import db
+from .models import Area, Skill, Topic, normalise_skill
+
+
+@dataclass
+class Filters:
+    topic: Topic | None = None
+    area: Area | None = None
+    status: str | None = None
+    skill: Skill | None = None
+
+    @property
+    def active(self) -> tuple[str, ...]:
+        """The names of the filters in use, in a fixed order: the key of a list's query."""
+        return tuple(name for name in ("topic", "area", "status", "skill") if getattr(self, name))
+
+    def params(self) -> dict:
+        """The bound parameters of the filters in use."""
+        values = {"topic_id": self.topic and self.topic.id, "area_id": self.area and self.area.id,
+                  "status": self.status, "skill_id": self.skill and self.skill.id}
+        return {key: value for key, value in values.items() if value is not None}
+
+    def args(self, **changes) -> dict:
+        """The filters as query-string arguments, for links that keep them."""
+        values = {"topic": self.topic and self.topic.slug, "area": self.area and self.area.slug,
+                  "status": self.status, "skill": self.skill and self.skill.name}
+        values.update(changes)
+        return {key: value for key, value in values.items() if value}
+
+
+def read_filters(statuses: Iterable[str] = (), skills: bool = False) -> Filters:
+    """The filters asked for in ?topic=&area=&status=&skill=; unknown values are ignored."""
+    args = request.args
+    status = args.get("status")
+    skill = None
+    if skills and args.get("skill"):
+        skill = db.session.scalar(select(Skill).where(Skill.name == normalise_skill(args["skill"])))
+    return Filters(
+        topic=Topic.by_slug(args.get("topic")),
+        area=Area.by_slug(args.get("area")),
+        status=status if status in statuses else None,
+        skill=skill,
+    )
