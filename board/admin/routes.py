@@ -1,14 +1,14 @@
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
 from ..extensions import db
-from ..models import NotAllowed, Role, User
+from ..models import Area, NotAllowed, Role, Topic, User
 from ..permissions import admins_only
 from . import bp
-from .forms import RoleForm
+from .forms import LabelForm, RoleForm
 
 
 @bp.route("/people", methods=["GET", "POST"])
@@ -30,3 +30,58 @@ def people():
         select(User).where((User.role != Role.MEMBER) | User.is_official).order_by(User.role, User.username)
     ).all()
     return render_template("admin/people.html", form=form, staff=staff), 422 if form.errors else 200
+
+
+LABELS = {
+    "topics": (Topic, "topic", "Topics", "What ideas and help requests are about, such as Environment or Transport."),
+    "areas": (Area, "area", "Areas", "Where they are: the wards or neighbourhoods of the board's area."),
+}
+
+
+def _labels_or_404(kind: str):
+    if kind not in LABELS:
+        abort(404)
+    return LABELS[kind]
+
+
+@bp.route("/<any(topics, areas):kind>", methods=["GET", "POST"])
+@admins_only
+def labels(kind: str):
+    model, one, title, hint = _labels_or_404(kind)
+    form = LabelForm(model=model)
+    if form.validate_on_submit():
+        db.session.add(model.named(form.name.data))
+        db.session.commit()
+        flash(f"Added the {one} “{form.name.data}”.", "success")
+        return redirect(url_for("admin.labels", kind=kind))
+    return render_template(
+        "admin/labels.html", kind=kind, one=one, title=title, hint=hint, form=form,
+        items=model.all(),
+    ), 422 if form.errors else 200
+
+
+@bp.route("/<any(topics, areas):kind>/<id:item_id>", methods=["GET", "POST"])
+@admins_only
+def label(kind: str, item_id: int):
+    model, one, title, _ = _labels_or_404(kind)
+    item = db.get_or_404(model, item_id)
+    form = LabelForm(model=model, current=item, data={"name": item.name})
+    if form.validate_on_submit():
+        item.rename(form.name.data)
+        db.session.commit()
+        flash(f"Renamed the {one} to “{item.name}”.", "success")
+        return redirect(url_for("admin.labels", kind=kind))
+    return render_template(
+        "admin/label.html", kind=kind, one=one, title=title, form=form, item=item,
+    ), 422 if form.errors else 200
+
+
+@bp.post("/<any(topics, areas):kind>/<id:item_id>/delete")
+@admins_only
+def delete_label(kind: str, item_id: int):
+    model, one, _, _ = _labels_or_404(kind)
+    item = db.get_or_404(model, item_id)
+    db.session.delete(item)
+    db.session.commit()
+    flash(f"Removed the {one} “{item.name}”. What was in it stays on the board.", "success")
+    return redirect(url_for("admin.labels", kind=kind))
