@@ -39,7 +39,12 @@ def create_app(config: dict | None = None) -> Flask:
 
     app.url_map.converters["id"] = IdConverter
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    from .search.index import outside_the_index
+
+    migrate.init_app(
+        app, db, directory=str(ROOT / "migrations"), render_as_batch=True,
+        include_name=outside_the_index,
+    )
     csrf.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)
@@ -48,10 +53,10 @@ def create_app(config: dict | None = None) -> Flask:
     with app.app_context():
         _configure_sqlite(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
 
-    from . import admin, auth, comments, errors, help, home, ideas, moderation, people
+    from . import admin, auth, comments, errors, help, home, ideas, moderation, people, search
     from .cli import board_cli
 
-    blueprints = (home, auth, ideas, help, comments, people, moderation, admin)
+    blueprints = (home, auth, ideas, help, comments, people, moderation, admin, search)
     for blueprint in (module.bp for module in blueprints):
         app.register_blueprint(blueprint)
     errors.init_app(app)
