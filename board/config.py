@@ -40,7 +40,10 @@ def load_settings(instance_path: str) -> dict:
         # How long a SQLite writer waits for another to finish before giving up.
         "SQLITE_BUSY_TIMEOUT_MS": _env_int("SQLITE_BUSY_TIMEOUT_MS", 15000),
         "SECRET_KEY": os.environ.get("SECRET_KEY") or None,  # filled from the instance folder
+        # The name a new board starts with; admins change it at /admin/settings.
         "BOARD_NAME": _env_str("BOARD_NAME", "Simpl"),
+        "SETTINGS_CACHE_SECONDS": _env_int("SETTINGS_CACHE_SECONDS", 10),
+        "INVITE_DAYS": _env_int("INVITE_DAYS", 14),
         # Dates are stored in UTC and shown in the board's own time zone.
         "BOARD_TIMEZONE": _env_str("BOARD_TIMEZONE", "Europe/London"),
         # Sizes

@@ -88,4 +88,7 @@ def init_templating(app: Flask) -> None:
 
     @app.context_processor
     def board_context():
-        return {"board_name": current_app.config["BOARD_NAME"]}
+        from .admin import board_settings
+
+        settings = board_settings()
+        return {"board_name": settings.name, "board": settings}

@@ -1,12 +1,15 @@
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
-from wtforms import BooleanField, SelectField, StringField
-from wtforms.fields.choices import SelectChoice
-from wtforms.validators import Length, ValidationError
+import re
 
-from ..forms_common import required, strip
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, RadioField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import Email, Length, Optional, ValidationError
+
+from ..forms_common import body_field, required, strip
 from ..models import Role, User, slugify
+from .models import RegistrationMode
 
 
 class RoleForm(FlaskForm):
@@ -38,3 +41,53 @@ class LabelForm(FlaskForm):
         same = self.model.by_slug(slugify(field.data or ""))
         if same is not None and same is not self.current:
             raise ValidationError(f"There is already one called “{same.name}”.")
+
+
+DOMAIN = re.compile(r"^@?[a-z0-9-]+(\.[a-z0-9-]+)+$")
+
+
+class SettingsForm(FlaskForm):
+    name = StringField(
+        "Board name", filters=[strip],
+        validators=[required("Enter the board's name."),
+                    Length(max=80, message="The name must be 80 characters or fewer.")],
+        description="Shown in the header and in every page's title.",
+    )
+    introduction = body_field(
+        "Introduction", "", setting="BODY_MAX_LENGTH", optional=True,
+        description="A few words on the home page: what this board is for and who runs it. Markdown works.",
+    )
+    contact_email = EmailField(
+        "Contact address", filters=[strip],
+        validators=[Optional(), Email(message="Enter an email address in the right format, like name@example.org.",
+                                      check_deliverability=False)],
+        description="Shown in the footer, for questions to the people who run the board.",
+    )
+    code_of_conduct = body_field(
+        "Code of conduct", "", setting="BODY_MAX_LENGTH", optional=True,
+        description="The board's rules, shown on their own page and linked from every page. Markdown works.",
+    )
+    registration_mode = RadioField(
+        "Who can register",
+        choices=[SelectChoice(mode, RegistrationMode.LABELS[mode]) for mode in RegistrationMode.ALL],
+    )
+    allowed_domains = StringField(
+        "Email domains allowed to register", filters=[strip],
+        description="Only for “listed email domains”. Separate them with commas, for example: camden.gov.uk, example.org",
+    )
+
+    def validate_allowed_domains(self, field):
+        domains = [d.strip().lower() for d in (field.data or "").split(",") if d.strip()]
+        wrong = [d for d in domains if not DOMAIN.match(d)]
+        if wrong:
+            raise ValidationError(f"“{wrong[0]}” is not an email domain, like example.org.")
+        if self.registration_mode.data == RegistrationMode.DOMAINS and not domains:
+            raise ValidationError("List at least one email domain, or choose another way to register.")
+
+
+class InviteForm(FlaskForm):
+    note = StringField(
+        "Who is it for? (optional)", filters=[strip],
+        validators=[Length(max=120, message="Keep the note to 120 characters or fewer.")],
+        description="Only admins see this, to keep track of the invitations sent.",
+    )

@@ -1,14 +1,15 @@
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
 from ..extensions import db
 from ..models import Area, NotAllowed, Role, Topic, User
 from ..permissions import admins_only
-from . import bp
-from .forms import LabelForm, RoleForm
+from . import board_settings, bp, forget_board_settings
+from .forms import InviteForm, LabelForm, RoleForm, SettingsForm
+from .models import BoardSettings, Invite
 
 
 @bp.route("/people", methods=["GET", "POST"])
@@ -85,3 +86,48 @@ def delete_label(kind: str, item_id: int):
     db.session.commit()
     flash(f"Removed the {one} “{item.name}”. What was in it stays on the board.", "success")
     return redirect(url_for("admin.labels", kind=kind))
+
+
+@bp.route("/settings", methods=["GET", "POST"])
+@admins_only
+def settings():
+    current = board_settings()
+    form = SettingsForm(data={
+        "name": current.name, "introduction": current.introduction,
+        "contact_email": current.contact_email, "code_of_conduct": current.code_of_conduct,
+        "registration_mode": current.registration_mode, "allowed_domains": current.allowed_domains,
+    })
+    if form.validate_on_submit():
+        row = db.session.get(BoardSettings, 1) or BoardSettings(id=1)
+        db.session.add(row)
+        row.name = form.name.data
+        row.set_texts(form.introduction.data, form.code_of_conduct.data)
+        row.contact_email = (form.contact_email.data or "").lower()
+        row.registration_mode = form.registration_mode.data
+        row.allowed_domains = ", ".join(
+            d.strip().lstrip("@").lower() for d in form.allowed_domains.data.split(",") if d.strip()
+        )
+        db.session.commit()
+        forget_board_settings()
+        flash("The board's settings are saved.", "success")
+        return redirect(url_for("admin.settings"))
+    return render_template("admin/settings.html", form=form), 422 if form.errors else 200
+
+
+@bp.route("/invites", methods=["GET", "POST"])
+@admins_only
+def invites():
+    form = InviteForm()
+    link = None
+    if form.validate_on_submit():
+        invite, token = Invite.make(current_user, current_app.config["INVITE_DAYS"], form.note.data)
+        db.session.commit()
+        link = url_for("auth.register", invite=token, _external=True)
+        form = InviteForm(formdata=None)
+    recent = db.session.scalars(
+        select(Invite).order_by(Invite.id.desc()).limit(50)
+    ).all()
+    return render_template(
+        "admin/invites.html", form=form, link=link, invites=recent, mode=board_settings().registration_mode,
+        days=current_app.config["INVITE_DAYS"],
+    ), 422 if form.errors else 200

@@ -5,6 +5,7 @@ from wtforms import BooleanField, EmailField, PasswordField, StringField
 from wtforms.validators import Email, EqualTo, Length, Regexp, ValidationError
 
 from ..forms_common import required, strip
+from ..admin import board_settings
 from ..models import User
 
 USERNAME_HINT = "3 to 30 letters, numbers, hyphens or underscores. Others will see it."
@@ -58,7 +59,15 @@ class RegisterForm(FlaskForm):
             raise ValidationError("That username is taken. Try another.")
 
     def validate_email(self, field):
-        if not field.errors and User.by_email(field.data) is not None:
+        if field.errors:
+            return
+        settings = board_settings()
+        if not settings.allows_email(field.data):
+            raise ValidationError(
+                "This board is open to email addresses at "
+                + ", ".join(settings.domains) + " only."
+            )
+        if User.by_email(field.data) is not None:
             raise ValidationError("There is already an account with that email address.")
 
 

@@ -7,7 +7,9 @@ from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..extensions import db, limiter
-from ..models import User
+from ..admin import board_settings
+from ..admin.models import Invite, RegistrationMode
+from ..models import NotPossible, User
 from . import bp
 from .forms import LoginForm, RegisterForm
 
@@ -39,14 +41,27 @@ def _register_limit():
 def register():
     if current_user.is_authenticated:
         return redirect(url_for("home.dashboard"))
+    settings = board_settings()
+    invite = None
+    if settings.registration_mode == RegistrationMode.INVITE:
+        invite = Invite.usable(request.args.get("invite"))
+        if invite is None:
+            return render_template("auth/register_closed.html", tried=bool(request.args.get("invite"))), 403
     form = RegisterForm()
     if form.validate_on_submit():
         user = User(username=form.username.data, email=form.email.data.lower())
         user.set_password(form.password.data)
         db.session.add(user)
+        db.session.flush()
+        if invite is not None:
+            try:
+                invite.use(user)
+            except NotPossible:
+                db.session.rollback()
+                return render_template("auth/register_closed.html", tried=True), 403
         db.session.commit()
         login_user(user)
-        flash(f"Welcome to {current_app.config['BOARD_NAME']}, {user.username}.", "success")
+        flash(f"Welcome to {settings.name}, {user.username}.", "success")
         return redirect(safe_next(request.args.get("next")) or url_for("home.dashboard"))
     return render_template("auth/register.html", form=form), 422 if form.errors else 200
 

@@ -34,6 +34,11 @@ def index():
     )
 
 
+@bp.get("/code-of-conduct")
+def code_of_conduct():
+    return render_template("home/code_of_conduct.html")
+
+
 @bp.get("/dashboard")
 @login_required
 def dashboard():

@@ -1,0 +1,121 @@
+"""What admins set for the whole board, and the invitations they hand out."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import datetime, timedelta
+
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text, select, update
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from ..models import NotPossible, User, utcnow
+from ..text import render_markdown
+
+
+class RegistrationMode:
+    OPEN = "open"
+    INVITE = "invite"
+    DOMAINS = "domains"
+    ALL = (OPEN, INVITE, DOMAINS)
+    LABELS = {
+        OPEN: "Open: anyone can register",
+        INVITE: "By invitation: people need an invite link from an admin",
+        DOMAINS: "Listed email domains only, such as council staff addresses",
+    }
+
+
+class BoardSettings(db.Model):
+    """The board's settings: one row, made with the defaults the first time it is read."""
+
+    __tablename__ = "board_settings"
+    __table_args__ = (
+        CheckConstraint("registration_mode IN ('open', 'invite', 'domains')", name="registration_mode"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(80))
+    introduction: Mapped[str] = mapped_column(Text, default="")
+    introduction_html: Mapped[str] = mapped_column(Text, default="")
+    contact_email: Mapped[str] = mapped_column(String(254), default="")
+    code_of_conduct: Mapped[str] = mapped_column(Text, default="")
+    code_of_conduct_html: Mapped[str] = mapped_column(Text, default="")
+    registration_mode: Mapped[str] = mapped_column(String(10), default=RegistrationMode.OPEN)
+    # Comma-separated, lower case, without "@": "camden.gov.uk, example.org".
+    allowed_domains: Mapped[str] = mapped_column(Text, default="")
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    def set_texts(self, introduction: str, code_of_conduct: str) -> None:
+        self.introduction = introduction or ""
+        self.introduction_html = render_markdown(introduction) if introduction else ""
+        self.code_of_conduct = code_of_conduct or ""
+        self.code_of_conduct_html = render_markdown(code_of_conduct) if code_of_conduct else ""
+
+    @property
+    def domains(self) -> list[str]:
+        return [d.strip().lstrip("@").lower() for d in self.allowed_domains.split(",") if d.strip()]
+
+    def allows_email(self, email: str) -> bool:
+        if self.registration_mode != RegistrationMode.DOMAINS:
+            return True
+        return email.rsplit("@", 1)[-1].lower() in self.domains
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class Invite(db.Model):
+    """A single-use invitation to register, valid until it expires.
+
+    Only a digest of the token is stored: the link is shown once, to the admin who
+    made it, and cannot be read back from the database.
+    """
+
+    __tablename__ = "invites"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_digest: Mapped[str] = mapped_column(String(64), unique=True)
+    note: Mapped[str] = mapped_column(String(120), default="")
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+    used_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
+    used_by: Mapped[User | None] = relationship(foreign_keys=[used_by_id])
+
+    @classmethod
+    def make(cls, by: User, days: int, note: str = "") -> tuple[Invite, str]:
+        """A new invite and its token (the token is not kept)."""
+        token = secrets.token_urlsafe(24)
+        invite = cls(token_digest=_digest(token), note=note, created_by=by,
+                     expires_at=utcnow() + timedelta(days=days))
+        db.session.add(invite)
+        return invite, token
+
+    @classmethod
+    def usable(cls, token: str | None) -> Invite | None:
+        if not token:
+            return None
+        invite = db.session.scalar(select(cls).where(cls.token_digest == _digest(token)))
+        if invite is None or invite.used_at is not None or invite.expires_at <= utcnow():
+            return None
+        return invite
+
+    def use(self, by: User) -> None:
+        """Spend the invite; two people racing for it cannot both succeed."""
+        spent = db.session.execute(
+            update(Invite).where(Invite.id == self.id, Invite.used_at.is_(None))
+            .values(used_at=utcnow(), used_by_id=by.id)
+        )
+        if spent.rowcount != 1:
+            raise NotPossible("That invitation has already been used.")
+
+    @property
+    def state(self) -> str:
+        if self.used_at:
+            return "Used"
+        return "Expired" if self.expires_at <= utcnow() else "Waiting"
