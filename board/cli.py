@@ -58,7 +58,8 @@ def demo(password: str) -> None:
     people = fill_demo_board(password)
     db.session.commit()
     click.echo(f"Demo board ready: {len(people)} people. Sign in as any of them with the password "
-               f"'{password}', for example: {people[0].username}.")
+               f"'{password}', for example: {people[0].username}; as council_team to see the admin "
+               f"pages, or as ruth to moderate.")
 
 
 @board_cli.command("generate")

@@ -7,7 +7,8 @@ from datetime import timedelta
 from werkzeug.security import generate_password_hash
 
 from .extensions import db
-from .models import HelpRequest, Idea, User, utcnow
+from .models import Area, HelpRequest, Idea, Role, Topic, User, utcnow
+from .moderation import report
 
 PEOPLE = [
     ("amina", "Amina Yusuf", "Runs the Saturday repair café at St Luke's hall.", "electronics repair, sewing, event planning"),
@@ -18,7 +19,37 @@ PEOPLE = [
     ("lukasz", "Łukasz Nowak", "Electrician by trade, new to the area.", "electrics, van, lifting"),
     ("ruth", "Ruth Evans", "Chair of the Elm Park residents' association.", "event planning, leaflets, council contacts"),
     ("sam", "Sam Carter", "Student at the college, likes making websites.", "web design, photography, social media"),
+    ("council_team", "Lena Price, Elm Park Council", "Community engagement officer. I answer ideas for the council.", "council contacts, grant writing"),
 ]  # fmt: skip
+
+# Who runs the demo board: the council officer is an admin with the Official badge,
+# the residents' association chair moderates.
+STAFF = {"council_team": (Role.ADMIN, True), "ruth": (Role.MODERATOR, False)}
+
+TOPICS = ["Environment", "Transport", "Young people", "Older people", "Culture and events"]
+AREAS = ["Elm Park", "Northside", "Canal Quarter", "Mill Street"]
+# idea index -> (area, topics)
+PLACES = {
+    0: ("Elm Park", ["Environment", "Culture and events"]),
+    1: ("Mill Street", ["Environment"]),
+    2: ("Elm Park", ["Transport", "Young people"]),
+    3: ("Northside", ["Young people"]),
+    4: ("Elm Park", ["Culture and events"]),
+    5: ("Canal Quarter", ["Older people", "Transport"]),
+    6: (None, ["Culture and events"]),
+    7: ("Northside", ["Older people"]),
+}
+# idea index -> official answers, oldest first: (status, response, days ago)
+ANSWERS = {
+    0: [("under_consideration", "Thank you. The pavilion is council property: our estates team is checking "
+         "the building's condition and insurance for a lending library.", 18),
+        ("in_progress", "Good news: the council will lend the pavilion free of charge for a year from "
+         "January. We will sign a simple licence with the residents' association.", 6)],
+    1: [("done", "The verge is in the council's **Pollinator Plan**. Mowing stopped in May and the "
+         "parks team sowed native seed in September.", 4)],
+    5: [("not_taken_forward", "The canal path belongs to the Canal & River Trust, not the council. We "
+         "have passed the idea to them and will post their answer here.", 3)],
+}
 
 IDEAS = [
     ("amina", "A tool library in the old bowls pavilion",
@@ -118,6 +149,11 @@ def fill_demo_board(password: str) -> list[User]:
         person.set_skills([s.strip() for s in skills.split(",")])
         db.session.add(person)
         people[username] = person
+    for username, (role, official) in STAFF.items():
+        people[username].role, people[username].is_official = role, official
+    topics = {name: Topic.named(name) for name in TOPICS}
+    areas = {name: Area.named(name) for name in AREAS}
+    db.session.add_all([*topics.values(), *areas.values()])
     db.session.flush()
 
     ideas = []
@@ -125,6 +161,9 @@ def fill_demo_board(password: str) -> list[User]:
         idea = Idea.post(people[author], title, body)
         idea.created_at = idea.last_activity_at = now - timedelta(days=days)
         ideas.append(idea)
+
+    for index, (area, names) in PLACES.items():
+        ideas[index].place(areas.get(area), [topics[name] for name in names])
 
     supporters = list(people.values())
     for index, count in SUPPORTS.items():
@@ -151,4 +190,15 @@ def fill_demo_board(password: str) -> list[User]:
         comment = ideas[idea_index].add_comment(people[author], body)
         comment.created_at = now - timedelta(days=days)
     requests[0].add_comment(people["amina"], "Thank you both! Timber arrives on Friday.")
+    for request in requests:
+        if request.idea is not None:
+            request.place(request.idea.area, request.idea.topics)
+
+    advert = ideas[2].add_comment(people["dave"], "Selling my old van, good condition, message me!")
+    report(advert, by=people["priya"], reason="An advert, not about the idea.")
+
+    for index, answers in ANSWERS.items():
+        for status, response, days in answers:
+            update = ideas[index].answer(status, response, by=people["council_team"])
+            update.created_at = now - timedelta(days=days)
     return list(people.values())

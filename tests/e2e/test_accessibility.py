@@ -41,6 +41,22 @@ PAGES = [
     ("idea-comment-with-errors", "priya", "/ideas/1", "comment-empty"),
     ("edit-comment", "tom_h", "/comments/1/edit", None),
     ("forbidden", "tom_h", "/ideas/1/edit", None),
+    ("ideas-filtered", None, "/ideas?topic=environment&sort=trending", None),
+    ("help-by-skill", None, "/help?skill=van", None),
+    ("skill", None, "/skills/carpentry", None),
+    ("search", None, "/search?q=garden", None),
+    ("search-nothing", None, "/search?q=%22%2A%22", None),
+    ("code-of-conduct", None, "/code-of-conduct", None),
+    ("report", "tom_h", "/report/idea/2", None),
+    ("report-with-errors", "tom_h", "/report/idea/2", "submit"),
+    ("idea-staff-view", "council_team", "/ideas/1", None),
+    ("moderation-queue", "ruth", "/moderation", None),
+    ("moderation-target", "ruth", "/moderation/comment/1", None),
+    ("moderation-log", "ruth", "/moderation/log", None),
+    ("admin-people", "council_team", "/admin/people", None),
+    ("admin-topics", "council_team", "/admin/topics", None),
+    ("admin-settings", "council_team", "/admin/settings", None),
+    ("admin-invites", "council_team", "/admin/invites", None),
 ]
 
 
