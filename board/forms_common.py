@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from flask import current_app
 from wtforms import SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
@@ -10,9 +12,13 @@ from wtforms.validators import DataRequired, ValidationError
 from .models import Area, Topic, parse_skills
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 def strip(value):
-    """Trim what people type, so that whitespace alone counts as empty."""
-    return value.strip() if isinstance(value, str) else value
+    """Trim what people type, so that whitespace alone counts as empty, and drop control
+    characters, which no one means to type and which other parts (search snippets) use."""
+    return _CONTROL.sub("", value).strip() if isinstance(value, str) else value
 
 
 def max_length(setting: str):

@@ -8,6 +8,7 @@ kept in step in the same transaction as the change, never counted per page.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from datetime import datetime, timezone
@@ -108,9 +109,13 @@ help_request_skills = Table(
 
 
 def slugify(name: str) -> str:
-    """'Young people' -> 'young-people': for addresses and filters that people can share."""
-    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-") or "topic"
+    """'Young people' -> 'young-people', 'Львів' -> 'львів': for addresses people can share.
+
+    Letters of every script are kept (browsers show them in the address bar); a name
+    with no letters or digits at all gets a short code made from it.
+    """
+    slug = re.sub(r"[\W_]+", "-", unicodedata.normalize("NFKC", name).lower()).strip("-")
+    return slug or "x" + hashlib.sha256(name.encode()).hexdigest()[:8]
 
 
 class Label:

@@ -101,7 +101,10 @@ def match_expression(query: str) -> str | None:
     Operators, quotes, stars and NEAR become plain words, so no input is a syntax
     error; None when nothing searchable is left.
     """
-    words = re.findall(r"\w+", (query or "")[:MAX_QUERY_LENGTH])[:MAX_TERMS]
+    query = (query or "")[:MAX_QUERY_LENGTH]
+    # "title:garden" is FTS5's column syntax; people mean the word after it.
+    query = re.sub(r"\b\w+:", " ", query)
+    words = re.findall(r"\w+", query)[:MAX_TERMS]
     return " ".join(f'"{word}"' for word in words) or None
 
 

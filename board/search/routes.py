@@ -68,15 +68,19 @@ def with_context(hits):
                 authors[(kind, thing_id)] = author
     discussions = {}
     if ids["comment"]:
-        for comment, author, idea_title, request_title in db.session.execute(
-            select(Comment, User, Idea.title, HelpRequest.title)
+        for comment, author, idea_title, idea_hidden, request_title, request_hidden in db.session.execute(
+            select(Comment, User, Idea.title, Idea.hidden_at, HelpRequest.title, HelpRequest.hidden_at)
             .join(User, User.id == Comment.author_id)
             .outerjoin(Idea, Idea.id == Comment.idea_id)
             .outerjoin(HelpRequest, HelpRequest.id == Comment.help_request_id)
             .where(Comment.id.in_(ids["comment"]))
         ):
             authors[("comment", comment.id)] = author
-            discussions[comment.id] = idea_title or request_title
+            # What a comment is on may itself be hidden: then its title is not shown either.
+            if idea_title is not None:
+                discussions[comment.id] = "a removed idea" if idea_hidden else idea_title
+            else:
+                discussions[comment.id] = "a removed help request" if request_hidden else request_title
     for hit in hits:
         hit.author = authors.get((hit.kind, hit.target_id))
         hit.discussion = discussions.get(hit.target_id) if hit.kind == "comment" else None
