@@ -7,10 +7,11 @@ of filters in use (see board/listing.py for why).
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from flask import request
+from flask import current_app, request
 from sqlalchemy import select
 
 from .extensions import db
@@ -41,6 +42,34 @@ class Filters:
                   "status": self.status, "skill": self.skill and self.skill.name}
         values.update(changes)
         return {key: value for key, value in values.items() if value}
+
+
+@dataclass(frozen=True)
+class Choice:
+    id: int
+    name: str
+    slug: str
+
+
+def choices_of(model) -> list[Choice]:
+    """Every topic or area, for the filter forms above lists: read at most every few
+    seconds per worker (SETTINGS_CACHE_SECONDS), as lists are the busiest pages."""
+    key = f"choices:{model.__tablename__}"
+    kept = current_app.extensions.get(key)
+    now = time.monotonic()
+    if kept and now - kept[0] < current_app.config["SETTINGS_CACHE_SECONDS"]:
+        return kept[1]
+    choices = [Choice(*row) for row in db.session.execute(
+        select(model.id, model.name, model.slug).order_by(model.name)
+    )]
+    current_app.extensions[key] = (now, choices)
+    return choices
+
+
+def forget_choices() -> None:
+    """After an admin changes topics or areas, this worker shows the change at once."""
+    for model in (Topic, Area):
+        current_app.extensions.pop(f"choices:{model.__tablename__}", None)
 
 
 def read_filters(statuses: Iterable[str] = (), skills: bool = False) -> Filters:

@@ -18,20 +18,24 @@ MANY = 50
 # page -> at most this many queries (including loading the signed-in person)
 BUDGETS = {
     "/": 5,
-    "/ideas": 4,
-    "/ideas?sort=popular": 4,
-    "/ideas?page=99": 6,  # past the end: a count, then the last page
+    "/ideas": 2,
+    "/ideas?sort=popular": 2,
+    "/ideas?page=99": 4,  # past the end: a count, then the last page
     "/ideas/{idea}": 9,
     "/ideas/{idea}/edit": 5,
-    "/help": 5,
-    "/help?status=open": 5,
-    "/help/{request}": 5,
+    "/help": 3,
+    "/help?status=open": 3,
+    "/help/{request}": 6,
     "/help/new": 4,
     "/ideas/new": 3,
     "/users/owner": 7,
     "/dashboard": 7,
     "/account": 2,
     "/comments/{comment}/edit": 3,
+    "/search?q=idea": 3,
+    "/skills/van": 5,
+    "/ideas?sort=trending": 2,
+    "/help?skill=van&status=open": 4,
 }
 
 

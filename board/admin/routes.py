@@ -5,6 +5,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from ..extensions import db
+from ..filters import forget_choices
 from ..models import Area, NotAllowed, Role, Topic, User
 from ..permissions import admins_only
 from . import board_settings, bp, forget_board_settings
@@ -53,6 +54,7 @@ def labels(kind: str):
     if form.validate_on_submit():
         db.session.add(model.named(form.name.data))
         db.session.commit()
+        forget_choices()
         flash(f"Added the {one} “{form.name.data}”.", "success")
         return redirect(url_for("admin.labels", kind=kind))
     return render_template(
@@ -70,6 +72,7 @@ def label(kind: str, item_id: int):
     if form.validate_on_submit():
         item.rename(form.name.data)
         db.session.commit()
+        forget_choices()
         flash(f"Renamed the {one} to “{item.name}”.", "success")
         return redirect(url_for("admin.labels", kind=kind))
     return render_template(
@@ -84,6 +87,7 @@ def delete_label(kind: str, item_id: int):
     item = db.get_or_404(model, item_id)
     db.session.delete(item)
     db.session.commit()
+    forget_choices()
     flash(f"Removed the {one} “{item.name}”. What was in it stays on the board.", "success")
     return redirect(url_for("admin.labels", kind=kind))
 

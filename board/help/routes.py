@@ -11,7 +11,7 @@ from ..comments import discussion_html, post_comment_or_show_errors
 from ..extensions import db
 from ..ideas.forms import CommentForm
 from ..listing import help_cards, help_list
-from ..filters import read_filters
+from ..filters import choices_of, read_filters
 from ..models import (
     HelpRequest,
     HelpStatus,
@@ -83,7 +83,7 @@ def index():
     )
     return render_template(
         "help/list.html", page=page, filters=filters, statuses=HelpStatus,
-        topics=Topic.all(), areas=Area.all(),
+        topics=choices_of(Topic), areas=choices_of(Area),
     )
 
 

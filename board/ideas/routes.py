@@ -9,7 +9,7 @@ from sqlalchemy.orm import joinedload
 
 from ..comments import discussion_html, post_comment_or_show_errors
 from ..extensions import db
-from ..filters import read_filters
+from ..filters import choices_of, read_filters
 from ..listing import help_cards, help_list, idea_cards, idea_list, trending_idea_list, trending_since
 from ..models import (
     Area,
@@ -81,7 +81,7 @@ def index():
     )
     return render_template(
         "ideas/list.html", page=page, sort=sort, sorts=SORTS, filters=filters,
-        topics=Topic.all(), areas=Area.all(), statuses=IdeaStatus,
+        topics=choices_of(Topic), areas=choices_of(Area), statuses=IdeaStatus,
     )
 
 

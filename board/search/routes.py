@@ -4,7 +4,7 @@ from flask import render_template, request
 from sqlalchemy import select
 
 from ..extensions import db
-from ..filters import read_filters
+from ..filters import choices_of, read_filters
 from ..models import Area, Comment, HelpRequest, Idea, IdeaStatus, Topic, User
 from ..pagination import paginate
 from . import bp
@@ -50,7 +50,7 @@ def results():
         )
     return render_template(
         "search/results.html", query=query, expression=expression, page=page, kind=kind,
-        kinds=KIND_LABELS, filters=filters, topics=Topic.all(), areas=Area.all(),
+        kinds=KIND_LABELS, filters=filters, topics=choices_of(Topic), areas=choices_of(Area),
         statuses=IdeaStatus,
     )
 
