@@ -17,7 +17,7 @@ import urllib.request
 
 import pytest
 
-from e2e_helpers import AXE, DESKTOP, PASSWORD, ROOT
+from e2e_helpers import AXE, DESKTOP, PASSWORD, ROOT, sign_in
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or shutil.which("chromium-browser")
 
@@ -92,14 +92,32 @@ def browser():
         browser.close()
 
 
+@pytest.fixture(scope="session")
+def signed_in_states(browser, base_url):
+    """Each demo person's cookies after signing in once, for tests that only need to be them."""
+    states = {}
+
+    def state_of(username: str) -> dict:
+        if username not in states:
+            context = browser.new_context(base_url=base_url)
+            sign_in(context.new_page(), username)
+            states[username] = context.storage_state()
+            context.close()
+        return states[username]
+
+    return state_of
+
+
 @pytest.fixture
-def new_page(browser, base_url):
-    """Open a fresh browser (own cookies) on the board: `new_page()`, `new_page(javascript=False)`."""
+def new_page(browser, base_url, signed_in_states):
+    """Open a fresh browser (own cookies) on the board: `new_page()`, `new_page(javascript=False)`,
+    `new_page(as_person="amina")` for one already signed in as a demo person."""
     contexts = []
 
-    def open_page(javascript: bool = True, viewport: dict = DESKTOP):
+    def open_page(javascript: bool = True, viewport: dict = DESKTOP, as_person: str | None = None):
         context = browser.new_context(
-            base_url=base_url, java_script_enabled=javascript, viewport=viewport
+            base_url=base_url, java_script_enabled=javascript, viewport=viewport,
+            storage_state=signed_in_states(as_person) if as_person else None,
         )
         context.set_default_timeout(10_000)
         contexts.append(context)
