@@ -53,13 +53,19 @@ def create_app(config: dict | None = None) -> Flask:
     with app.app_context():
         _configure_sqlite(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
 
-    from . import admin, auth, comments, errors, help, home, ideas, moderation, people, search
+    from . import (
+        admin, auth, comments, errors, help, home, ideas, mail, moderation, notifications, people,
+        search,
+    )
     from .cli import board_cli
 
-    blueprints = (home, auth, ideas, help, comments, people, moderation, admin, search)
+    blueprints = (
+        home, auth, ideas, help, comments, people, moderation, admin, search, notifications,
+    )
     for blueprint in (module.bp for module in blueprints):
         app.register_blueprint(blueprint)
     errors.init_app(app)
+    mail.init_app(app)
     init_templating(app)
     app.cli.add_command(board_cli)
     app.after_request(_security_headers)

@@ -146,6 +146,40 @@ def set_role(username: str, role: str, official: bool | None) -> None:
     click.echo(f"{person.username} is now {'an' if role == Role.ADMIN else 'a'} {role}{badge}.")
 
 
+@board_cli.command("send-mail")
+def send_mail() -> None:
+    """Send the email waiting in the outbox; what cannot be sent yet is tried again later.
+
+    Pages send their email themselves once answered; run this from cron every few
+    minutes to retry what could not go at the time. Safe to run twice at once.
+    """
+    from .mail import mail_enabled
+    from .mail.outbox import forget_sent, send_due
+
+    if not mail_enabled():
+        raise click.ClickException("Email is off: set MAIL_SERVER to send email.")
+    sent, unsent = send_due()
+    forget_sent()
+    click.echo(f"Sent {sent} email(s); {unsent} will be tried again later."
+               if unsent else f"Sent {sent} email(s).")
+
+
+@board_cli.command("send-digests")
+def send_digests() -> None:
+    """Write the daily and weekly digests that are due, then send the outbox.
+
+    Safe to run from cron every few minutes, twice at once, or after a crash:
+    nobody gets the same digest twice.
+    """
+    from .mail import mail_enabled
+    from .mail.outbox import send_due
+    from .notifications.emails import send_due_digests
+
+    written = send_due_digests()
+    sent, unsent = send_due() if mail_enabled() else (0, 0)
+    click.echo(f"Digests written: {written}. Email sent: {sent}, waiting: {unsent}.")
+
+
 @board_cli.command("check")
 def check() -> None:
     """Show where the data lives and how many people and ideas it holds."""

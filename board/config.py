@@ -46,6 +46,36 @@ def load_settings(instance_path: str) -> dict:
         "INVITE_DAYS": _env_int("INVITE_DAYS", 14),
         # Dates are stored in UTC and shown in the board's own time zone.
         "BOARD_TIMEZONE": _env_str("BOARD_TIMEZONE", "Europe/London"),
+        # The board's public address, for links in email. Set it to the address people
+        # use (https://ideas.example.org): links are never built from a request's Host header.
+        "BOARD_URL": _env_str("BOARD_URL", "http://127.0.0.1:8000"),
+        # Email over SMTP. Without MAIL_SERVER the board works and sends nothing.
+        "MAIL_SERVER": _env_str("MAIL_SERVER", ""),
+        "MAIL_PORT": _env_int("MAIL_PORT", 25),
+        "MAIL_USE_TLS": _env_bool("MAIL_USE_TLS", False),  # STARTTLS, usually port 587
+        "MAIL_USE_SSL": _env_bool("MAIL_USE_SSL", False),  # TLS from the start, usually port 465
+        "MAIL_USERNAME": _env_str("MAIL_USERNAME", ""),
+        "MAIL_PASSWORD": _env_str("MAIL_PASSWORD", ""),
+        "MAIL_FROM": _env_str("MAIL_FROM", ""),  # default: "<board name> <noreply@BOARD_URL's host>"
+        "MAIL_TIMEOUT_SECONDS": _env_int("MAIL_TIMEOUT_SECONDS", 10),
+        # Send waiting mail as soon as a page that wrote some has been answered.
+        "MAIL_SEND_AFTER_RESPONSE": _env_bool("MAIL_SEND_AFTER_RESPONSE", True),
+        # When the server is down: wait this long, doubling each time up to the maximum.
+        "MAIL_RETRY_SECONDS": _env_int("MAIL_RETRY_SECONDS", 60),
+        "MAIL_RETRY_MAX_SECONDS": _env_int("MAIL_RETRY_MAX_SECONDS", 3600),
+        "MAIL_BATCH_SIZE": _env_int("MAIL_BATCH_SIZE", 50),
+        "MAIL_KEEP_SENT_DAYS": _env_int("MAIL_KEEP_SENT_DAYS", 30),
+        # Emails about new requests matching a person's skills, at most this many a day;
+        # the rest wait for their daily digest.
+        "MATCH_EMAILS_PER_DAY": _env_int("MATCH_EMAILS_PER_DAY", 3),
+        # Digests go out after this hour (board time zone); weekly ones on this day (0: Monday).
+        "DIGEST_HOUR": _env_int("DIGEST_HOUR", 8),
+        "DIGEST_WEEKDAY": _env_int("DIGEST_WEEKDAY", 0),
+        # How long the links in verification and password reset emails work.
+        "VERIFY_EMAIL_HOURS": _env_int("VERIFY_EMAIL_HOURS", 72),
+        "RESET_PASSWORD_MINUTES": _env_int("RESET_PASSWORD_MINUTES", 60),
+        # "People who could help" on a help request, for its author.
+        "HELPERS_SHOWN": _env_int("HELPERS_SHOWN", 10),
         # Sizes
         "MAX_CONTENT_LENGTH": _env_int("MAX_CONTENT_LENGTH", 1024 * 1024),
         "TITLE_MAX_LENGTH": _env_int("TITLE_MAX_LENGTH", 150),
@@ -53,6 +83,7 @@ def load_settings(instance_path: str) -> dict:
         "COMMENT_MAX_LENGTH": _env_int("COMMENT_MAX_LENGTH", 20000),
         "OFFER_MESSAGE_MAX_LENGTH": _env_int("OFFER_MESSAGE_MAX_LENGTH", 2000),
         "BIO_MAX_LENGTH": _env_int("BIO_MAX_LENGTH", 1000),
+        "MESSAGE_MAX_LENGTH": _env_int("MESSAGE_MAX_LENGTH", 5000),
         "REPORT_REASON_MAX_LENGTH": _env_int("REPORT_REASON_MAX_LENGTH", 2000),
         "SKILLS_MAX_COUNT": _env_int("SKILLS_MAX_COUNT", 20),
         "SKILL_MAX_LENGTH": _env_int("SKILL_MAX_LENGTH", 40),
@@ -67,6 +98,8 @@ def load_settings(instance_path: str) -> dict:
         "LOGIN_RATE_LIMIT": _env_str("LOGIN_RATE_LIMIT", "10 per minute"),
         "REGISTER_RATE_LIMIT": _env_str("REGISTER_RATE_LIMIT", "5 per hour"),
         "POST_RATE_LIMIT": _env_str("POST_RATE_LIMIT", "30 per minute"),
+        # Emails people can make the board send: per address asking, and per account.
+        "EMAIL_RATE_LIMIT": _env_str("EMAIL_RATE_LIMIT", "5 per hour"),
         # Cookies: Secure when served over HTTPS (set SESSION_COOKIE_SECURE=1 behind TLS).
         "SESSION_COOKIE_SECURE": _env_bool("SESSION_COOKIE_SECURE", False),
         "REMEMBER_COOKIE_SECURE": _env_bool("SESSION_COOKIE_SECURE", False),

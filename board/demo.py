@@ -7,7 +7,8 @@ from datetime import timedelta
 from werkzeug.security import generate_password_hash
 
 from .extensions import db
-from .models import Area, HelpRequest, Idea, Role, Topic, User, utcnow
+from .help.models import invite_to_help, send_message
+from .models import Area, HelpKind, HelpRequest, Idea, Role, Topic, User, utcnow
 from .moderation import report
 
 PEOPLE = [
@@ -18,13 +19,20 @@ PEOPLE = [
     ("grace", "Grace Mensah", "Youth worker at the Northside centre.", "youth work, safeguarding, facilitation"),
     ("lukasz", "Łukasz Nowak", "Electrician by trade, new to the area.", "electrics, van, lifting"),
     ("ruth", "Ruth Evans", "Chair of the Elm Park residents' association.", "event planning, leaflets, council contacts"),
-    ("sam", "Sam Carter", "Student at the college, likes making websites.", "web design, photography, social media"),
+    ("sam", "Sam Carter", "Student at the college, likes making websites.", "web design, photography, social media, maths"),
     ("council_team", "Lena Price, Elm Park Council", "Community engagement officer. I answer ideas for the council.", "council contacts, grant writing"),
 ]  # fmt: skip
 
 # Who runs the demo board: the council officer is an admin with the Official badge,
 # the residents' association chair moderates.
 STAFF = {"council_team": (Role.ADMIN, True), "ruth": (Role.MODERATOR, False)}
+
+# The areas each person can help in: requests there come first on their dashboard.
+HELPS_IN = {
+    "amina": ["Elm Park"], "tom_h": ["Elm Park", "Mill Street"], "priya": ["Mill Street"],
+    "dave": ["Elm Park"], "grace": ["Northside"], "lukasz": ["Canal Quarter", "Northside"],
+    "ruth": ["Elm Park"], "sam": ["Northside"],
+}  # fmt: skip
 
 TOPICS = ["Environment", "Transport", "Young people", "Older people", "Culture and events"]
 AREAS = ["Elm Park", "Northside", "Canal Quarter", "Mill Street"]
@@ -106,6 +114,21 @@ HELP_REQUESTS = [
      "It's heavy and my back isn't what it was. Twenty minutes, with tea and biscuits.", "lifting", 1),
 ]  # fmt: skip
 
+# help request index -> the kind of help it needs, where it is not a skill
+KINDS = {1: HelpKind.EQUIPMENT, 2: HelpKind.COUNCIL, 3: HelpKind.TIME, 4: HelpKind.TIME,
+         6: HelpKind.TIME}
+
+# Private messages once an offer is accepted: (help request index, helper, [(sender, text)])
+MESSAGES = [
+    (0, "tom_h", [
+        ("amina", "Thank you Tom! Would Saturday the 14th at 9 work? Ruth has the pavilion key."),
+        ("tom_h", "The 14th is fine. I'll bring the mitre saw and a flask."),
+    ]),
+]  # fmt: skip
+
+# (help request index, invited person): the person asking invites someone whose skills match
+INVITATIONS = [(4, "sam")]
+
 # (helper, help request index, message, answer)
 OFFERS = [
     ("tom_h", 0, "I was a joiner for 40 years. I can do this over two Saturdays with my own tools.", "accept"),
@@ -145,6 +168,7 @@ def fill_demo_board(password: str) -> list[User]:
             display_name=name,
             bio=bio,
             created_at=now - timedelta(days=30),
+            email_verified_at=now - timedelta(days=30),
         )
         person.set_skills([s.strip() for s in skills.split(",")])
         db.session.add(person)
@@ -154,6 +178,8 @@ def fill_demo_board(password: str) -> list[User]:
     topics = {name: Topic.named(name) for name in TOPICS}
     areas = {name: Area.named(name) for name in AREAS}
     db.session.add_all([*topics.values(), *areas.values()])
+    for username, names in HELPS_IN.items():
+        people[username].areas = [areas[name] for name in names]
     db.session.flush()
 
     ideas = []
@@ -175,7 +201,9 @@ def fill_demo_board(password: str) -> list[User]:
     for author, idea_index, title, body, skills, days in HELP_REQUESTS:
         idea = ideas[idea_index] if idea_index is not None else None
         help_request = HelpRequest.post(
-            people[author], title, body, [s.strip() for s in skills.split(",")], idea=idea
+            people[author], title, body, [s.strip() for s in skills.split(",")], idea=idea,
+            kind=KINDS.get(len(requests), HelpKind.SKILLS), area=idea.area if idea else None,
+            topics=idea.topics if idea else [],
         )
         help_request.created_at = now - timedelta(days=days)
         requests.append(help_request)
@@ -190,9 +218,12 @@ def fill_demo_board(password: str) -> list[User]:
         comment = ideas[idea_index].add_comment(people[author], body)
         comment.created_at = now - timedelta(days=days)
     requests[0].add_comment(people["amina"], "Thank you both! Timber arrives on Friday.")
-    for request in requests:
-        if request.idea is not None:
-            request.place(request.idea.area, request.idea.topics)
+    for request_index, helper, messages in MESSAGES:
+        offer = requests[request_index].offer_from(people[helper])
+        for sender, text in messages:
+            send_message(offer, people[sender], text)
+    for request_index, person in INVITATIONS:
+        invite_to_help(requests[request_index], people[person], by=requests[request_index].author)
 
     advert = ideas[2].add_comment(people["dave"], "Selling my old van, good condition, message me!")
     report(advert, by=people["priya"], reason="An advert, not about the idea.")

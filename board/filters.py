@@ -24,22 +24,26 @@ class Filters:
     area: Area | None = None
     status: str | None = None
     skill: Skill | None = None
+    kind: str | None = None  # of help: skills, time, equipment, a space, the council
 
     @property
     def active(self) -> tuple[str, ...]:
         """The names of the filters in use, in a fixed order: the key of a list's query."""
-        return tuple(name for name in ("topic", "area", "status", "skill") if getattr(self, name))
+        names = ("topic", "area", "status", "skill", "kind")
+        return tuple(name for name in names if getattr(self, name))
 
     def params(self) -> dict:
         """The bound parameters of the filters in use."""
         values = {"topic_id": self.topic and self.topic.id, "area_id": self.area and self.area.id,
-                  "status": self.status, "skill_id": self.skill and self.skill.id}
+                  "status": self.status, "skill_id": self.skill and self.skill.id,
+                  "kind": self.kind}
         return {key: value for key, value in values.items() if value is not None}
 
     def args(self, **changes) -> dict:
         """The filters as query-string arguments, for links that keep them."""
         values = {"topic": self.topic and self.topic.slug, "area": self.area and self.area.slug,
-                  "status": self.status, "skill": self.skill and self.skill.name}
+                  "status": self.status, "skill": self.skill and self.skill.name,
+                  "kind": self.kind}
         values.update(changes)
         return {key: value for key, value in values.items() if value}
 
@@ -72,10 +76,11 @@ def forget_choices() -> None:
         current_app.extensions.pop(f"choices:{model.__tablename__}", None)
 
 
-def read_filters(statuses: Iterable[str] = (), skills: bool = False) -> Filters:
-    """The filters asked for in ?topic=&area=&status=&skill=; unknown values are ignored."""
+def read_filters(statuses: Iterable[str] = (), skills: bool = False,
+                 kinds: Iterable[str] = ()) -> Filters:
+    """The filters asked for in ?topic=&area=&status=&skill=&kind=; unknown values are ignored."""
     args = request.args
-    status = args.get("status")
+    status, kind = args.get("status"), args.get("kind")
     skill = None
     if skills and args.get("skill"):
         skill = db.session.scalar(select(Skill).where(Skill.name == normalise_skill(args["skill"])))
@@ -84,4 +89,5 @@ def read_filters(statuses: Iterable[str] = (), skills: bool = False) -> Filters:
         area=Area.by_slug(args.get("area")),
         status=status if status in statuses else None,
         skill=skill,
+        kind=kind if kind in kinds else None,
     )

@@ -120,7 +120,7 @@ def generate_board(sizes: Sizes, password: str, seed: int = 1, echo=print) -> No
         {"id": i + 1, "username": f"neighbour{i + 1}", "email": f"neighbour{i + 1}@example.org",
          "password_hash": password_hash,
          "display_name": f"{rng.choice(FIRST)} {rng.choice(LAST)}", "bio": None,
-         "created_at": joined[i], "last_active_at": joined[i], "dashboard_seen_at": None}
+         "created_at": joined[i], "last_active_at": joined[i]}
         for i in range(sizes.people)
     ])
     _insert(user_skills, [

@@ -26,6 +26,7 @@ from .models import (
     Area,
     Comment,
     HelpRequest,
+    HelpKind,
     HelpStatus,
     Idea,
     IdeaStatus,
@@ -76,11 +77,16 @@ class HelpCard:
     idea_id: int | None
     idea_title: str | None
     area_name: str | None
+    kind: str = HelpKind.SKILLS
     skills: list[str] = field(default_factory=list)
 
     @property
     def status_label(self) -> str:
         return HelpStatus.LABELS[self.status]
+
+    @property
+    def kind_label(self) -> str:
+        return HelpKind.LABELS[self.kind]
 
 
 @dataclass(slots=True)
@@ -166,7 +172,7 @@ def help_list(*where, order_by=(HelpRequest.id.desc(),)) -> Select:
         select(HelpRequest.id, HelpRequest.title, HelpRequest.status, HelpRequest.created_at,
                HelpRequest.offers_count, HelpRequest.comments_count, *AUTHOR_COLUMNS,
                LINKED_IDEA.id.label("idea_id"), LINKED_IDEA.title.label("idea_title"),
-               Area.name.label("area_name"))
+               Area.name.label("area_name"), HelpRequest.kind)
         .join(page, page.c.id == HelpRequest.id)
         .join(User, User.id == HelpRequest.author_id)
         .outerjoin(LINKED_IDEA, (LINKED_IDEA.id == HelpRequest.idea_id) & LINKED_IDEA.visible())
@@ -188,7 +194,8 @@ def help_cards(query: Select, *, limit: int, offset: int = 0, **params) -> list[
     rows = db.session.execute(query, {"limit": limit, "offset": offset, **params}).mappings()
     cards = [
         HelpCard(r["id"], r["title"], r["status"], r["created_at"], r["offers_count"],
-                 r["comments_count"], _person(r), r["idea_id"], r["idea_title"], r["area_name"])
+                 r["comments_count"], _person(r), r["idea_id"], r["idea_title"], r["area_name"],
+                 r["kind"])
         for r in rows
     ]
     if cards:

@@ -156,6 +156,14 @@ class Area(Label, db.Model):
     __tablename__ = "areas"
 
 
+# The areas a person can help in: requests there come first in what they could help with.
+user_areas = Table(
+    "user_areas",
+    db.metadata,
+    Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("area_id", ForeignKey("areas.id", ondelete="CASCADE"), primary_key=True, index=True),
+)
+
 idea_topics = Table(
     "idea_topics",
     db.metadata,
@@ -199,15 +207,18 @@ class User(UserMixin, db.Model):
     bio: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_active_at: Mapped[datetime] = mapped_column(default=utcnow)
-    # When the person last looked at their dashboard: what came after is "new".
-    dashboard_seen_at: Mapped[datetime | None]
     role: Mapped[str] = mapped_column(String(10), default=Role.MEMBER, server_default=Role.MEMBER)
     # Staff who answer for the council or the group running the board carry a badge.
     is_official: Mapped[bool] = mapped_column(default=False, server_default=text("0"))
     # A suspended person can read like any visitor but cannot sign in.
     suspended_at: Mapped[datetime | None]
+    # Set when the person follows the link sent to their address; only then is it emailed.
+    email_verified_at: Mapped[datetime | None]
+    # Kept in step with their notifications, so the header shows it without a query.
+    unread_notifications: Mapped[int] = mapped_column(default=0, server_default="0")
 
     skills: Mapped[list[Skill]] = relationship(secondary=user_skills, order_by=Skill.name)
+    areas: Mapped[list[Area]] = relationship(secondary=user_areas, order_by=Area.name)
 
     @property
     def name(self) -> str:
@@ -229,6 +240,10 @@ class User(UserMixin, db.Model):
     @property
     def role_label(self) -> str:
         return Role.LABELS[self.role]
+
+    @property
+    def email_verified(self) -> bool:
+        return self.email_verified_at is not None
 
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password)
@@ -437,7 +452,7 @@ class Idea(Content, Placed, Commentable, db.Model):
     def answer(self, status: str, response: str, by: User) -> StatusUpdate:
         """An official answer: staff set where the idea stands, and say why, on the record.
 
-        The author and everyone supporting the idea see it on their dashboard.
+        Everyone following the idea (its author and supporters among them) is told.
         """
         if not by.is_moderator:
             raise NotAllowed("Only the board's staff can answer ideas officially.")
@@ -449,9 +464,8 @@ class Idea(Content, Placed, Commentable, db.Model):
         self.status = status
         self._on_activity()
         db.session.flush()
-        supporters = db.session.scalars(select(Support.user_id).where(Support.idea_id == self.id))
-        for recipient_id in {self.author_id, *supporters} - {by.id}:
-            Event.record(EventKind.STATUS_CHANGED, by, recipient_id=recipient_id, idea=self)
+        Event.record(EventKind.STATUS_CHANGED, by, recipient_id=self.author_id, idea=self,
+                     note=status)
         return update
 
     def is_supported_by(self, user) -> bool:
@@ -468,6 +482,9 @@ class Idea(Content, Placed, Commentable, db.Model):
         if support is None:
             db.session.add(Support(user_id=user.id, idea_id=self.id))
             self.supporters_count = Idea.supporters_count + 1
+            from .notifications.following import follow
+
+            follow(user, self)
         else:
             db.session.delete(support)
             self.supporters_count = Idea.supporters_count - 1
@@ -537,6 +554,24 @@ class HelpStatus:
     LABELS = {OPEN: "Open", MATCHED: "Matched", CLOSED: "Closed"}
 
 
+class HelpKind:
+    """What sort of help a request needs, so that people can look for what they have."""
+
+    SKILLS = "skills"
+    TIME = "time"
+    EQUIPMENT = "equipment"
+    SPACE = "space"
+    COUNCIL = "council"
+    ALL = (SKILLS, TIME, EQUIPMENT, SPACE, COUNCIL)
+    LABELS = {
+        SKILLS: "Skills",
+        TIME: "Time",
+        EQUIPMENT: "Equipment",
+        SPACE: "A space",
+        COUNCIL: "Expertise from the council",
+    }
+
+
 class HelpRequest(Content, Placed, Commentable, db.Model):
     __tablename__ = "help_requests"
     __table_args__ = (
@@ -548,6 +583,9 @@ class HelpRequest(Content, Placed, Commentable, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(String(150))
     status: Mapped[str] = mapped_column(String(10), default=HelpStatus.OPEN)
+    kind: Mapped[str] = mapped_column(
+        String(10), default=HelpKind.SKILLS, server_default=HelpKind.SKILLS
+    )
     idea_id: Mapped[int | None] = mapped_column(
         ForeignKey("ideas.id", ondelete="SET NULL"), index=True
     )
@@ -568,14 +606,17 @@ class HelpRequest(Content, Placed, Commentable, db.Model):
 
     @classmethod
     def post(
-        cls, author: User, title: str, body: str, skills: list[str], idea: Idea | None = None
+        cls, author: User, title: str, body: str, skills: list[str], idea: Idea | None = None,
+        kind: str = HelpKind.SKILLS, area: Area | None = None, topics: list[Topic] = (),
     ) -> HelpRequest:
+        """Ask for help. The people whose skills match are told (see notifications)."""
         if idea is not None and idea.author_id != author.id:
             raise NotAllowed("A help request can only be linked to one of your own ideas.")
-        help_request = cls(author=author, title=title, idea=idea)
+        help_request = cls(author=author, title=title, idea=idea, kind=kind)
         db.session.add(help_request)
         help_request.set_body(body)
         help_request.set_skills(skills)
+        help_request.place(area, list(topics))
         if idea is not None:
             idea._on_activity()
         author.touch()
@@ -583,10 +624,12 @@ class HelpRequest(Content, Placed, Commentable, db.Model):
         Event.record(EventKind.HELP_REQUESTED, author, help_request=help_request, idea=idea)
         return help_request
 
-    def edit(self, title: str, body: str, skills: list[str], idea: Idea | None) -> None:
+    def edit(self, title: str, body: str, skills: list[str], idea: Idea | None,
+             kind: str | None = None) -> None:
         if idea is not None and idea.author_id != self.author_id:
             raise NotAllowed("A help request can only be linked to one of your own ideas.")
         self.title = title
+        self.kind = kind or self.kind
         self.set_body(body)
         self.set_skills(skills)
         self.idea = idea
@@ -595,6 +638,10 @@ class HelpRequest(Content, Placed, Commentable, db.Model):
     @property
     def status_label(self) -> str:
         return HelpStatus.LABELS[self.status]
+
+    @property
+    def kind_label(self) -> str:
+        return HelpKind.LABELS[self.kind]
 
     @property
     def is_open(self) -> bool:
@@ -765,6 +812,8 @@ class EventKind:
     OFFER_ACCEPTED = "offer_accepted"
     OFFER_DECLINED = "offer_declined"
     STATUS_CHANGED = "status_changed"
+    INVITED_TO_HELP = "invited_to_help"
+    MESSAGE_SENT = "message_sent"
 
 
 class Event(db.Model):
@@ -796,6 +845,8 @@ class Event(db.Model):
     offer_id: Mapped[int | None] = mapped_column(
         ForeignKey("offers.id", ondelete="CASCADE"), index=True
     )
+    # A detail worth keeping as it was then: the status an idea was given.
+    note: Mapped[str | None] = mapped_column(String(40))
 
     actor: Mapped[User] = relationship(foreign_keys=[actor_id])
     idea: Mapped[Idea | None] = relationship()
@@ -805,8 +856,13 @@ class Event(db.Model):
 
     @classmethod
     def record(cls, kind: str, actor: User, **subjects) -> Event:
+        """Keep what happened, and tell the people who follow it (board/notifications)."""
         event = cls(kind=kind, actor=actor, **subjects)
         db.session.add(event)
+        db.session.flush()
+        from .notifications.rules import tell_about
+
+        tell_about(event)
         return event
 
 

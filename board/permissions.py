@@ -75,3 +75,22 @@ def ensure_can_edit(thing) -> None:
     """Stop the request with 403 unless the signed-in person may change `thing`."""
     if not can_edit(thing):
         raise NotAllowed("Only the person who wrote this can change it.")
+
+
+def confirmed_to_post(view):
+    """Where the board asks for it (Admin, Settings), posting waits until the person has
+    confirmed their email address. Reading, supporting and their account do not."""
+
+    @wraps(view)
+    def guarded(*args, **kwargs):
+        from flask import render_template
+
+        from .admin import board_settings
+        from .mail import mail_enabled
+
+        if (current_user.is_authenticated and not current_user.email_verified
+                and board_settings().require_verified_email and mail_enabled()):
+            return render_template("auth/confirm_first.html"), 403
+        return view(*args, **kwargs)
+
+    return guarded

@@ -25,3 +25,13 @@ posting_limit = limiter.limit(
     methods=["POST"],
     scope="posting",
 )
+
+
+# Each of these makes the board send an email, so each is limited twice over.
+email_limit_per_address = limiter.limit(
+    lambda: current_app.config["EMAIL_RATE_LIMIT"], methods=["POST"], scope="email-address"
+)
+email_limit_per_person = limiter.limit(
+    lambda: current_app.config["EMAIL_RATE_LIMIT"], key_func=_person_or_address,
+    methods=["POST"], scope="email-person",
+)

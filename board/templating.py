@@ -90,5 +90,7 @@ def init_templating(app: Flask) -> None:
     def board_context():
         from .admin import board_settings
 
+        from .mail import mail_enabled
+
         settings = board_settings()
-        return {"board_name": settings.name, "board": settings}
+        return {"board_name": settings.name, "board": settings, "mail_on": mail_enabled()}

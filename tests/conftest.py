@@ -8,6 +8,7 @@ import pytest
 from board.extensions import db
 from board.models import Comment, HelpRequest, Idea, Offer, User
 from helpers import PASSWORD_HASH, Auth, saved, make_test_app
+from smtp import SmtpServer
 
 
 @pytest.fixture
@@ -16,8 +17,23 @@ def db_path(tmp_path):
 
 
 @pytest.fixture
-def app(db_path):
-    app = make_test_app(db_path)
+def smtp_server():
+    """A real SMTP server on 127.0.0.1 that keeps what it receives (tests/smtp.py)."""
+    server = SmtpServer()
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def app(request, db_path):
+    """The board on its own SQLite file. Tests marked `mail` also get an SMTP server."""
+    overrides = {}
+    if request.node.get_closest_marker("mail"):
+        server = request.getfixturevalue("smtp_server")
+        overrides = {"MAIL_SERVER": "127.0.0.1", "MAIL_PORT": server.port,
+                     "MAIL_FROM": "Simpl <board@board.test>"}
+    app = make_test_app(db_path, **overrides)
     with app.app_context():
         db.create_all()
     yield app

@@ -25,6 +25,8 @@ def make_test_app(db_path, **overrides):
         "SQLALCHEMY_DATABASE_URI": f"sqlite:///{db_path}",
         "WTF_CSRF_ENABLED": False,
         "RATELIMIT_ENABLED": False,
+        "MAIL_SERVER": "",  # whatever the environment says; mail tests start their own
+        "BOARD_URL": "http://board.test",
     }
     config.update(overrides)
     return create_app(config)

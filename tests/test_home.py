@@ -206,7 +206,7 @@ def test_the_dashboard_needs_sign_in(client):
     response = client.get("/dashboard")
     assert response.status_code == 302
     assert response.headers["Location"] == "/login?next=%2Fdashboard"
-    response = client.post("/dashboard/seen")
+    response = client.post("/notifications/read")
     assert response.status_code == 302
     assert response.headers["Location"].startswith("/login?next=")
 
@@ -259,8 +259,8 @@ def test_new_comments_on_my_ideas_and_requests_are_listed(
     auth.sign_in(me)
     items = activity_items(client.get("/dashboard"))
     assert len(items) == 2
-    assert any("Olu commented on your idea Community garden" in i for i in items)
-    assert any("Pia commented on your help request Need spades" in i for i in items)
+    assert any("Olu commented on “Community garden”" in i for i in items)
+    assert any("Pia commented on “Need spades”" in i for i in items)
     assert all(i.startswith("New ") for i in items)
     assert not any(me.username in i for i in items)
 
@@ -287,7 +287,7 @@ def test_others_activity_does_not_appear_on_my_dashboard(
     assert "No offers are waiting for your answer." in text
 
 
-def test_events_are_new_until_i_mark_them_seen(
+def test_events_are_new_until_i_mark_them_read(
     client, auth, make_user, make_idea, make_comment
 ):
     me = make_user()
@@ -297,19 +297,18 @@ def test_events_are_new_until_i_mark_them_seen(
     (item,) = activity_items(client.get("/dashboard"))
     assert item.startswith("New Early Bird commented")
 
-    response = client.post("/dashboard/seen")
+    response = client.post("/notifications/read")
     assert response.status_code == 302
-    assert response.headers["Location"] == "/dashboard"
-    page = client.get("/dashboard")
-    assert "Everything on your dashboard is marked as seen." in text_of(page)
-    (item,) = activity_items(page)
+    assert response.headers["Location"] == "/notifications"
+    assert "All your notifications are marked as read." in text_of(client.get("/notifications"))
+    (item,) = activity_items(client.get("/dashboard"))
     assert item.startswith("Early Bird commented")
 
     make_comment(idea, author=make_user(display_name="Late Comer"))
     items = activity_items(client.get("/dashboard"))
     assert len(items) == 2
-    assert items[0].startswith("New Late Comer commented on your idea Book swap")
-    assert items[1].startswith("Early Bird commented on your idea Book swap")
+    assert items[0].startswith("New Late Comer commented on “Book swap”")
+    assert items[1].startswith("Early Bird commented on “Book swap”")
 
 
 def test_a_helper_hears_whether_their_offers_were_accepted_or_declined(
@@ -327,8 +326,8 @@ def test_a_helper_hears_whether_their_offers_were_accepted_or_declined(
     auth.sign_in(me)
     response = client.get("/dashboard")
     items = activity_items(response)
-    assert any("Rosa Asker accepted your offer on Paint the fence" in i for i in items)
-    assert any("Rosa Asker declined your offer on Fix the gate" in i for i in items)
+    assert any("Rosa Asker accepted your offer to help with “Paint the fence”" in i for i in items)
+    assert any("Rosa Asker declined your offer to help with “Fix the gate”" in i for i in items)
     assert len(items) == 2
 
     offered = words(section(response, "my-offers-heading"))
@@ -345,7 +344,7 @@ def test_the_requester_hears_about_offers_made(
     make_offer(help_request, helper=make_user(display_name="Kim Strong"))
     auth.sign_in(me)
     items = activity_items(client.get("/dashboard"))
-    assert items == [items[0]] and "Kim Strong offered to help with Carry boxes" in items[0]
+    assert items == [items[0]] and "Kim Strong offered to help with “Carry boxes”" in items[0]
 
 
 def test_my_ideas_and_requests_are_listed_with_counts_and_status(

@@ -900,12 +900,12 @@ def test_supporters_and_the_author_see_an_official_answer_on_their_dashboard(
     support_as(app, idea, fan, staff)
     assert answer(signed_in(app, staff), idea, "done", "Planted.").status_code == 302
 
-    expected = "Pat from the Council answered Plant fruit trees officially: now “Done”"
+    expected = "Pat from the Council answered “Plant fruit trees” officially: Done"
     for person in (author, fan):
         dashboard = signed_in(app, person).get("/dashboard")
         assert expected in text_of(dashboard), person.username
     for person in (staff, bystander):
-        assert "answered Plant fruit trees officially" not in text_of(signed_in(app, person).get("/dashboard"))
+        assert "answered “Plant fruit trees” officially" not in text_of(signed_in(app, person).get("/dashboard"))
 
 
 def test_staff_answering_their_own_idea_do_not_notify_themselves(app, make_user, make_idea):

@@ -43,6 +43,7 @@ def _defaults() -> BoardSettings:
     settings.set_texts("", "")
     settings.contact_email, settings.allowed_domains = "", ""
     settings.registration_mode = "open"
+    settings.require_verified_email = False
     return settings
 
 

@@ -76,6 +76,11 @@ class SettingsForm(FlaskForm):
         description="Only for “listed email domains”. Separate them with commas, for example: camden.gov.uk, example.org",
     )
 
+    require_verified_email = BooleanField(
+        "People must confirm their email address before they post",
+        description="They can still read, support ideas and set up their account before they confirm.",
+    )
+
     def validate_allowed_domains(self, field):
         domains = [d.strip().lower() for d in (field.data or "").split(",") if d.strip()]
         wrong = [d for d in domains if not DOMAIN.match(d)]

@@ -6,7 +6,7 @@ import hashlib
 import secrets
 from datetime import datetime, timedelta
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text, select, update
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text, select, text, update
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -44,6 +44,8 @@ class BoardSettings(db.Model):
     registration_mode: Mapped[str] = mapped_column(String(10), default=RegistrationMode.OPEN)
     # Comma-separated, lower case, without "@": "camden.gov.uk, example.org".
     allowed_domains: Mapped[str] = mapped_column(Text, default="")
+    # Posting waits until a person has confirmed their address (when the board sends email).
+    require_verified_email: Mapped[bool] = mapped_column(default=False, server_default=text("0"))
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     def set_texts(self, introduction: str, code_of_conduct: str) -> None:

@@ -100,6 +100,7 @@ def settings():
         "name": current.name, "introduction": current.introduction,
         "contact_email": current.contact_email, "code_of_conduct": current.code_of_conduct,
         "registration_mode": current.registration_mode, "allowed_domains": current.allowed_domains,
+        "require_verified_email": current.require_verified_email,
     })
     if form.validate_on_submit():
         row = db.session.get(BoardSettings, 1) or BoardSettings(id=1)
@@ -108,6 +109,7 @@ def settings():
         row.set_texts(form.introduction.data, form.code_of_conduct.data)
         row.contact_email = (form.contact_email.data or "").lower()
         row.registration_mode = form.registration_mode.data
+        row.require_verified_email = form.require_verified_email.data
         row.allowed_domains = ", ".join(
             d.strip().lstrip("@").lower() for d in form.allowed_domains.data.split(",") if d.strip()
         )
@@ -115,7 +117,10 @@ def settings():
         forget_board_settings()
         flash("The board's settings are saved.", "success")
         return redirect(url_for("admin.settings"))
-    return render_template("admin/settings.html", form=form), 422 if form.errors else 200
+    return render_template(
+        "admin/settings.html", form=form, mail_server=current_app.config["MAIL_SERVER"],
+        board_url=current_app.config["BOARD_URL"],
+    ), 422 if form.errors else 200
 
 
 @bp.route("/invites", methods=["GET", "POST"])

@@ -84,3 +84,40 @@ class LoginForm(FlaskForm):
         render_kw={"autocomplete": "current-password"},
     )
     remember = BooleanField("Keep me signed in on this device")
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = EmailField(
+        "Email address",
+        description="The address you registered with.",
+        filters=[strip],
+        validators=[
+            required("Enter your email address."),
+            Length(max=254, message="An email address must be 254 characters or fewer."),
+            Email(
+                message="Enter an email address in the right format, like name@example.org.",
+                check_deliverability=False,
+            ),
+        ],
+        render_kw={"autocomplete": "email"},
+    )
+
+
+class ResetPasswordForm(FlaskForm):
+    password = PasswordField(
+        "New password",
+        description="At least 8 characters. A few words strung together are easy to remember.",
+        validators=[
+            required("Enter a new password."),
+            Length(min=8, max=200, message="A password must be 8 to 200 characters long."),
+        ],
+        render_kw={"autocomplete": "new-password"},
+    )
+    confirm_password = PasswordField(
+        "Confirm new password",
+        validators=[
+            required("Type your new password again."),
+            EqualTo("password", message="The two passwords do not match."),
+        ],
+        render_kw={"autocomplete": "new-password"},
+    )

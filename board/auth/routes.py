@@ -3,15 +3,20 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import current_app, flash, redirect, render_template, request, url_for
+from limits import parse as parse_limit
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..extensions import db, limiter
 from ..admin import board_settings
 from ..admin.models import Invite, RegistrationMode
-from ..models import NotPossible, User
+from ..mail import mail_enabled
+from ..models import NotPossible, User, utcnow
+from ..rate_limits import email_limit_per_address, email_limit_per_person
+from ..tokens import RESET, VERIFY, user_from_token
 from . import bp
-from .forms import LoginForm, RegisterForm
+from .emails import send_password_reset, send_verification
+from .forms import ForgotPasswordForm, LoginForm, RegisterForm, ResetPasswordForm
 
 # Checked when nobody has the name typed, so that a wrong username takes as long as a wrong password.
 _NOBODY_HASH = generate_password_hash("no one has this password")
@@ -59,9 +64,12 @@ def register():
             except NotPossible:
                 db.session.rollback()
                 return render_template("auth/register_closed.html", tried=True), 403
+        send_verification(user)
         db.session.commit()
         login_user(user)
-        flash(f"Welcome to {settings.name}, {user.username}.", "success")
+        flash(f"Welcome to {settings.name}, {user.username}."
+              + (" We have emailed you a link to confirm your address." if mail_enabled() else ""),
+              "success")
         return redirect(safe_next(request.args.get("next")) or url_for("home.dashboard"))
     return render_template("auth/register.html", form=form), 422 if form.errors else 200
 
@@ -96,3 +104,78 @@ def logout():
     logout_user()
     flash("You have signed out.", "success")
     return redirect(url_for("home.index"))
+
+
+# --- Confirming an email address -------------------------------------------------
+
+
+@bp.post("/account/verify")
+@login_required
+@email_limit_per_person
+def send_verification_again():
+    if current_user.email_verified:
+        flash("Your email address is already confirmed.", "success")
+    elif not mail_enabled():
+        flash("This board cannot send email at the moment.", "error")
+    else:
+        send_verification(current_user)
+        db.session.commit()
+        flash(f"We have sent a new link to {current_user.email}.", "success")
+    return redirect(safe_next(request.form.get("next")) or url_for("home.dashboard"))
+
+
+@bp.get("/verify/<token>")
+def verify_email(token: str):
+    hours = current_app.config["VERIFY_EMAIL_HOURS"]
+    user = user_from_token(VERIFY, token, max_age_seconds=hours * 3600)
+    if user is None or user.email_verified:
+        return render_template("auth/link_invalid.html", what="confirmation"), 400
+    user.email_verified_at = utcnow()
+    db.session.commit()
+    flash("Thank you: your email address is confirmed.", "success")
+    return redirect(url_for("home.dashboard" if current_user.is_authenticated else "auth.login"))
+
+
+# --- Forgotten passwords ---------------------------------------------------------
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+@email_limit_per_address
+def forgot_password():
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        user = User.by_email(form.email.data)
+        # The same answer whether or not the address has an account.
+        if user is not None and user.is_active and _within_limit_for(user):
+            send_password_reset(user)
+            db.session.commit()
+        return render_template("auth/forgot_sent.html", email=form.email.data)
+    return render_template("auth/forgot.html", form=form, mail_on=mail_enabled()), (
+        422 if form.errors else 200
+    )
+
+
+def _within_limit_for(user: User) -> bool:
+    """Reset emails to one address are limited too, whoever asks for them."""
+    limit = current_app.config["EMAIL_RATE_LIMIT"]
+    return not current_app.config["RATELIMIT_ENABLED"] or limiter.limiter.hit(
+        parse_limit(limit), "reset-email", str(user.id)
+    )
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+def reset_password(token: str):
+    minutes = current_app.config["RESET_PASSWORD_MINUTES"]
+    user = user_from_token(RESET, token, max_age_seconds=minutes * 60)
+    if user is None or not user.is_active:
+        return render_template("auth/link_invalid.html", what="password reset"), 400
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        user.set_password(form.password.data)
+        # Following the link proves the address is theirs.
+        user.email_verified_at = user.email_verified_at or utcnow()
+        db.session.commit()
+        logout_user()
+        flash("Your password is changed. Sign in with your new password.", "success")
+        return redirect(url_for("auth.login"))
+    return render_template("auth/reset.html", form=form), 422 if form.errors else 200

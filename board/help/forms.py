@@ -1,11 +1,12 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import SelectField
+from wtforms import RadioField, SelectField
 from wtforms.fields.choices import SelectChoice
 
 from ..forms_common import PlaceFields, body_field, skills_field, title_field
 from ..ideas.forms import MARKDOWN_HINT
+from ..models import HelpKind
 
 
 class HelpRequestForm(PlaceFields, FlaskForm):
@@ -20,6 +21,12 @@ class HelpRequestForm(PlaceFields, FlaskForm):
         "Skills or resources needed",
         description="Separate them with commas, for example: carpentry, van, Saturday mornings.",
         optional=False,
+    )
+    kind = RadioField(
+        "What kind of help is it?",
+        choices=[SelectChoice(kind, HelpKind.LABELS[kind]) for kind in HelpKind.ALL],
+        default=HelpKind.SKILLS,
+        description="People can look for the kind of help they have to give.",
     )
     idea = SelectField("Linked idea (optional)", coerce=int, default=0)
 
@@ -37,4 +44,14 @@ class OfferForm(FlaskForm):
         "Write a short message to go with your offer.",
         setting="OFFER_MESSAGE_MAX_LENGTH",
         description="Say what you can do and when. Your email address is not shared.",
+    )
+
+
+class MessageForm(FlaskForm):
+    body = body_field(
+        "Message",
+        "Write your message.",
+        setting="MESSAGE_MAX_LENGTH",
+        description="Only the two of you can read this (and the board's moderators, if a "
+        "problem is reported). " + MARKDOWN_HINT,
     )

@@ -13,7 +13,10 @@ from ..ideas.forms import CommentForm
 from ..listing import help_cards, help_list
 from ..filters import choices_of, read_filters
 from ..models import (
+    HelpKind,
     HelpRequest,
+    NotAllowed,
+    User,
     HelpStatus,
     Idea,
     NotPossible,
@@ -28,8 +31,12 @@ from ..models import (
 from ..pagination import count_rows, paginate, positive_int
 from ..permissions import can_see, ensure_can_edit, visible_or_404
 from ..rate_limits import posting_limit
+from ..permissions import confirmed_to_post
+from ..notifications.following import is_following
 from . import bp
-from .forms import HelpRequestForm, OfferForm
+from .forms import HelpRequestForm, MessageForm, OfferForm
+from .matching import people_who_could_help
+from .models import can_read_conversation, conversation, in_conversation, invite_to_help, send_message
 
 # open > matched > closed alphabetically backwards: open ones come first.
 LIST_ORDER = (HelpRequest.status.desc(), HelpRequest.id.desc())
@@ -44,6 +51,7 @@ FILTERS = {
         select(help_request_skills.c.help_request_id)
         .where(help_request_skills.c.skill_id == bindparam("skill_id"))
     ),
+    "kind": HelpRequest.kind == bindparam("kind"),
 }
 
 
@@ -74,7 +82,7 @@ def chosen_idea(form: HelpRequestForm) -> Idea | None:
 
 @bp.get("")
 def index():
-    filters = read_filters(statuses=HelpStatus.ALL, skills=True)
+    filters = read_filters(statuses=HelpStatus.ALL, skills=True, kinds=HelpKind.ALL)
     query, params = list_query(filters.active), filters.params()
     where = [HelpRequest.visible(), *(FILTERS[name] for name in filters.active)]
     page = paginate(
@@ -83,12 +91,13 @@ def index():
     )
     return render_template(
         "help/list.html", page=page, filters=filters, statuses=HelpStatus,
-        topics=choices_of(Topic), areas=choices_of(Area),
+        topics=choices_of(Topic), areas=choices_of(Area), kinds=HelpKind,
     )
 
 
 @bp.route("/new", methods=["GET", "POST"])
 @login_required
+@confirmed_to_post
 @posting_limit
 def new():
     idea_id = positive_int(request.args.get("idea"))
@@ -106,8 +115,10 @@ def new():
             form.details.data,
             parse_skills(form.skills.data),
             idea=chosen_idea(form),
+            kind=form.kind.data,
+            area=form.chosen_area(),
+            topics=form.chosen_topics(),
         )
-        help_request.place(form.chosen_area(), form.chosen_topics())
         db.session.commit()
         flash("Your help request is on the board.", "success")
         return redirect(url_for("help.detail", help_request_id=help_request.id))
@@ -144,6 +155,11 @@ def _detail_page(help_request_id: int, comment_form=None, offer_form=None):
         offers=help_request.offers if is_requester else [],
         my_offer=my_offer,
         helpers=[o.helper for o in help_request.offers if o.status == OfferStatus.ACCEPTED],
+        # Private conversations this person may open: one per accepted offer.
+        conversations=[o for o in help_request.offers if can_read_conversation(o, current_user)],
+        possible_helpers=people_who_could_help(help_request)
+        if is_requester and help_request.is_open else [],
+        following=is_following(current_user, help_request),
         comments_html=discussion_html(help_request),
         # Forms only for people who can use them (see ideas.routes._detail_page).
         comment_form=comment_form or (CommentForm() if current_user.is_authenticated else None),
@@ -168,6 +184,7 @@ def edit(help_request_id: int):
             "details": help_request.body,
             "skills": ", ".join(s.name for s in help_request.skills),
             "idea": help_request.idea_id or 0,
+            "kind": help_request.kind,
             "area": help_request.area_id or 0,
             "topics": [topic.id for topic in help_request.topics],
         },
@@ -178,6 +195,7 @@ def edit(help_request_id: int):
             form.details.data,
             parse_skills(form.skills.data),
             chosen_idea(form),
+            kind=form.kind.data,
         )
         help_request.place(form.chosen_area(), form.chosen_topics())
         db.session.commit()
@@ -210,6 +228,7 @@ def delete(help_request_id: int):
 
 @bp.post("/<id:help_request_id>/offers")
 @login_required
+@confirmed_to_post
 @posting_limit
 def offer(help_request_id: int):
     help_request = visible_or_404(HelpRequest, help_request_id)
@@ -295,6 +314,7 @@ def reopen(help_request_id: int):
 
 @bp.post("/<id:help_request_id>/comments")
 @login_required
+@confirmed_to_post
 @posting_limit
 def comment(help_request_id: int):
     help_request = visible_or_404(HelpRequest, help_request_id)
@@ -302,3 +322,47 @@ def comment(help_request_id: int):
     return post_comment_or_show_errors(
         help_request, form, lambda: _detail_page(help_request.id, comment_form=form)
     )
+
+
+@bp.post("/<id:help_request_id>/invite/<id:person_id>")
+@login_required
+@posting_limit
+def invite(help_request_id: int, person_id: int):
+    help_request = visible_or_404(HelpRequest, help_request_id)
+    person = db.session.get(User, person_id)
+    if person is None:
+        abort(404)
+    try:
+        invite_to_help(help_request, person, by=current_user)
+    except NotPossible as refusal:
+        flash(str(refusal), "error")
+    else:
+        db.session.commit()
+        flash(f"We have asked {person.name} if they can help.", "success")
+    return redirect(url_for("help.detail", help_request_id=help_request.id) + "#could-help")
+
+
+@bp.route("/<id:help_request_id>/offers/<id:offer_id>/messages", methods=["GET", "POST"])
+@login_required
+@posting_limit
+def messages(help_request_id: int, offer_id: int):
+    """The private conversation between the person asking and a helper they accepted."""
+    help_request = visible_or_404(HelpRequest, help_request_id)
+    offer = _offer_on(help_request, offer_id)
+    if not can_read_conversation(offer, current_user):
+        raise NotAllowed("This conversation is private to the two people in it.")
+    form = MessageForm()
+    if request.method == "POST":
+        if not in_conversation(offer, current_user):
+            raise NotAllowed("Only the two people in this conversation can write in it.")
+        if form.validate_on_submit():
+            send_message(offer, current_user, form.body.data)
+            db.session.commit()
+            flash("Your message is sent.", "success")
+            return redirect(url_for("help.messages", help_request_id=help_request.id,
+                                    offer_id=offer.id) + "#latest")
+    other = offer.helper if current_user.id == help_request.author_id else help_request.author
+    return render_template(
+        "help/messages.html", help_request=help_request, offer=offer, other=other,
+        messages=conversation(offer), form=form if in_conversation(offer, current_user) else None,
+    ), 422 if form.errors else 200

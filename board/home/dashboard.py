@@ -10,10 +10,11 @@ from sqlalchemy.orm import contains_eager, joinedload
 
 from ..extensions import db
 from ..listing import help_cards, help_list
-from ..models import Event, HelpRequest, Idea, Offer, OfferStatus, User
+from ..models import HelpRequest, Idea, Offer, OfferStatus, User
+from ..notifications.reading import notifications_of
 
 # The dashboard is a glance: a few of each, with links to the rest.
-RECENT_EVENTS = 15
+RECENT_EVENTS = 10
 LIST_LENGTH = 10
 AWAITING_SHOWN = 20
 ME = bindparam("user_id")
@@ -28,17 +29,6 @@ OFFERS_AWAITING_ANSWER = (
     )
     .order_by(Offer.id.desc())
     .limit(AWAITING_SHOWN)
-)
-RECENT_EVENTS_FOR = (
-    select(Event)
-    .where(Event.recipient_id == ME, Event.actor_id != ME)
-    .options(
-        joinedload(Event.actor),
-        joinedload(Event.idea).options(*Idea.without_bodies()),
-        joinedload(Event.help_request).options(*HelpRequest.without_bodies()),
-    )
-    .order_by(Event.id.desc())
-    .limit(RECENT_EVENTS)
 )
 OFFERS_MADE_BY = (
     select(Offer)
@@ -66,9 +56,9 @@ def offers_awaiting_answer(user: User) -> list[Offer]:
     return db.session.scalars(OFFERS_AWAITING_ANSWER, {"user_id": user.id}).all()
 
 
-def recent_events_for(user: User) -> list[Event]:
-    """What others did on this person's ideas, requests and offers, newest first."""
-    return db.session.scalars(RECENT_EVENTS_FOR, {"user_id": user.id}).all()
+def latest_for(user: User):
+    """The person's latest notifications: what others did on what they posted or follow."""
+    return notifications_of(user, limit=RECENT_EVENTS)
 
 
 def offers_made_by(user: User) -> list[Offer]:

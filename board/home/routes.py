@@ -4,15 +4,16 @@ from flask import flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from ..extensions import db
 from ..listing import help_cards, help_list, idea_cards, idea_list
-from ..models import HelpRequest, HelpStatus, Idea, utcnow
+from ..models import HelpRequest, HelpStatus, Idea
 from . import bp
 from .dashboard import (
     help_requests_by,
     ideas_by,
+    latest_for,
     offers_awaiting_answer,
     offers_made_by,
-    recent_events_for,
 )
+from ..help.matching import requests_you_could_help_with
 
 HOME_LIST_LENGTH = 6
 
@@ -45,18 +46,9 @@ def dashboard():
     return render_template(
         "home/dashboard.html",
         awaiting=offers_awaiting_answer(current_user),
-        events=recent_events_for(current_user),
-        seen_at=current_user.dashboard_seen_at,
+        latest=latest_for(current_user),
+        could_help=requests_you_could_help_with(current_user),
         offers=offers_made_by(current_user),
         ideas=ideas_by(current_user),
         help_requests=help_requests_by(current_user),
     )
-
-
-@bp.post("/dashboard/seen")
-@login_required
-def mark_seen():
-    current_user.dashboard_seen_at = utcnow()
-    db.session.commit()
-    flash("Everything on your dashboard is marked as seen.", "success")
-    return redirect(url_for("home.dashboard"))

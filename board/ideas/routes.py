@@ -23,7 +23,9 @@ from ..models import (
 )
 from ..pagination import count_rows, paginate
 from ..permissions import can_see, ensure_can_edit, is_moderator, moderators_only, visible_or_404
+from ..notifications.following import is_following
 from ..rate_limits import posting_limit
+from ..permissions import confirmed_to_post
 from . import bp
 from .forms import AnswerForm, CommentForm, IdeaForm
 
@@ -87,6 +89,7 @@ def index():
 
 @bp.route("/new", methods=["GET", "POST"])
 @login_required
+@confirmed_to_post
 @posting_limit
 def new():
     form = IdeaForm()
@@ -117,6 +120,7 @@ def _detail_page(idea_id: int, comment_form: CommentForm | None = None, answer_f
         help_requests=help_cards(NEEDS, limit=NEEDS_SHOWN, idea_id=idea.id),
         team=idea.team(),
         supported=idea.is_supported_by(current_user),
+        following=is_following(current_user, idea),
         updates=db.session.scalars(UPDATES_OF, {"idea_id": idea.id}).all(),
         answer_form=answer_form or (AnswerForm(status=idea.status) if is_moderator() else None),
         # Forms only for people who can use them: a form makes a CSRF token, and with
@@ -178,6 +182,7 @@ def answer(idea_id: int):
 
 @bp.post("/<id:idea_id>/support")
 @login_required
+@confirmed_to_post
 @posting_limit
 def support(idea_id: int):
     idea = visible_or_404(Idea, idea_id)
@@ -191,6 +196,7 @@ def support(idea_id: int):
 
 @bp.post("/<id:idea_id>/comments")
 @login_required
+@confirmed_to_post
 @posting_limit
 def comment(idea_id: int):
     idea = visible_or_404(Idea, idea_id)

@@ -1,8 +1,9 @@
 from flask_wtf import FlaskForm
-from wtforms import StringField
+from wtforms import SelectMultipleField, StringField
+from wtforms.fields.choices import SelectChoice
 
 from ..forms_common import body_field, skills_field, strip
-from wtforms.validators import Length
+from wtforms.validators import Length, ValidationError
 
 
 class AccountForm(FlaskForm):
@@ -26,3 +27,21 @@ class AccountForm(FlaskForm):
     )
 
 
+    areas = SelectMultipleField(
+        "Areas you can help in",
+        coerce=int,
+        default=[],
+        validate_choice=False,
+        description="Requests from these areas come first in what you could help with.",
+    )
+
+    def offer_areas(self, areas) -> None:
+        self._areas = {area.id: area for area in areas}
+        self.areas.choices = [SelectChoice(area.id, area.name) for area in areas]
+
+    def validate_areas(self, field):
+        if any(area_id not in self._areas for area_id in field.data or []):
+            raise ValidationError("Choose areas from the list.")
+
+    def chosen_areas(self):
+        return [self._areas[area_id] for area_id in self.areas.data or []]

@@ -8,6 +8,7 @@ from sqlalchemy.orm import contains_eager, selectinload
 from ..extensions import db
 from ..listing import help_cards, help_list, idea_cards, idea_list
 from ..models import (
+    Area,
     HelpRequest,
     HelpStatus,
     Idea,
@@ -90,6 +91,16 @@ def skill(name: str):
     )
 
 
+SKILLS_SUGGESTED = 12
+SKILLS_IN_USE = (
+    select(Skill.name)
+    .join(user_skills, user_skills.c.skill_id == Skill.id)
+    .group_by(Skill.id)
+    .order_by(func.count().desc(), Skill.name)
+    .limit(SKILLS_SUGGESTED)
+)
+
+
 @bp.route("/account", methods=["GET", "POST"])
 @login_required
 def account():
@@ -98,12 +109,18 @@ def account():
             "display_name": current_user.display_name or "",
             "bio": current_user.bio or "",
             "skills": ", ".join(s.name for s in current_user.skills),
+            "areas": [area.id for area in current_user.areas],
         }
     )
+    form.offer_areas(Area.all())
+    in_use = db.session.scalars(SKILLS_IN_USE).all()
+    if in_use:
+        form.skills.description += " Often offered here: " + ", ".join(in_use) + "."
     if form.validate_on_submit():
         current_user.display_name = form.display_name.data or None
         current_user.bio = form.bio.data or None
         current_user.set_skills(parse_skills(form.skills.data))
+        current_user.areas = form.chosen_areas()
         db.session.commit()
         flash("Your account is updated.", "success")
         return redirect(url_for("people.account"))

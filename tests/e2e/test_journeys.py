@@ -59,7 +59,7 @@ def test_a_neighbour_supports_and_comments_on_an_idea(new_page, javascript):
     author.goto(idea_url)
     expect(author.locator(".big-number__value")).to_have_text("1")
     author.get_by_role("link", name="Dashboard").click()
-    expect(author.get_by_text(f"commented on your idea {title}")).to_be_visible()
+    expect(author.get_by_text(f"commented on “{title}”")).to_be_visible()
     assert neighbour_name
 
 

@@ -1,0 +1,102 @@
+"""Around a help request: asking a person to help, and the private conversation
+between the person asking and a helper, once the helper's offer is accepted."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Text, UniqueConstraint, select
+from sqlalchemy.orm import Mapped, joinedload, mapped_column, relationship
+
+from ..extensions import db
+from ..models import (
+    Event, EventKind, HelpRequest, NotAllowed, NotPossible, Offer, OfferStatus, User, utcnow,
+)
+from ..text import render_markdown
+
+
+class Invitation(db.Model):
+    """The person asking for help asked this person to offer (once per request)."""
+
+    __tablename__ = "help_invitations"
+    __table_args__ = (UniqueConstraint("help_request_id", "person_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    help_request_id: Mapped[int] = mapped_column(
+        ForeignKey("help_requests.id", ondelete="CASCADE")
+    )
+    person_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+def invite_to_help(help_request: HelpRequest, person: User, by: User) -> Invitation:
+    if by.id != help_request.author_id:
+        raise NotAllowed("Only the person who asked for help can invite people to offer it.")
+    if person.id == by.id:
+        raise NotPossible("You cannot invite yourself.")
+    if not help_request.is_open:
+        raise NotPossible("Only an open request can take new offers.")
+    if person.suspended_at is not None:
+        raise NotPossible(f"{person.name} cannot take part at the moment.")
+    if help_request.offer_from(person) is not None:
+        raise NotPossible(f"{person.name} has already offered to help.")
+    if db.session.scalar(
+        select(Invitation.id).where(Invitation.help_request_id == help_request.id,
+                                       Invitation.person_id == person.id)
+    ):
+        raise NotPossible(f"You have already asked {person.name}.")
+    invitation = Invitation(help_request_id=help_request.id, person_id=person.id)
+    db.session.add(invitation)
+    Event.record(EventKind.INVITED_TO_HELP, by, recipient_id=person.id, help_request=help_request)
+    return invitation
+
+
+class Message(db.Model):
+    """A private message between the person asking for help and a helper they accepted."""
+
+    __tablename__ = "help_messages"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    offer_id: Mapped[int] = mapped_column(ForeignKey("offers.id", ondelete="CASCADE"), index=True)
+    sender_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    body: Mapped[str] = mapped_column(Text)
+    body_html: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    sender: Mapped[User] = relationship()
+
+
+def in_conversation(offer: Offer, user) -> bool:
+    """The two people an accepted offer brings together."""
+    return (
+        offer.status == OfferStatus.ACCEPTED
+        and user.is_authenticated
+        and user.id in (offer.helper_id, offer.help_request.author_id)
+    )
+
+
+def can_read_conversation(offer: Offer, user) -> bool:
+    """The two of them, and moderators (who may need to look into a report)."""
+    return in_conversation(offer, user) or (
+        offer.status == OfferStatus.ACCEPTED and user.is_authenticated and user.is_moderator
+    )
+
+
+def send_message(offer: Offer, sender: User, body: str) -> Message:
+    if not in_conversation(offer, sender):
+        raise NotAllowed("Only the person asking and the helper they accepted can write here.")
+    message = Message(offer_id=offer.id, sender_id=sender.id, body=body,
+                      body_html=render_markdown(body))
+    db.session.add(message)
+    sender.touch()
+    other = offer.helper_id if sender.id == offer.help_request.author_id else offer.help_request.author_id
+    Event.record(EventKind.MESSAGE_SENT, sender, recipient_id=other,
+                 help_request=offer.help_request, offer=offer)
+    return message
+
+
+def conversation(offer: Offer) -> list[Message]:
+    return db.session.scalars(
+        select(Message).where(Message.offer_id == offer.id)
+        .options(joinedload(Message.sender)).order_by(Message.id)
+    ).all()

@@ -1,0 +1,18 @@
+from flask_wtf import FlaskForm
+from wtforms import RadioField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import InputRequired
+
+from .models import Category, Frequency
+
+
+class EmailChoicesForm(FlaskForm):
+    """One question per category: how often to be emailed about it."""
+
+
+for _category in Category.ALL:
+    setattr(EmailChoicesForm, _category, RadioField(
+        Category.LABELS[_category],
+        choices=[SelectChoice(value, Frequency.LABELS[value]) for value in Frequency.ALL],
+        validators=[InputRequired("Choose how often to hear about this.")],
+    ))
