@@ -57,6 +57,13 @@ PAGES = [
     ("admin-topics", "council_team", "/admin/topics", None),
     ("admin-settings", "council_team", "/admin/settings", None),
     ("admin-invites", "council_team", "/admin/invites", None),
+    ("notifications", "amina", "/notifications", None),
+    ("email-choices", "amina", "/account/notifications", None),
+    ("messages", "amina", "/help/1/offers/1/messages", None),
+    ("messages-with-errors", "amina", "/help/1/offers/1/messages", "submit"),
+    ("help-request-people-who-could-help", "grace", "/help/5", None),
+    ("help-by-kind", None, "/help?kind=time", None),
+    ("forgot-password", None, "/password/forgot", None),
 ]
 
 
