@@ -160,7 +160,8 @@ def send_mail() -> None:
         raise click.ClickException("Email is off: set MAIL_SERVER to send email.")
     sent, unsent = send_due()
     forget_sent()
-    click.echo(f"Sent {sent} email(s); {unsent} will be tried again later."
+    click.echo(f"Sent {sent} email(s); {unsent} could not be sent now (see the outbox table: "
+               "they are tried again later unless the server refused them for good)."
                if unsent else f"Sent {sent} email(s).")
 
 

@@ -21,6 +21,11 @@ def strip(value):
     return _CONTROL.sub("", value).strip() if isinstance(value, str) else value
 
 
+def one_line(value):
+    """For single-line fields: line breaks typed or pasted in become spaces."""
+    return " ".join(value.split()) if isinstance(value, str) else value
+
+
 def max_length(setting: str):
     """A Length validator whose maximum is read from the board's settings at validation time."""
 
@@ -40,7 +45,7 @@ def title_field(label="Title", description=None):
     return StringField(
         label,
         description=description,
-        filters=[strip],
+        filters=[strip, one_line],
         validators=[required(f"Enter a {label.lower()}."), max_length("TITLE_MAX_LENGTH")],
     )
 

@@ -7,7 +7,7 @@ from wtforms import BooleanField, EmailField, RadioField, SelectField, StringFie
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, Length, Optional, ValidationError
 
-from ..forms_common import body_field, required, strip
+from ..forms_common import body_field, one_line, required, strip
 from ..models import Role, User, slugify
 from .models import RegistrationMode
 
@@ -29,7 +29,7 @@ class LabelForm(FlaskForm):
     """A topic's or an area's name."""
 
     name = StringField(
-        "Name", filters=[strip],
+        "Name", filters=[strip, one_line],
         validators=[required("Enter a name."), Length(max=60, message="A name must be 60 characters or fewer.")],
     )
 
@@ -48,7 +48,7 @@ DOMAIN = re.compile(r"^@?[a-z0-9-]+(\.[a-z0-9-]+)+$")
 
 class SettingsForm(FlaskForm):
     name = StringField(
-        "Board name", filters=[strip],
+        "Board name", filters=[strip, one_line],
         validators=[required("Enter the board's name."),
                     Length(max=80, message="The name must be 80 characters or fewer.")],
         description="Shown in the header and in every page's title.",

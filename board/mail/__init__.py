@@ -44,7 +44,8 @@ def queue_email(to_address: str, subject: str, template: str, unsubscribe_url: s
                    board_url=current_app.config["BOARD_URL"])
     message = OutboxMessage(
         to_address=to_address,
-        subject=subject[:200],
+        # One line, whatever the title or name in it held: headers cannot carry line breaks.
+        subject=" ".join(subject.split())[:200],
         text_body=render_template(f"email/{template}.txt", **context),
         html_body=render_template(f"email/{template}.html", **context),
         unsubscribe_url=unsubscribe_url,

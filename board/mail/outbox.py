@@ -101,7 +101,7 @@ def retry_delay(attempts: int) -> timedelta:
 
 
 def send_due(limit: int | None = None) -> tuple[int, int]:
-    """Send what is waiting and due. Returns (sent, still waiting or failed)."""
+    """Send what is waiting and due. Returns (sent, not sent: waiting for a retry or failed)."""
     if not current_app.config["MAIL_SERVER"]:
         return 0, 0
     now = utcnow()
@@ -126,6 +126,9 @@ def send_due(limit: int | None = None) -> tuple[int, int]:
                 unsent += 1
                 smtp = None  # the connection is not to be trusted; later messages wait too
                 break
+            except Exception as error:  # a message that can never be built or sent
+                _failed(message, repr(error), permanent=True)
+                unsent += 1
             else:
                 message.sent_at = utcnow()
                 message.claimed_until = None

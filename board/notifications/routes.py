@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
+from sqlalchemy import update
 
 from ..extensions import csrf, db
 from ..mail import mail_enabled
@@ -12,7 +13,7 @@ from ..tokens import read_unsubscribe_token
 from . import bp
 from .following import follow, unfollow
 from .forms import EmailChoicesForm
-from .models import Category, EmailChoice, Frequency
+from .models import Category, EmailChoice, Frequency, Notification
 from .reading import count_of, mark_all_read, mark_read, notifications_of
 from .rules import email_choices_of
 
@@ -50,12 +51,23 @@ def read_all():
 
 
 def save_email_choices(user, choices: dict[str, str]) -> None:
+    """Save how the person wants to hear about each category. What already waits for a
+    digest follows the new choice: after "never", not even the next digest carries it."""
     for category, frequency in choices.items():
         existing = db.session.get(EmailChoice, (user.id, category))
         if existing is None:
             db.session.add(EmailChoice(user_id=user.id, category=category, frequency=frequency))
         else:
             existing.frequency = frequency
+        if frequency in (*Frequency.DIGESTS, Frequency.NEVER):
+            db.session.execute(
+                update(Notification)
+                .where(Notification.recipient_id == user.id, Notification.category == category,
+                       Notification.emailed_at.is_(None),
+                       Notification.email.in_(Frequency.DIGESTS))
+                .values(email=frequency)
+                .execution_options(synchronize_session=False)
+            )
 
 
 @bp.route("/account/notifications", methods=["GET", "POST"])

@@ -2,7 +2,7 @@ from flask_wtf import FlaskForm
 from wtforms import SelectMultipleField, StringField
 from wtforms.fields.choices import SelectChoice
 
-from ..forms_common import body_field, skills_field, strip
+from ..forms_common import body_field, one_line, skills_field, strip
 from wtforms.validators import Length, ValidationError
 
 
@@ -11,7 +11,7 @@ class AccountForm(FlaskForm):
         "Display name",
         description="How your name appears to others, for example “Sam from Elm Road”. "
         "Leave it empty to show your username.",
-        filters=[strip],
+        filters=[strip, one_line],
         validators=[Length(max=80, message="A display name must be 80 characters or fewer.")],
     )
     bio = body_field(
