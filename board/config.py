@@ -98,6 +98,10 @@ def load_settings(instance_path: str) -> dict:
         "LOGIN_RATE_LIMIT": _env_str("LOGIN_RATE_LIMIT", "10 per minute"),
         "REGISTER_RATE_LIMIT": _env_str("REGISTER_RATE_LIMIT", "5 per hour"),
         "POST_RATE_LIMIT": _env_str("POST_RATE_LIMIT", "30 per minute"),
+        # The read-only API: requests per client, and the sizes of its pages.
+        "API_RATE_LIMIT": _env_str("API_RATE_LIMIT", "120 per minute"),
+        "API_PAGE_SIZE": _env_int("API_PAGE_SIZE", 20),
+        "API_MAX_PAGE_SIZE": _env_int("API_MAX_PAGE_SIZE", 100),
         # Emails people can make the board send: per address asking, and per account.
         "EMAIL_RATE_LIMIT": _env_str("EMAIL_RATE_LIMIT", "5 per hour"),
         # Cookies: Secure when served over HTTPS (set SESSION_COOKIE_SECURE=1 behind TLS).

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, render_template
+from flask import Flask, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
@@ -26,6 +26,9 @@ MESSAGES = {
 
 def render_error(status: int, detail: str | None = None):
     title, advice = MESSAGES.get(status, MESSAGES[500] if status >= 500 else MESSAGES[400])
+    if request.path.startswith("/api/"):
+        # Programs reading the API get JSON errors, as the OpenAPI document describes.
+        return jsonify(error={"status": status, "title": title, "detail": detail or advice}), status
     return render_template(
         "errors/error.html", status=status, title=title, advice=advice, detail=detail
     ), status
@@ -52,7 +55,11 @@ def init_app(app: Flask) -> None:
     def http_error(error: HTTPException):
         if error.code is None or error.code < 400:
             return error
-        return render_error(error.code)
+        body, status = render_error(error.code, error.description if request.path.startswith("/api/") else None)
+        response = error.get_response()  # keeps headers such as Allow and Retry-After
+        response.set_data(body if isinstance(body, str) else body.get_data())
+        response.mimetype = "application/json" if request.path.startswith("/api/") else "text/html"
+        return response
 
     @app.errorhandler(500)
     def server_error(error):

@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import os
 import re
-from html import unescape
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
 from contextlib import contextmanager
+from html import unescape
+from pathlib import Path
 
 from sqlalchemy import event, func, select
 from werkzeug.security import generate_password_hash
@@ -135,3 +142,44 @@ def count_queries(app):
         yield statements
     finally:
         event.remove(engine, "before_cursor_execute", record)
+
+
+# --- The real server ----------------------------------------------------------
+
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextmanager
+def demo_board_served(instance: Path, password: str = PASSWORD, **env_overrides: str):
+    """The demo board on a fresh database, served by gunicorn on 127.0.0.1: yields its URL."""
+    env = {**os.environ, "INSTANCE_PATH": str(instance), "RATELIMIT_ENABLED": "0",
+           "MAIL_SERVER": "", **env_overrides}
+    env.pop("DATABASE_URL", None)
+    flask = [sys.executable, "-m", "flask", "--app", "app"]
+    subprocess.run([*flask, "db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True)
+    subprocess.run([*flask, "board", "demo", "--password", password], cwd=ROOT, env=env,
+                   check=True, capture_output=True)
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "--workers", "2", "--bind", f"127.0.0.1:{port}", "app:app"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(150):
+            try:
+                urllib.request.urlopen(url, timeout=2).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        yield url
+    finally:
+        server.terminate()
+        server.wait(timeout=20)

@@ -9,15 +9,11 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 
 import pytest
 
-from e2e_helpers import AXE, DESKTOP, PASSWORD, ROOT, sign_in
+from e2e_helpers import AXE, DESKTOP, PASSWORD, sign_in
+from helpers import demo_board_served
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or shutil.which("chromium-browser")
 
@@ -46,37 +42,11 @@ def pytest_collection_modifyitems(config, items):
         item.add_marker(pytest.mark.skip(reason=f"browser test skipped: {reason}"))
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="session")
 def base_url(tmp_path_factory):
     """The board, served by gunicorn on a fresh database with the demo content."""
-    instance = tmp_path_factory.mktemp("e2e-instance")
-    env = {**os.environ, "INSTANCE_PATH": str(instance), "RATELIMIT_ENABLED": "0"}
-    env.pop("DATABASE_URL", None)
-    flask = [sys.executable, "-m", "flask", "--app", "app"]
-    subprocess.run([*flask, "db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True)
-    subprocess.run([*flask, "board", "demo", "--password", PASSWORD], cwd=ROOT, env=env,
-                   check=True, capture_output=True)
-    port = _free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "--workers", "2", "--bind", f"127.0.0.1:{port}", "app:app"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(150):
-        try:
-            urllib.request.urlopen(url, timeout=2).close()
-            break
-        except OSError:
-            time.sleep(0.1)
-    yield url
-    server.terminate()
-    server.wait(timeout=20)
+    with demo_board_served(tmp_path_factory.mktemp("e2e-instance"), password=PASSWORD) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

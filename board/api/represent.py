@@ -1,0 +1,121 @@
+"""What the API says about each thing: only what the board shows in public.
+
+Never an email address, hidden content or a private message.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import url_for
+
+from ..models import HelpKind, HelpRequest, HelpStatus, Idea, IdeaStatus, User
+
+
+def iso(moment: datetime | None) -> str | None:
+    return moment.isoformat(timespec="seconds") + "Z" if moment else None
+
+
+def person(user: User) -> dict:
+    return {
+        "username": user.username,
+        "name": user.name,
+        "url": url_for("people.profile", username=user.username, _external=True),
+        "api_url": url_for("api.person", username=user.username, _external=True),
+    }
+
+
+def label(thing) -> dict | None:
+    return {"slug": thing.slug, "name": thing.name} if thing is not None else None
+
+
+def idea(item: Idea) -> dict:
+    return {
+        "id": item.id,
+        "title": item.title,
+        "url": url_for("ideas.detail", idea_id=item.id, _external=True),
+        "api_url": url_for("api.idea", idea_id=item.id, _external=True),
+        "author": person(item.author),
+        "created_at": iso(item.created_at),
+        "updated_at": iso(item.updated_at),
+        "last_activity_at": iso(item.last_activity_at),
+        "status": item.status,
+        "status_label": IdeaStatus.LABELS[item.status],
+        "area": label(item.area),
+        "topics": [label(topic) for topic in item.topics],
+        "supporters_count": item.supporters_count,
+        "comments_count": item.comments_count,
+    }
+
+
+def idea_in_full(item: Idea, help_requests: list[HelpRequest]) -> dict:
+    return {
+        **idea(item),
+        "body": item.body,
+        "body_html": item.body_html,
+        "official_responses": [
+            {
+                "status": update.status,
+                "status_label": IdeaStatus.LABELS[update.status],
+                "response": update.response,
+                "response_html": update.response_html,
+                "created_at": iso(update.created_at),
+                "by": person(update.by) if update.by else None,
+            }
+            for update in item.status_updates
+        ],
+        "help_requests": [
+            {"id": r.id, "title": r.title,
+             "api_url": url_for("api.help_request", help_request_id=r.id, _external=True)}
+            for r in help_requests
+        ],
+    }
+
+
+def help_request(item: HelpRequest) -> dict:
+    linked = item.idea if item.idea is not None and item.idea.hidden_at is None else None
+    return {
+        "id": item.id,
+        "title": item.title,
+        "url": url_for("help.detail", help_request_id=item.id, _external=True),
+        "api_url": url_for("api.help_request", help_request_id=item.id, _external=True),
+        "author": person(item.author),
+        "created_at": iso(item.created_at),
+        "updated_at": iso(item.updated_at),
+        "status": item.status,
+        "status_label": HelpStatus.LABELS[item.status],
+        "kind": item.kind,
+        "kind_label": HelpKind.LABELS[item.kind],
+        "skills": [skill.name for skill in item.skills],
+        "area": label(item.area),
+        "topics": [label(topic) for topic in item.topics],
+        "offers_count": item.offers_count,
+        "comments_count": item.comments_count,
+        "idea": {"id": linked.id, "title": linked.title,
+                 "api_url": url_for("api.idea", idea_id=linked.id, _external=True)} if linked else None,
+    }
+
+
+def help_request_in_full(item: HelpRequest) -> dict:
+    return {**help_request(item), "body": item.body, "body_html": item.body_html}
+
+
+def comment(item) -> dict:
+    return {
+        "id": item.id,
+        "author": person(item.author),
+        "body": item.body,
+        "body_html": item.body_html,
+        "created_at": iso(item.created_at),
+        "updated_at": iso(item.updated_at),
+    }
+
+
+def profile(user: User) -> dict:
+    return {
+        **person(user),
+        "bio": user.bio or "",
+        "skills": [skill.name for skill in user.skills],
+        "joined_at": iso(user.created_at),
+        "official": user.is_official,
+    }
