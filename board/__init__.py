@@ -54,13 +54,14 @@ def create_app(config: dict | None = None) -> Flask:
         _configure_sqlite(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
 
     from . import (
-        admin, api, auth, comments, errors, help, home, ideas, mail, moderation, notifications,
-        people, search,
+        admin, api, auth, comments, errors, feeds, help, home, ideas, mail, moderation,
+        notifications, opendata, people, search,
     )
     from .cli import board_cli
 
     blueprints = (
         home, auth, ideas, help, comments, people, moderation, admin, search, notifications, api,
+        feeds, opendata,
     )
     for blueprint in (module.bp for module in blueprints):
         app.register_blueprint(blueprint)

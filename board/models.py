@@ -214,6 +214,9 @@ class User(UserMixin, db.Model):
     suspended_at: Mapped[datetime | None]
     # Set when the person follows the link sent to their address; only then is it emailed.
     email_verified_at: Mapped[datetime | None]
+    # The person deleted their account: their personal data is gone, and any posts they
+    # chose to keep show as by "Deleted user".
+    erased_at: Mapped[datetime | None]
     # Kept in step with their notifications, so the header shows it without a query.
     unread_notifications: Mapped[int] = mapped_column(default=0, server_default="0")
 
@@ -222,12 +225,14 @@ class User(UserMixin, db.Model):
 
     @property
     def name(self) -> str:
+        if self.erased_at is not None:
+            return "Deleted user"
         return self.display_name or self.username
 
     @property
     def is_active(self) -> bool:
-        """Flask-Login refuses to sign in, or keep signed in, anyone suspended."""
-        return self.suspended_at is None
+        """Flask-Login refuses to sign in, or keep signed in, anyone suspended or erased."""
+        return self.suspended_at is None and self.erased_at is None
 
     @property
     def is_moderator(self) -> bool:

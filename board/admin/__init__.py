@@ -8,7 +8,7 @@ from flask import Blueprint, current_app
 from sqlalchemy.exc import SQLAlchemyError
 
 from ..extensions import db
-from .models import BoardSettings
+from .models import DEFAULT_LICENCE_NAME, DEFAULT_LICENCE_URL, BoardSettings
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -44,6 +44,7 @@ def _defaults() -> BoardSettings:
     settings.contact_email, settings.allowed_domains = "", ""
     settings.registration_mode = "open"
     settings.require_verified_email = False
+    settings.data_licence_name, settings.data_licence_url = DEFAULT_LICENCE_NAME, DEFAULT_LICENCE_URL
     return settings
 
 

@@ -5,7 +5,7 @@ import re
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, RadioField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import Email, Length, Optional, ValidationError
+from wtforms.validators import URL, Email, Length, Optional, ValidationError
 
 from ..forms_common import body_field, one_line, required, strip
 from ..models import Role, User, slugify
@@ -66,6 +66,23 @@ class SettingsForm(FlaskForm):
     code_of_conduct = body_field(
         "Code of conduct", "", setting="BODY_MAX_LENGTH", optional=True,
         description="The board's rules, shown on their own page and linked from every page. Markdown works.",
+    )
+    privacy_notice = body_field(
+        "Privacy notice", "", setting="BODY_MAX_LENGTH", optional=True,
+        description="What the board keeps about people and why, linked from every page. Leave it "
+        "empty to show a standard notice describing what Simpl stores. Markdown works.",
+    )
+    data_licence_name = StringField(
+        "Open data licence", filters=[strip, one_line],
+        validators=[required("Enter the name of the licence open data is published under."),
+                    Length(max=120, message="The licence's name must be 120 characters or fewer.")],
+        description="What people may do with the board's open data downloads, feeds and API.",
+    )
+    data_licence_url = StringField(
+        "Address of the licence", filters=[strip],
+        validators=[required("Enter the address of the licence."),
+                    Length(max=300, message="The address must be 300 characters or fewer."),
+                    URL(message="Enter a web address starting with https:// or http://.")],
     )
     registration_mode = RadioField(
         "Who can register",

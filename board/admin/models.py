@@ -26,6 +26,10 @@ class RegistrationMode:
     }
 
 
+DEFAULT_LICENCE_NAME = "Open Government Licence v3.0"
+DEFAULT_LICENCE_URL = "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"
+
+
 class BoardSettings(db.Model):
     """The board's settings: one row, made with the defaults the first time it is read."""
 
@@ -46,13 +50,24 @@ class BoardSettings(db.Model):
     allowed_domains: Mapped[str] = mapped_column(Text, default="")
     # Posting waits until a person has confirmed their address (when the board sends email).
     require_verified_email: Mapped[bool] = mapped_column(default=False, server_default=text("0"))
+    # The licence open data is published under (/data), and the privacy notice (/privacy).
+    data_licence_name: Mapped[str] = mapped_column(
+        String(120), default=DEFAULT_LICENCE_NAME, server_default=DEFAULT_LICENCE_NAME
+    )
+    data_licence_url: Mapped[str] = mapped_column(
+        String(300), default=DEFAULT_LICENCE_URL, server_default=DEFAULT_LICENCE_URL
+    )
+    privacy_notice: Mapped[str] = mapped_column(Text, default="", server_default="")
+    privacy_notice_html: Mapped[str] = mapped_column(Text, default="", server_default="")
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    def set_texts(self, introduction: str, code_of_conduct: str) -> None:
+    def set_texts(self, introduction: str, code_of_conduct: str, privacy_notice: str = "") -> None:
         self.introduction = introduction or ""
         self.introduction_html = render_markdown(introduction) if introduction else ""
         self.code_of_conduct = code_of_conduct or ""
         self.code_of_conduct_html = render_markdown(code_of_conduct) if code_of_conduct else ""
+        self.privacy_notice = privacy_notice or ""
+        self.privacy_notice_html = render_markdown(privacy_notice) if privacy_notice else ""
 
     @property
     def domains(self) -> list[str]:

@@ -101,12 +101,16 @@ def settings():
         "contact_email": current.contact_email, "code_of_conduct": current.code_of_conduct,
         "registration_mode": current.registration_mode, "allowed_domains": current.allowed_domains,
         "require_verified_email": current.require_verified_email,
+        "privacy_notice": current.privacy_notice, "data_licence_name": current.data_licence_name,
+        "data_licence_url": current.data_licence_url,
     })
     if form.validate_on_submit():
         row = db.session.get(BoardSettings, 1) or BoardSettings(id=1)
         db.session.add(row)
         row.name = form.name.data
-        row.set_texts(form.introduction.data, form.code_of_conduct.data)
+        row.set_texts(form.introduction.data, form.code_of_conduct.data, form.privacy_notice.data)
+        row.data_licence_name = form.data_licence_name.data
+        row.data_licence_url = form.data_licence_url.data
         row.contact_email = (form.contact_email.data or "").lower()
         row.registration_mode = form.registration_mode.data
         row.require_verified_email = form.require_verified_email.data

@@ -40,6 +40,11 @@ def code_of_conduct():
     return render_template("home/code_of_conduct.html")
 
 
+@bp.get("/privacy")
+def privacy():
+    return render_template("home/privacy.html")
+
+
 @bp.get("/dashboard")
 @login_required
 def dashboard():
