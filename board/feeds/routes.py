@@ -1,1 +1,204 @@
+"""Atom feeds, built with feedgen. Entry ids are tag URIs made from the board's address
+and the thing's id, so they never change when a post is edited."""
 
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from urllib.parse import urlsplit
+
+from feedgen.feed import FeedGenerator
+from flask import Response, abort, current_app, request, url_for
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
+
+from ..admin import board_settings
+from ..conditional import conditional
+from ..extensions import db
+from ..filters import read_filters
+from ..models import (
+    Comment, HelpKind, HelpRequest, HelpStatus, Idea, IdeaStatus, StatusUpdate,
+    help_request_skills, help_request_topics, idea_topics,
+)
+from . import bp
+
+ENTRIES = 50
+# When a feed has no entries yet: a fixed moment, so that its ETag stays the same.
+EPOCH = datetime(2026, 1, 1)
+
+
+def tag(kind: str, thing_id: int) -> str:
+    """A permanent id for an entry (RFC 4151), e.g. tag:ideas.example.org,2026:ideas/12."""
+    host = urlsplit(current_app.config["BOARD_URL"]).hostname or "localhost"
+    return f"tag:{host},2026:{kind}/{thing_id}"
+
+
+def _utc(moment: datetime) -> datetime:
+    return moment.replace(tzinfo=timezone.utc)
+
+
+def _feed(title: str, feed_id: str, page_url: str, subtitle: str) -> FeedGenerator:
+    feed = FeedGenerator()
+    settings = board_settings()
+    feed.id(feed_id)
+    feed.title(f"{title} – {settings.name}")
+    feed.subtitle(subtitle)
+    feed.link(href=page_url, rel="alternate", type="text/html")
+    feed.link(href=request.url, rel="self", type="application/atom+xml")
+    feed.author(name=settings.name)
+    feed.rights(f"{settings.data_licence_name}: {settings.data_licence_url}")
+    feed.language("en-GB")
+    return feed
+
+
+def _entry(feed: FeedGenerator, *, entry_id: str, title: str, url: str, author: str,
+           published: datetime, updated: datetime, html: str) -> None:
+    entry = feed.add_entry(order="append")
+    entry.id(entry_id)
+    entry.title(title)
+    entry.link(href=url, rel="alternate", type="text/html")
+    entry.author(name=author)
+    entry.published(_utc(published))
+    entry.updated(_utc(updated))
+    entry.content(html, type="html")
+
+
+def _answer(feed: FeedGenerator, moments: list[datetime]) -> Response:
+    last = max(moments, default=EPOCH)
+    feed.updated(_utc(last))
+    response = Response(feed.atom_str(pretty=True), mimetype="application/atom+xml")
+    return conditional(response, last)
+
+
+# --- Ideas ------------------------------------------------------------------------------
+
+
+@bp.get("/ideas.atom")
+def ideas():
+    """The newest ideas, filtered like the list: ?topic=&area=&status=."""
+    filters = read_filters(statuses=IdeaStatus.ALL)
+    query = (
+        select(Idea).where(Idea.visible()).options(joinedload(Idea.author))
+        .order_by(Idea.id.desc()).limit(ENTRIES)
+    )
+    if filters.topic:
+        query = query.where(Idea.id.in_(
+            select(idea_topics.c.idea_id).where(idea_topics.c.topic_id == filters.topic.id)))
+    if filters.area:
+        query = query.where(Idea.area_id == filters.area.id)
+    if filters.status:
+        query = query.where(Idea.status == filters.status)
+    described = [
+        name for name in (
+            filters.topic and filters.topic.name, filters.area and filters.area.name,
+            filters.status and IdeaStatus.LABELS[filters.status],
+        ) if name
+    ]
+    title = "Ideas" + (f": {', '.join(described)}" if described else "")
+    feed = _feed(title, tag("feeds/ideas", 0) + (f"?{request.query_string.decode()}" if described else ""),
+                 url_for("ideas.index", **filters.args(), _external=True),
+                 "New ideas for the area, newest first.")
+    moments = []
+    for idea in db.session.scalars(query):
+        updated = idea.updated_at or idea.created_at
+        moments.append(updated)
+        _entry(feed, entry_id=tag("ideas", idea.id), title=idea.title,
+               url=url_for("ideas.detail", idea_id=idea.id, _external=True),
+               author=idea.author.name, published=idea.created_at, updated=updated,
+               html=idea.body_html)
+    return _answer(feed, moments)
+
+
+@bp.get("/ideas/<id:idea_id>/activity.atom")
+def idea_activity(idea_id: int):
+    """What happens on one idea: comments, help requests and official answers."""
+    idea = db.session.scalar(select(Idea).where(Idea.id == idea_id, Idea.visible()))
+    if idea is None:
+        abort(404)
+    page = url_for("ideas.detail", idea_id=idea.id, _external=True)
+    feed = _feed(f"Activity on “{idea.title}”", tag("feeds/ideas", idea.id), page,
+                 "Comments, help requests and official responses, newest first.")
+    happenings = []
+    for comment in db.session.scalars(
+        select(Comment).where(Comment.idea_id == idea.id, Comment.visible())
+        .options(joinedload(Comment.author)).order_by(Comment.id.desc()).limit(ENTRIES)
+    ):
+        happenings.append(dict(
+            entry_id=tag("comments", comment.id), title=f"{comment.author.name} commented",
+            url=f"{page}#comment-{comment.id}", author=comment.author.name,
+            published=comment.created_at, updated=comment.updated_at or comment.created_at,
+            html=comment.body_html,
+        ))
+    for need in db.session.scalars(
+        select(HelpRequest).where(HelpRequest.idea_id == idea.id, HelpRequest.visible())
+        .options(joinedload(HelpRequest.author)).order_by(HelpRequest.id.desc()).limit(ENTRIES)
+    ):
+        happenings.append(dict(
+            entry_id=tag("help-requests", need.id), title=f"Help needed: {need.title}",
+            url=url_for("help.detail", help_request_id=need.id, _external=True),
+            author=need.author.name, published=need.created_at,
+            updated=need.updated_at or need.created_at, html=need.body_html,
+        ))
+    for update in db.session.scalars(
+        select(StatusUpdate).where(StatusUpdate.idea_id == idea.id)
+        .options(joinedload(StatusUpdate.by)).order_by(StatusUpdate.id.desc()).limit(ENTRIES)
+    ):
+        happenings.append(dict(
+            entry_id=tag("status-updates", update.id),
+            title=f"Official response: {update.status_label}", url=f"{page}#official",
+            author=update.by.name if update.by else board_settings().name,
+            published=update.created_at, updated=update.created_at,
+            html=update.response_html or f"<p>Status: {update.status_label}</p>",
+        ))
+    happenings.sort(key=lambda h: h["published"], reverse=True)
+    for happening in happenings[:ENTRIES]:
+        _entry(feed, **happening)
+    return _answer(feed, [h["updated"] for h in happenings[:ENTRIES]])
+
+
+# --- Help requests ----------------------------------------------------------------------
+
+
+@bp.get("/help.atom")
+def help_requests():
+    """Open help requests, newest first: ?skill=&kind=&topic=&area=."""
+    filters = read_filters(skills=True, kinds=HelpKind.ALL)
+    query = (
+        select(HelpRequest)
+        .where(HelpRequest.visible(), HelpRequest.status == HelpStatus.OPEN)
+        .options(joinedload(HelpRequest.author), selectinload(HelpRequest.skills))
+        .order_by(HelpRequest.id.desc()).limit(ENTRIES)
+    )
+    if request.args.get("skill") and filters.skill is None:
+        query = query.where(False)  # nobody has asked for that skill yet
+    if filters.skill:
+        query = query.where(HelpRequest.id.in_(
+            select(help_request_skills.c.help_request_id)
+            .where(help_request_skills.c.skill_id == filters.skill.id)))
+    if filters.kind:
+        query = query.where(HelpRequest.kind == filters.kind)
+    if filters.topic:
+        query = query.where(HelpRequest.id.in_(
+            select(help_request_topics.c.help_request_id)
+            .where(help_request_topics.c.topic_id == filters.topic.id)))
+    if filters.area:
+        query = query.where(HelpRequest.area_id == filters.area.id)
+    described = [
+        name for name in (
+            filters.skill and filters.skill.name, filters.kind and HelpKind.LABELS[filters.kind],
+            filters.topic and filters.topic.name, filters.area and filters.area.name,
+        ) if name
+    ]
+    title = "Help wanted" + (f": {', '.join(described)}" if described else "")
+    feed = _feed(title, tag("feeds/help", 0) + (f"?{request.query_string.decode()}" if described else ""),
+                 url_for("help.index", status="open", **filters.args(), _external=True),
+                 "Open requests for help, newest first.")
+    moments = []
+    for need in db.session.scalars(query):
+        updated = need.updated_at or need.created_at
+        moments.append(updated)
+        skills = ", ".join(skill.name for skill in need.skills)
+        _entry(feed, entry_id=tag("help-requests", need.id), title=need.title,
+               url=url_for("help.detail", help_request_id=need.id, _external=True),
+               author=need.author.name, published=need.created_at, updated=updated,
+               html=f"{need.body_html}<p>Needs: {skills}</p>" if skills else need.body_html)
+    return _answer(feed, moments)
