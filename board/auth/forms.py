@@ -9,6 +9,44 @@ from ..admin import board_settings
 from ..models import User
 
 USERNAME_HINT = "3 to 30 letters, numbers, hyphens or underscores. Others will see it."
+PASSWORD_HINT = "At least 8 characters. A few words strung together are easy to remember."
+
+
+def email_field(description: str, autocomplete: str | None = None) -> EmailField:
+    return EmailField(
+        "Email address",
+        description=description,
+        filters=[strip],
+        validators=[
+            required("Enter your email address."),
+            Length(max=254, message="An email address must be 254 characters or fewer."),
+            Email(
+                message="Enter an email address in the right format, like name@example.org.",
+                check_deliverability=False,
+            ),
+        ],
+        render_kw={"autocomplete": autocomplete} if autocomplete else None,
+    )
+
+
+def password_field(label: str, missing: str, autocomplete: str | None = None) -> PasswordField:
+    return PasswordField(
+        label,
+        description=PASSWORD_HINT,
+        validators=[
+            required(missing),
+            Length(min=8, max=200, message="A password must be 8 to 200 characters long."),
+        ],
+        render_kw={"autocomplete": autocomplete} if autocomplete else None,
+    )
+
+
+def confirm_field(label: str, missing: str, autocomplete: str | None = None) -> PasswordField:
+    return PasswordField(
+        label,
+        validators=[required(missing), EqualTo("password", message="The two passwords do not match.")],
+        render_kw={"autocomplete": autocomplete} if autocomplete else None,
+    )
 
 
 class RegisterForm(FlaskForm):
@@ -25,34 +63,9 @@ class RegisterForm(FlaskForm):
             ),
         ],
     )
-    email = EmailField(
-        "Email address",
-        description="We never show it to anyone.",
-        filters=[strip],
-        validators=[
-            required("Enter your email address."),
-            Length(max=254, message="An email address must be 254 characters or fewer."),
-            Email(
-                message="Enter an email address in the right format, like name@example.org.",
-                check_deliverability=False,
-            ),
-        ],
-    )
-    password = PasswordField(
-        "Password",
-        description="At least 8 characters. A few words strung together are easy to remember.",
-        validators=[
-            required("Enter a password."),
-            Length(min=8, max=200, message="A password must be 8 to 200 characters long."),
-        ],
-    )
-    confirm_password = PasswordField(
-        "Confirm password",
-        validators=[
-            required("Type your password again."),
-            EqualTo("password", message="The two passwords do not match."),
-        ],
-    )
+    email = email_field("We never show it to anyone.")
+    password = password_field("Password", "Enter a password.")
+    confirm_password = confirm_field("Confirm password", "Type your password again.")
 
     def validate_username(self, field):
         if not field.errors and User.by_username(field.data) is not None:
@@ -87,37 +100,10 @@ class LoginForm(FlaskForm):
 
 
 class ForgotPasswordForm(FlaskForm):
-    email = EmailField(
-        "Email address",
-        description="The address you registered with.",
-        filters=[strip],
-        validators=[
-            required("Enter your email address."),
-            Length(max=254, message="An email address must be 254 characters or fewer."),
-            Email(
-                message="Enter an email address in the right format, like name@example.org.",
-                check_deliverability=False,
-            ),
-        ],
-        render_kw={"autocomplete": "email"},
-    )
+    email = email_field("The address you registered with.", autocomplete="email")
 
 
 class ResetPasswordForm(FlaskForm):
-    password = PasswordField(
-        "New password",
-        description="At least 8 characters. A few words strung together are easy to remember.",
-        validators=[
-            required("Enter a new password."),
-            Length(min=8, max=200, message="A password must be 8 to 200 characters long."),
-        ],
-        render_kw={"autocomplete": "new-password"},
-    )
-    confirm_password = PasswordField(
-        "Confirm new password",
-        validators=[
-            required("Type your new password again."),
-            EqualTo("password", message="The two passwords do not match."),
-        ],
-        render_kw={"autocomplete": "new-password"},
-    )
+    password = password_field("New password", "Enter a new password.", autocomplete="new-password")
+    confirm_password = confirm_field("Confirm new password", "Type your new password again.",
+                                     autocomplete="new-password")
