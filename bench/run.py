@@ -178,6 +178,14 @@ def pages() -> list[tuple[str, str]]:
     ]
 
 
+# What programs read: the API and the feeds.
+OPEN_DATA = [
+    ("API: ideas, page 1", "/api/v1/ideas"),
+    ("API: ideas, most supported", "/api/v1/ideas?sort=popular"),
+    ("feed: new ideas", "/ideas.atom"),
+]
+
+
 def machine() -> str:
     cpu = "unknown CPU"
     try:
@@ -262,10 +270,10 @@ def main() -> None:
         print(f"{group} {name}: {page.rps:,.0f} requests/s, ceiling {ceiling.rps:,.0f}", flush=True)
 
     try:
-        for name, path in pages():
+        for name, path in [*pages(), *OPEN_DATA]:
             measure("visitor", name, path)
         cookie, token = sign_in(simpl)
-        for name, path in [*pages(), ("dashboard", "/dashboard")]:
+        for name, path in [*pages(), ("dashboard", "/dashboard"), ("notifications", "/notifications")]:
             measure("signed-in", name, path, cookie=cookie)
         with sqlite3.connect(DATABASE) as db:
             ideas = db.execute("SELECT max(id) FROM ideas").fetchone()[0]

@@ -13,7 +13,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import bindparam, insert, update
+from sqlalchemy import bindparam, insert, text, update
 from werkzeug.security import generate_password_hash
 
 from .extensions import db
@@ -242,3 +242,37 @@ def generate_board(sizes: Sizes, password: str, seed: int = 1, echo=print) -> No
                help_request_id=o["help_request_id"], offer_id=o["id"])
         for o in offer_rows
     ])
+    echo("follows and notifications")
+    _follows_and_notifications()
+
+
+def _follows_and_notifications() -> None:
+    """Everyone follows what they took part in; people have notifications about activity
+    on their posts (half of them read), as they would on a board that has run a while."""
+    run = db.session.execute
+    run(text("""
+        INSERT INTO follows (user_id, idea_id, created_at)
+        SELECT user_id, idea_id, MIN(created_at) FROM (
+            SELECT author_id AS user_id, id AS idea_id, created_at FROM ideas
+            UNION ALL SELECT author_id, idea_id, created_at FROM comments WHERE idea_id IS NOT NULL
+        ) AS taking_part GROUP BY user_id, idea_id
+    """))
+    run(text("""
+        INSERT INTO follows (user_id, help_request_id, created_at)
+        SELECT user_id, help_request_id, MIN(created_at) FROM (
+            SELECT author_id AS user_id, id AS help_request_id, created_at FROM help_requests
+            UNION ALL SELECT helper_id, help_request_id, created_at FROM offers
+        ) AS taking_part GROUP BY user_id, help_request_id
+    """))
+    run(text("""
+        INSERT INTO notifications (recipient_id, event_id, category, created_at, email, read_at)
+        SELECT recipient_id, id, 'mine', created_at, 'never',
+               CASE WHEN id % 2 = 0 THEN created_at END
+        FROM events WHERE recipient_id IS NOT NULL AND recipient_id != actor_id
+    """))
+    run(text("""
+        UPDATE users SET unread_notifications = (
+            SELECT count(*) FROM notifications
+            WHERE recipient_id = users.id AND read_at IS NULL
+        )
+    """))
