@@ -102,6 +102,8 @@ def load_settings(instance_path: str) -> dict:
         "API_RATE_LIMIT": _env_str("API_RATE_LIMIT", "120 per minute"),
         "API_PAGE_SIZE": _env_int("API_PAGE_SIZE", 20),
         "API_MAX_PAGE_SIZE": _env_int("API_MAX_PAGE_SIZE", 100),
+        # Open data downloads (/data) read the whole board, so they are limited more.
+        "DOWNLOAD_RATE_LIMIT": _env_str("DOWNLOAD_RATE_LIMIT", "10 per minute"),
         # Emails people can make the board send: per address asking, and per account.
         "EMAIL_RATE_LIMIT": _env_str("EMAIL_RATE_LIMIT", "5 per hour"),
         # Cookies: Secure when served over HTTPS (set SESSION_COOKIE_SECURE=1 behind TLS).

@@ -64,6 +64,8 @@ PAGES = [
     ("help-request-people-who-could-help", "grace", "/help/5", None),
     ("help-by-kind", None, "/help?kind=time", None),
     ("forgot-password", None, "/password/forgot", None),
+    ("privacy", None, "/privacy", None),
+    ("open-data", None, "/data", None),
 ]
 
 
