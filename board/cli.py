@@ -181,6 +181,38 @@ def send_digests() -> None:
     click.echo(f"Digests written: {written}. Email sent: {sent}, waiting: {unsent}.")
 
 
+@board_cli.command("erase-user")
+@click.argument("username")
+@click.option("--posts", type=click.Choice(["remove", "keep"]), default=None,
+              help="Remove their ideas, help requests, comments and offers, or keep them "
+                   "shown as by 'Deleted user' (asked if not given).")
+def erase_user(username: str, posts: str | None) -> None:
+    """Delete USERNAME's account, as they can themselves from their account page.
+
+    Their personal details are erased at once and they are signed out everywhere.
+    Use it when someone asks for their account to be deleted and cannot sign in.
+    """
+    from .people.own_data import erase
+
+    person = User.by_username(username)
+    if person is None:
+        raise click.ClickException(f"There is nobody called {username} on this board.")
+    if person.erased_at is not None:
+        raise click.ClickException(f"{person.username} is a deleted account already.")
+    if posts is None:
+        posts = click.prompt(
+            "Remove their posts, or keep them shown as by 'Deleted user'?",
+            type=click.Choice(["remove", "keep"]),
+        )
+    old_username = person.username
+    erase(person, keep_posts=posts == "keep")
+    db.session.commit()
+    kept = ("Their posts are kept, shown as by 'Deleted user'." if posts == "keep"
+            else "Their ideas, help requests, comments and offers are removed.")
+    click.echo(f"Erased {old_username}: the account is now {person.username}, "
+               f"with no personal details. {kept}")
+
+
 @board_cli.command("check")
 def check() -> None:
     """Show where the data lives and how many people and ideas it holds."""

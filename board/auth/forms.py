@@ -68,6 +68,8 @@ class RegisterForm(FlaskForm):
     confirm_password = confirm_field("Confirm password", "Type your password again.")
 
     def validate_username(self, field):
+        if not field.errors and field.data.lower().startswith("deleted-"):
+            raise ValidationError("Usernames starting with “deleted-” are kept for deleted accounts.")
         if not field.errors and User.by_username(field.data) is not None:
             raise ValidationError("That username is taken. Try another.")
 

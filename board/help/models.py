@@ -36,7 +36,7 @@ def invite_to_help(help_request: HelpRequest, person: User, by: User) -> Invitat
         raise NotPossible("You cannot invite yourself.")
     if not help_request.is_open:
         raise NotPossible("Only an open request can take new offers.")
-    if person.suspended_at is not None:
+    if not person.is_active:
         raise NotPossible(f"{person.name} cannot take part at the moment.")
     if help_request.offer_from(person) is not None:
         raise NotPossible(f"{person.name} has already offered to help.")
@@ -67,11 +67,13 @@ class Message(db.Model):
 
 
 def in_conversation(offer: Offer, user) -> bool:
-    """The two people an accepted offer brings together."""
+    """The two people an accepted offer brings together, while both still have accounts."""
     return (
         offer.status == OfferStatus.ACCEPTED
         and user.is_authenticated
         and user.id in (offer.helper_id, offer.help_request.author_id)
+        and offer.helper.erased_at is None
+        and offer.help_request.author.erased_at is None
     )
 
 

@@ -79,6 +79,7 @@ def people_whose_skills_match(help_request) -> list[int]:
             help_request_skills.c.help_request_id == help_request.id,
             User.id != help_request.author_id,
             User.suspended_at.is_(None),
+            User.erased_at.is_(None),
         )
         .distinct()
     ))
@@ -97,7 +98,7 @@ def notify(event: Event, told: dict[int, str]) -> list[Notification]:
     however many people a help request matches."""
     people = db.session.execute(
         select(User.id, User.email_verified_at)
-        .where(User.id.in_(told), User.suspended_at.is_(None))
+        .where(User.id.in_(told), User.suspended_at.is_(None), User.erased_at.is_(None))
     ).all()
     if not people:
         return []

@@ -1,8 +1,8 @@
 from flask_wtf import FlaskForm
-from wtforms import SelectMultipleField, StringField
+from wtforms import PasswordField, RadioField, SelectMultipleField, StringField
 from wtforms.fields.choices import SelectChoice
 
-from ..forms_common import body_field, one_line, skills_field, strip
+from ..forms_common import body_field, one_line, required, skills_field, strip
 from wtforms.validators import Length, ValidationError
 
 
@@ -45,3 +45,37 @@ class AccountForm(FlaskForm):
 
     def chosen_areas(self):
         return [self._areas[area_id] for area_id in self.areas.data or []]
+
+
+class DeleteAccountForm(FlaskForm):
+    """Deleting an account asks for the password, so that a borrowed, signed-in device
+    cannot do it, and asks what should happen to what the person posted."""
+
+    REMOVE = "remove"
+    KEEP = "keep"
+
+    password = PasswordField(
+        "Your password",
+        validators=[required("Enter your password.")],
+        render_kw={"autocomplete": "current-password"},
+    )
+    posts = RadioField(
+        "What should happen to what you posted?",
+        choices=[
+            SelectChoice(REMOVE, "Remove my ideas, help requests, comments and offers"),
+            SelectChoice(KEEP, "Keep them, shown as by \u201cDeleted user\u201d"),
+        ],
+        invalid_choice_message="Choose whether to remove what you posted or keep it.",
+    )
+
+    def __init__(self, person, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.person = person
+
+    def validate_password(self, field):
+        if not self.person.check_password(field.data):
+            raise ValidationError("That is not your password.")
+
+    @property
+    def keep_posts(self) -> bool:
+        return self.posts.data == self.KEEP

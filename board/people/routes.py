@@ -1,10 +1,11 @@
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
-from flask_login import current_user, login_required
+from flask import Response, abort, flash, redirect, render_template, url_for
+from flask_login import current_user, login_required, logout_user
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import contains_eager, selectinload
 
+from ..admin import board_settings
 from ..extensions import db
 from ..listing import help_cards, help_list, idea_cards, idea_list
 from ..models import (
@@ -20,9 +21,11 @@ from ..models import (
     parse_skills,
     user_skills,
 )
+from ..rate_limits import posting_limit
 from ..text import render_markdown
 from . import bp
-from .forms import AccountForm
+from .forms import AccountForm, DeleteAccountForm
+from .own_data import download_name, erase, export_zip
 
 # How many of each kind a profile shows.
 PROFILE_LIST_LENGTH = 20
@@ -125,3 +128,39 @@ def account():
         flash("Your account is updated.", "success")
         return redirect(url_for("people.account"))
     return render_template("people/account.html", form=form), 422 if form.errors else 200
+
+
+# --- Your data --------------------------------------------------------------------
+
+
+@bp.post("/account/data")
+@login_required
+def download_data():
+    """Everything the board holds about the person, made the moment they ask.
+
+    A POST, so that it needs the form's CSRF token and no browser fetches it ahead.
+    """
+    person = current_user._get_current_object()
+    return Response(
+        export_zip(person),
+        mimetype="application/zip",
+        headers={
+            "Content-Disposition":
+                f'attachment; filename="{download_name(board_settings().name, person)}"',
+            "Cache-Control": "no-store",
+        },
+    )
+
+
+@bp.route("/account/delete", methods=["GET", "POST"])
+@login_required
+@posting_limit
+def delete_account():
+    form = DeleteAccountForm(current_user)
+    if form.validate_on_submit():
+        erase(current_user._get_current_object(), keep_posts=form.keep_posts)
+        db.session.commit()
+        logout_user()
+        flash("Your account is deleted.", "success")
+        return redirect(url_for("home.index"))
+    return render_template("people/delete_account.html", form=form), 422 if form.errors else 200

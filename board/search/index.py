@@ -91,6 +91,14 @@ def rebuild(connection) -> None:
         connection.execute(text(statement))
 
 
+def purge(connection) -> None:
+    """Merge the index's storage, so that words of deleted posts leave it entirely
+    (FTS5 otherwise keeps them until segments merge on their own)."""
+    if connection.dialect.name != "sqlite":
+        return
+    connection.execute(text("INSERT INTO search_index (search_index) VALUES ('optimize')"))
+
+
 # Tests and new databases made with create_all get the index too.
 event.listen(db.metadata, "after_create", lambda target, connection, **kw: install(connection))
 

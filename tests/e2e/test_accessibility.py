@@ -66,6 +66,8 @@ PAGES = [
     ("forgot-password", None, "/password/forgot", None),
     ("privacy", None, "/privacy", None),
     ("open-data", None, "/data", None),
+    ("delete-account", "sam", "/account/delete", None),
+    ("delete-account-with-errors", "sam", "/account/delete", "submit"),
 ]
 
 
