@@ -461,3 +461,42 @@ def test_switching_back_to_open_lets_anyone_register_again(app, client, domains_
                          allowed_domains="camden.gov.uk").status_code == 302
     assert "This board is open to email addresses" not in text_of(client.get("/register"))
     assert register(client, "pat", "pat@gmail.com").status_code == 302
+
+
+# --- The privacy notice and the open data licence -------------------------------------------
+
+
+def test_every_page_links_the_privacy_notice_and_open_data(client):
+    html = client.get("/ideas").get_data(as_text=True)
+    footer = html.split('<footer', 1)[1]
+    assert 'href="/privacy"' in footer and 'href="/data"' in footer
+
+
+def test_the_privacy_notice_says_what_simpl_keeps_until_an_admin_writes_one(app, client, admin):
+    page = text_of(client.get("/privacy"))
+    assert "Your email address, your password (kept only as a one-way hash)" in page
+    assert "delete your account at once" in page
+    response = save_settings(admin, privacy_notice="We are **Elm Park** residents' association.")
+    assert response.status_code == 302
+    page = client.get("/privacy")
+    assert "<strong>Elm Park</strong>" in page.get_data(as_text=True)
+    assert "one-way hash" not in text_of(page)
+    assert stored_settings(app).privacy_notice.startswith("We are")
+
+
+def test_admins_set_the_open_data_licence(app, client, admin):
+    assert "Open Government Licence v3.0" in text_of(client.get("/privacy"))
+    response = save_settings(admin, data_licence_name="CC BY 4.0",
+                             data_licence_url="https://creativecommons.org/licenses/by/4.0/")
+    assert response.status_code == 302
+    assert stored_settings(app).data_licence_name == "CC BY 4.0"
+    assert "CC BY 4.0" in text_of(client.get("/privacy"))
+    assert "CC BY 4.0" in client.get("/ideas.atom").get_data(as_text=True)
+
+
+def test_a_licence_address_must_be_a_web_address(app, admin):
+    response = save_settings(admin, data_licence_name="Mine", data_licence_url="not a url")
+    assert response.status_code == 422
+    assert field_error(response, "data_licence_url") == "Error: Enter a web address starting with https:// or http://."
+    assert 'value="Mine"' in response.get_data(as_text=True)
+    assert stored_settings(app) is None or stored_settings(app).data_licence_name != "Mine"
