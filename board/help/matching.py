@@ -6,9 +6,9 @@ from dataclasses import dataclass
 
 from flask import current_app
 from sqlalchemy import bindparam, case, func, select
-from sqlalchemy.orm import joinedload, selectinload
 
 from ..extensions import db
+from ..listing import HelpCard, help_cards, help_list
 from ..models import (
     HelpRequest, HelpStatus, Offer, User, help_request_skills, user_areas, user_skills,
 )
@@ -57,6 +57,16 @@ def people_who_could_help(help_request: HelpRequest) -> list[PossibleHelper]:
     return [PossibleHelper(person, matching, person.id in invited) for person, matching in rows]
 
 
+# How many of the newest open requests the dashboard looks through for matches: enough for
+# any board's current needs, and it keeps the dashboard quick however long the board has run.
+MATCH_WINDOW = 500
+RECENT_OPEN = (
+    select(HelpRequest.id)
+    .where(HelpRequest.visible(), HelpRequest.status == HelpStatus.OPEN)
+    .order_by(HelpRequest.id.desc())
+    .limit(MATCH_WINDOW)
+    .subquery()
+)
 MATCHES = func.count(help_request_skills.c.skill_id)
 NEAR = case(
     (HelpRequest.area_id.in_(select(user_areas.c.area_id).where(user_areas.c.user_id == ME)), 1),
@@ -64,11 +74,10 @@ NEAR = case(
 )
 REQUESTS_FOR = (
     select(HelpRequest.id)
+    .join(RECENT_OPEN, RECENT_OPEN.c.id == HelpRequest.id)
     .join(help_request_skills, help_request_skills.c.help_request_id == HelpRequest.id)
     .where(
         help_request_skills.c.skill_id.in_(select(user_skills.c.skill_id).where(user_skills.c.user_id == ME)),
-        HelpRequest.status == HelpStatus.OPEN,
-        HelpRequest.visible(),
         HelpRequest.author_id != ME,
         HelpRequest.id.not_in(select(Offer.help_request_id).where(Offer.helper_id == ME)),
     )
@@ -78,17 +87,15 @@ REQUESTS_FOR = (
 )
 
 
-def requests_you_could_help_with(user: User, limit: int = 10) -> list[HelpRequest]:
+MATCHED_CARDS = help_list(HelpRequest.id.in_(bindparam("ids", expanding=True)))
+
+
+def requests_you_could_help_with(user: User, limit: int = 10) -> list[HelpCard]:
     """Open requests that need this person's skills, which they have not offered on:
-    more matching skills first, then those in the areas they help in, then the newest."""
+    more matching skills first, then those in the areas they help in, then the newest
+    (among the newest MATCH_WINDOW open requests)."""
     ids = list(db.session.scalars(REQUESTS_FOR, {"user_id": user.id, "limit": limit}))
     if not ids:
         return []
-    found = {
-        r.id: r for r in db.session.scalars(
-            select(HelpRequest).where(HelpRequest.id.in_(ids))
-            .options(*HelpRequest.without_bodies(), joinedload(HelpRequest.author),
-                     joinedload(HelpRequest.area), selectinload(HelpRequest.skills))
-        )
-    }
-    return [found[i] for i in ids if i in found]
+    cards = {card.id: card for card in help_cards(MATCHED_CARDS, limit=limit, ids=ids)}
+    return [cards[i] for i in ids if i in cards]

@@ -14,7 +14,7 @@ from ..models import HelpRequest, Idea, Offer, OfferStatus, User
 from ..notifications.reading import notifications_of
 
 # The dashboard is a glance: a few of each, with links to the rest.
-RECENT_EVENTS = 10
+RECENT_EVENTS = 5
 LIST_LENGTH = 10
 AWAITING_SHOWN = 20
 ME = bindparam("user_id")
