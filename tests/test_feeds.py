@@ -4,7 +4,6 @@ conditional requests, and never anything hidden."""
 from __future__ import annotations
 
 import re
-from datetime import timedelta
 
 import feedparser
 import pytest

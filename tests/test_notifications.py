@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from board.extensions import db
-from board.models import HelpRequest, Idea, User
+from board.models import Idea, User
 from board.notifications.models import Category, Follow, Notification
 from helpers import count_queries, count_rows, fetch, text_of
 

@@ -15,7 +15,7 @@ from html import unescape
 import pytest
 
 from board.extensions import db
-from board.models import Area, Comment, HelpRequest, Idea, IdeaStatus, Topic, User
+from board.models import Area, Idea, IdeaStatus, Topic, User
 from helpers import count_queries, text_of
 
 GARDEN_TITLE = "A community garden"

@@ -1,8 +1,8 @@
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, url_for
+from flask import render_template
 from flask_login import current_user, login_required
-from ..extensions import db
+
 from ..listing import help_cards, help_list, idea_cards, idea_list
 from ..models import HelpRequest, HelpStatus, Idea
 from . import bp

@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from ..extensions import db
-from ..models import HelpRequest, Idea, User, utcnow
+from ..models import Idea, User, utcnow
 from .models import Follow, Followable
 
 
