@@ -157,7 +157,8 @@ def free_port() -> int:
 
 
 @contextmanager
-def demo_board_served(instance: Path, password: str = PASSWORD, **env_overrides: str):
+def demo_board_served(instance: Path, password: str = PASSWORD, gunicorn_args: tuple = (),
+                      **env_overrides: str):
     """The demo board on a fresh database, served by gunicorn on 127.0.0.1: yields its URL."""
     env = {**os.environ, "INSTANCE_PATH": str(instance), "RATELIMIT_ENABLED": "0",
            "MAIL_SERVER": "", **env_overrides}
@@ -168,7 +169,8 @@ def demo_board_served(instance: Path, password: str = PASSWORD, **env_overrides:
                    check=True, capture_output=True)
     port = free_port()
     server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "--workers", "2", "--bind", f"127.0.0.1:{port}", "app:app"],
+        [sys.executable, "-m", "gunicorn", "--workers", "2", "--bind", f"127.0.0.1:{port}",
+         *gunicorn_args, "app:app"],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
     url = f"http://127.0.0.1:{port}"

@@ -54,8 +54,8 @@ def test_ideas_filter_and_sort_like_the_list(app, client, make_user, make_idea):
 
 
 def test_bad_parameters_get_400_with_a_json_message(client):
-    for query in ("limit=0", "limit=101", "limit=ten", "sort=random", "status=maybe",
-                  "cursor=not-a-cursor"):
+    for query in ("limit=0", "limit=101", "limit=ten", "limit=", "limit=1&limit=2", "sort=random",
+                  "status=maybe", "cursor=not-a-cursor"):
         response = client.get(f"/api/v1/ideas?{query}")
         assert response.status_code == 400, query
         assert response.json["error"]["status"] == 400

@@ -101,6 +101,7 @@ def _responses(schema_name: str, *errors: int) -> dict:
     responses = {
         "200": _json(schema_name, "OK"),
         "304": {"description": "Not modified since the ETag or date the client sent."},
+        "414": {"description": "The address is longer than the server accepts."},
         "429": _json("Error", "Too many requests from this client: wait for Retry-After seconds."),
     }
     texts = {400: "A parameter is not valid.", 404: "There is nothing (visible) there."}
@@ -177,6 +178,7 @@ def _document(max_page: int) -> dict:
             "/api/v1/openapi.json": {"get": {"summary": "This document", "responses": {
                 "200": {"description": "OK", "content": {"application/json": {"schema": {"type": "object"}}}},
                 "304": {"description": "Not modified."},
+                "414": {"description": "The address is longer than the server accepts."},
                 "429": _json("Error", "Too many requests."),
             }}},
         },

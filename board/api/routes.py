@@ -23,10 +23,17 @@ IDEA_SORTS = ("new", "popular", "active", "trending")
 # --- Reading the query string strictly: a program should hear what it got wrong -------
 
 
+@bp.before_request
+def each_parameter_once():
+    repeated = [name for name in request.args if len(request.args.getlist(name)) > 1]
+    if repeated:
+        abort(400, f"Give each parameter once ({', '.join(repeated)} came more than once).")
+
+
 def _limit() -> int:
-    raw = request.args.get("limit", "")
-    if raw == "":
+    if "limit" not in request.args:
         return current_app.config["API_PAGE_SIZE"]
+    raw = request.args["limit"]
     if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= current_app.config["API_MAX_PAGE_SIZE"]:
         abort(400, f"limit must be a whole number from 1 to {current_app.config['API_MAX_PAGE_SIZE']}.")
     return int(raw)
