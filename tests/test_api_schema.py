@@ -30,7 +30,7 @@ def test_the_api_keeps_to_its_openapi_document(tmp_path):
                 *(["--seed", os.environ["SCHEMATHESIS_SEED"]] if os.environ.get("SCHEMATHESIS_SEED") else []),
                 "--no-color",
             ],
-            capture_output=True, text=True, timeout=600,
+            capture_output=True, text=True, timeout=600, cwd=tmp_path,
         )
     assert run.returncode == 0, run.stdout[-6000:] + run.stderr[-2000:]
     assert "11/11" in run.stdout  # every operation in the document was tested
