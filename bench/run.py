@@ -73,7 +73,7 @@ def prepare_board(regenerate: bool) -> None:
     fresh = not DATABASE.exists()
     flask("db", "upgrade")
     if fresh:
-        print("Generating the board (once; about a minute)...", flush=True)
+        print("Generating the board (once; about three minutes)...", flush=True)
         flask("board", "generate")
 
 
