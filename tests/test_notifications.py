@@ -321,3 +321,20 @@ def test_an_email_choice_that_is_not_offered_gets_a_message(client, auth, make_u
     })
     assert response.status_code == 422
     assert "Not a valid choice" in text_of(response)
+
+
+def test_deleting_a_post_puts_the_unread_counts_right(
+    app, client, auth, make_user, make_idea, make_comment
+):
+    author, follower = make_user(), make_user()
+    idea = make_idea(author=author)
+    make_comment(on=idea, author=follower)  # the author is told
+    comment = make_comment(on=idea, author=author, body="Thanks")  # the follower is told
+    assert fetch(app, User, follower.id).unread_notifications == 1
+    auth.sign_in(author)
+    client.post(f"/comments/{comment.id}/delete")
+    assert fetch(app, User, follower.id).unread_notifications == 0
+    assert fetch(app, User, author.id).unread_notifications == 1
+    client.post(f"/ideas/{idea.id}/delete")
+    assert fetch(app, User, author.id).unread_notifications == 0
+    assert "unread" not in text_of(client.get("/"))

@@ -5,6 +5,7 @@ from flask_login import login_required
 
 from ..extensions import db
 from ..models import Comment
+from ..notifications.reading import delete_with_its_notifications
 from ..permissions import ensure_can_edit, visible_or_404
 from . import bp, comment_url
 from .forms import EditCommentForm
@@ -43,7 +44,7 @@ def delete(comment_id: int):
     back = comment_url(comment)
     if request.method == "POST":
         back = back.split("#")[0]
-        comment.delete()
+        delete_with_its_notifications(comment)
         db.session.commit()
         flash("Your comment has been deleted.", "success")
         return redirect(back)

@@ -33,6 +33,7 @@ from ..permissions import can_see, ensure_can_edit, visible_or_404
 from ..rate_limits import posting_limit
 from ..permissions import confirmed_to_post
 from ..notifications.following import is_following
+from ..notifications.reading import delete_with_its_notifications
 from . import bp
 from .forms import HelpRequestForm, MessageForm, OfferForm
 from .matching import people_who_could_help
@@ -212,7 +213,7 @@ def delete(help_request_id: int):
     help_request = visible_or_404(HelpRequest, help_request_id)
     ensure_can_edit(help_request)
     if request.method == "POST":
-        db.session.delete(help_request)
+        delete_with_its_notifications(help_request)
         db.session.commit()
         flash("Your help request has been deleted.", "success")
         return redirect(url_for("help.index"))

@@ -24,6 +24,7 @@ from ..models import (
 from ..pagination import count_rows, paginate
 from ..permissions import can_see, ensure_can_edit, is_moderator, moderators_only, visible_or_404
 from ..notifications.following import is_following
+from ..notifications.reading import delete_with_its_notifications
 from ..rate_limits import posting_limit
 from ..permissions import confirmed_to_post
 from . import bp
@@ -151,7 +152,7 @@ def delete(idea_id: int):
     idea = visible_or_404(Idea, idea_id)
     ensure_can_edit(idea)
     if request.method == "POST":
-        db.session.delete(idea)
+        delete_with_its_notifications(idea)
         db.session.commit()
         flash("Your idea has been deleted.", "success")
         return redirect(url_for("ideas.index"))

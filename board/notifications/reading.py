@@ -87,3 +87,36 @@ def mark_all_read(user: User) -> None:
     )
     # Also puts the count right if notifications went with deleted posts.
     user.unread_notifications = 0
+
+
+def recount_unread(user_ids) -> None:
+    """Set these people's unread count from their notifications, as they are now."""
+    if not user_ids:
+        return
+    unread = (
+        select(func.count(Notification.id))
+        .where(Notification.recipient_id == User.id, Notification.read_at.is_(None))
+        .scalar_subquery()
+    )
+    db.session.execute(
+        update(User).where(User.id.in_(list(user_ids))).values(unread_notifications=unread)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def delete_with_its_notifications(thing) -> None:
+    """Delete an idea, help request or comment. Its events and notifications go with it
+    (by cascade), so the unread counts of the people who had them are put right."""
+    from ..models import Comment
+
+    column = {Idea: Event.idea_id, HelpRequest: Event.help_request_id, Comment: Event.comment_id}[type(thing)]
+    told = set(db.session.scalars(
+        select(Notification.recipient_id).join(Event, Event.id == Notification.event_id)
+        .where(column == thing.id, Notification.read_at.is_(None))
+    ))
+    if isinstance(thing, Comment):
+        thing.delete()  # also keeps the comment count of what it was on
+    else:
+        db.session.delete(thing)
+    db.session.flush()
+    recount_unread(told)
