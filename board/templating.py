@@ -79,8 +79,14 @@ def plural(count: int, singular: str, plural_form: str | None = None) -> str:
     return f"{count:,} {singular if count == 1 else (plural_form or singular + 's')}"
 
 
+def labelled(things) -> list[tuple[str, str]]:
+    """Topics or areas as (slug, name) pairs, for a filter's choices."""
+    return [(thing.slug, thing.name) for thing in things]
+
+
 def init_templating(app: Flask) -> None:
-    app.jinja_env.filters.update(date=format_date, datetime=format_datetime, ago=time_ago)
+    app.jinja_env.filters.update(date=format_date, datetime=format_datetime, ago=time_ago,
+                                 labelled=labelled)
     # A global, so that macros imported without context can see who is signed in.
     app.jinja_env.globals.update(plural=plural, current_user=current_user, person=profile_link)
     app.jinja_env.trim_blocks = True
