@@ -48,6 +48,22 @@ def saved(thing):
     return thing
 
 
+def signed_in(app, user: User):
+    """A client of its own, signed in as `user`: for tests where several people act."""
+    browser = app.test_client()
+    Auth(browser).sign_in(user)
+    return browser
+
+
+def account(app, username: str) -> User | None:
+    """The person with this username as they are now in the database (detached), or None."""
+    with app.app_context():
+        user = User.by_username(username)
+        if user is not None:
+            db.session.expunge(user)
+        return user
+
+
 class Auth:
     """Sign in through the real form, or quickly by setting the session."""
 
@@ -87,10 +103,11 @@ def fetch(app, model, thing_id):
 
 
 def text_of(response) -> str:
-    """The page's text with tags removed and whitespace collapsed, as a person reads it."""
+    """The page's text as a person reads it: tags removed, whitespace collapsed, and
+    entities such as &#39; turned back into characters."""
     html = response.get_data(as_text=True)
     html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).strip()
+    return unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).strip())
 
 
 def field_error(response, field_id: str) -> str | None:
@@ -99,7 +116,7 @@ def field_error(response, field_id: str) -> str | None:
     match = re.search(rf'<p id="{re.escape(field_id)}-error"[^>]*>(.*?)</p>', html, flags=re.S)
     if match is None:
         return None
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", match.group(1))).strip()
+    return unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", match.group(1))).strip())
 
 
 def input_value(response, name: str) -> str | None:

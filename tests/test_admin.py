@@ -9,31 +9,13 @@ from html import unescape
 import pytest
 
 from board.models import User
-from helpers import Auth, PASSWORD, count_rows, fetch
-from helpers import field_error as _field_error
-from helpers import text_of as _text_of
-
-
-def text_of(response) -> str:
-    """The page's text as a person reads it, with entities such as &#39; turned back into characters."""
-    return unescape(_text_of(response))
-
-
-def field_error(response, field_id: str) -> str | None:
-    message = _field_error(response, field_id)
-    return unescape(message) if message is not None else None
+from helpers import PASSWORD, Auth, count_rows, fetch, field_error, signed_in, text_of
 
 
 def person(app, username: str) -> User | None:
     with app.app_context():
         found = User.by_username(username)
     return fetch(app, User, found.id) if found else None
-
-
-def signed_in(app, user: User):
-    browser = app.test_client()
-    Auth(browser).sign_in(user)
-    return browser
 
 
 # --- board create-admin ------------------------------------------------------------

@@ -28,9 +28,18 @@ from board.models import Comment, Idea, User, utcnow
 from board.notifications.emails import digest_cutoff, send_due_digests
 from board.notifications.models import EmailChoice, Frequency, Notification
 from board.tokens import VERIFY, make_token, unsubscribe_token
-from helpers import PASSWORD, PASSWORD_HASH, Auth, count_rows, fetch, make_test_app
-from helpers import field_error as _field_error
-from helpers import text_of as _text_of
+from helpers import (
+    PASSWORD,
+    PASSWORD_HASH,
+    account,
+    Auth,
+    count_rows,
+    fetch,
+    field_error,
+    make_test_app,
+    signed_in,
+    text_of,
+)
 from smtp import html_part, text_part
 
 MAIL_FROM = "Simpl <board@board.test>"
@@ -41,28 +50,12 @@ BOARD_ZONE = ZoneInfo("Europe/London")  # the default BOARD_TIMEZONE
 # --- Helpers ------------------------------------------------------------------------
 
 
-def text_of(response) -> str:
-    """The page's text as a person reads it, with entities such as &#39; turned back."""
-    return unescape(_text_of(response))
-
-
-def field_error(response, field_id: str) -> str | None:
-    message = _field_error(response, field_id)
-    return unescape(message) if message is not None else None
-
-
 def answered(response):
     """Finish the response as a WSGI server does once it has sent it: read the body and
     close it, which runs what the board does after answering (sending its mail)."""
     response.get_data()
     response.close()
     return response
-
-
-def signed_in(app, user: User):
-    browser = app.test_client()
-    Auth(browser).sign_in(user)
-    return browser
 
 
 def board_links(text: str, path: str = "") -> list[str]:
@@ -92,14 +85,6 @@ def unsubscribe_url_of(message) -> str:
 def registration(username="alice", email=None) -> dict:
     return {"username": username, "email": email or f"{username}@example.org",
             "password": PASSWORD, "confirm_password": PASSWORD}
-
-
-def account(app, username: str) -> User | None:
-    with app.app_context():
-        user = User.by_username(username)
-        if user is not None:
-            db.session.expunge(user)
-        return user
 
 
 def rows(app, model, *where, order_by=None) -> list:

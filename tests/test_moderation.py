@@ -15,18 +15,7 @@ from board.extensions import db
 from board.models import Comment, HelpRequest, Idea, User
 from board.moderation.models import ModerationAction, Report
 from board.templating import format_datetime
-from helpers import Auth, PASSWORD, count_rows, fetch
-from helpers import field_error as _field_error
-from helpers import text_of as _text_of
-
-def text_of(response) -> str:
-    """The page's text as a person reads it, with entities such as &#39; turned back into characters."""
-    return unescape(_text_of(response))
-
-
-def field_error(response, field_id: str) -> str | None:
-    message = _field_error(response, field_id)
-    return unescape(message) if message is not None else None
+from helpers import PASSWORD, Auth, count_rows, fetch, field_error, text_of
 
 
 REASON = "Breaks the code of conduct: personal attack."

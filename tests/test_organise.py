@@ -24,28 +24,10 @@ from board.models import (
     utcnow,
 )
 from board.templating import format_date
-from helpers import Auth, count_rows, fetch, saved
-from helpers import field_error as _field_error
-from helpers import text_of as _text_of
+from helpers import count_rows, fetch, field_error, saved, signed_in, text_of
 
 
 # --- Helpers -------------------------------------------------------------------------
-
-
-def text_of(response) -> str:
-    """The page's text as a person reads it, with entities such as &#39; turned back."""
-    return unescape(_text_of(response))
-
-
-def field_error(response, field_id: str) -> str | None:
-    message = _field_error(response, field_id)
-    return unescape(message) if message is not None else None
-
-
-def signed_in(app, user: User):
-    browser = app.test_client()
-    Auth(browser).sign_in(user)
-    return browser
 
 
 def make_label(app, model, name: str):

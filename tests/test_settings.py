@@ -14,27 +14,10 @@ from sqlalchemy import select, text, update
 from board.admin.models import BoardSettings, Invite
 from board.extensions import db
 from board.models import User, utcnow
-from helpers import PASSWORD, Auth, count_rows
-from helpers import field_error as _field_error
-from helpers import text_of as _text_of
+from helpers import PASSWORD, account, count_rows, field_error, signed_in, text_of
 
 
 # --- Helpers -------------------------------------------------------------------------
-
-
-def text_of(response) -> str:
-    return unescape(_text_of(response))
-
-
-def field_error(response, field_id: str) -> str | None:
-    message = _field_error(response, field_id)
-    return unescape(message) if message is not None else None
-
-
-def signed_in(app, user: User):
-    browser = app.test_client()
-    Auth(browser).sign_in(user)
-    return browser
 
 
 SETTINGS = {
@@ -60,14 +43,6 @@ def register(browser, username="newbie", email=None, url="/register"):
         "username": username, "email": email or f"{username}@example.org",
         "password": PASSWORD, "confirm_password": PASSWORD,
     })
-
-
-def account(app, username: str) -> User | None:
-    with app.app_context():
-        user = User.by_username(username)
-        if user is not None:
-            db.session.expunge(user)
-        return user
 
 
 def header_name(response) -> str:
