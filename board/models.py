@@ -40,6 +40,11 @@ def utcnow() -> datetime:
     return datetime.now(timezone.utc).replace(tzinfo=None)
 
 
+def iso(moment: datetime | None) -> str | None:
+    """A stored (naive UTC) time as published in feeds, the API and downloads: ISO 8601 with Z."""
+    return moment.isoformat(timespec="seconds") + "Z" if moment else None
+
+
 class NotAllowed(Exception):
     """The person asking may not do this (shown as 403)."""
 

@@ -5,15 +5,9 @@ Never an email address, hidden content or a private message.
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from flask import url_for
 
-from ..models import HelpKind, HelpRequest, HelpStatus, Idea, IdeaStatus, User
-
-
-def iso(moment: datetime | None) -> str | None:
-    return moment.isoformat(timespec="seconds") + "Z" if moment else None
+from ..models import HelpKind, HelpRequest, HelpStatus, Idea, IdeaStatus, User, iso
 
 
 def person(user: User) -> dict:

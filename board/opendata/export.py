@@ -29,7 +29,7 @@ from sqlalchemy.orm import aliased
 from ..extensions import db
 from ..models import (
     Area, HelpRequest, Idea, Skill, StatusUpdate, Topic, User, help_request_skills,
-    help_request_topics, idea_topics, utcnow,
+    help_request_topics, idea_topics, iso, utcnow,
 )
 
 BATCH_SIZE = 1000
@@ -45,10 +45,6 @@ def neutralise(value):
         return "'" + value
     return value
 
-
-def iso(moment: datetime | None) -> str | None:
-    """ISO 8601 in UTC, the way stored (naive UTC) times are published."""
-    return moment.isoformat(timespec="seconds") + "Z" if moment else None
 
 
 # --- What each download holds ---------------------------------------------------------

@@ -24,7 +24,6 @@ import json
 import re
 import secrets
 import zipfile
-from datetime import datetime
 
 from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.orm import joinedload, selectinload
@@ -46,6 +45,7 @@ from ..models import (
     Support,
     User,
     help_request_skills,
+    iso,
     user_skills,
     utcnow,
 )
@@ -60,10 +60,6 @@ DELETED_NAME = "Deleted user"
 WITHDRAWN_REASON = "The person who made this report has deleted their account."
 REMOVED_SUMMARY = "Removed with a deleted account"
 
-
-def iso(moment: datetime | None) -> str | None:
-    """Timestamps are stored as naive UTC: ISO 8601 with a Z says so."""
-    return moment.isoformat(timespec="seconds") + "Z" if moment else None
 
 
 # --- Download my data ---------------------------------------------------------------
