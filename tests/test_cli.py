@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 
 from board.extensions import db
 from board.models import Comment, HelpRequest, HelpStatus, Idea, Offer, OfferStatus, Support, User
+from helpers import text_of
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -148,3 +149,23 @@ def test_generate_refuses_a_board_with_people_on_it(runner, make_user):
     make_user()
     result = runner.invoke(args=["board", "generate", "--people", "5"])
     assert result.exit_code != 0 and "already has people" in result.output
+
+
+def test_the_demo_shows_matching_at_work(app, runner, client, auth):
+    from board.help.models import Invitation, Message
+    from board.notifications.models import Category, Follow, Notification
+
+    assert runner.invoke(args=["board", "demo"]).exit_code == 0
+    with app.app_context():
+        assert count(Follow.id) >= 20
+        assert db.session.scalar(
+            select(func.count(Notification.id)).where(Notification.category == Category.MATCHES)
+        ) >= 3
+        assert count(Invitation.id) >= 1 and count(Message.id) >= 2
+        sam = db.session.scalar(select(User).where(User.username == "sam"))
+        db.session.expunge(sam)
+    auth.sign_in(sam)
+    dashboard = text_of(client.get("/dashboard"))
+    assert "Requests you could help with Volunteers to help with maths homework" in dashboard
+    assert "asks if you could help with “Volunteers to help with maths homework”" in text_of(
+        client.get("/notifications"))

@@ -32,7 +32,7 @@ def assert_complete(feed):
 
 def test_the_ideas_feed_lists_ideas_newest_first(client, make_user, make_idea):
     first = make_idea(title="Community fridge", author=make_user(display_name="Amina"))
-    second = make_idea(title="Benches by the canal")
+    make_idea(title="Benches by the canal")
     feed = parse(client.get("/ideas.atom"))
     assert_complete(feed)
     assert [e.title for e in feed.entries] == ["Benches by the canal", "Community fridge"]
@@ -41,7 +41,6 @@ def test_the_ideas_feed_lists_ideas_newest_first(client, make_user, make_idea):
     assert fridge.link == f"http://localhost/ideas/{first.id}"
     assert fridge.id == f"tag:board.test,2026:ideas/{first.id}"
     assert "Open Government Licence" in feed.feed.rights
-    assert second
 
 
 def test_entry_ids_stay_the_same_when_an_idea_is_edited(app, client, auth, make_user, make_idea):
@@ -75,7 +74,7 @@ def test_the_ideas_feed_filters_by_topic_area_and_status(app, client, make_idea)
 
 
 def test_the_help_feed_lists_open_requests_also_by_skill(app, client, make_help_request):
-    van = make_help_request(title="A van", skills=("van",))
+    make_help_request(title="A van", skills=("van",))
     make_help_request(title="Some paint", skills=("paint",))
     closed = make_help_request(title="Closed one", skills=("van",))
     with app.app_context():
@@ -88,7 +87,6 @@ def test_the_help_feed_lists_open_requests_also_by_skill(app, client, make_help_
     assert [e.title for e in by_skill.entries] == ["A van"]
     assert "Needs: van" in by_skill.entries[0].content[0].value
     assert parse(client.get("/help.atom?skill=juggling")).entries == []
-    assert van
 
 
 def test_an_ideas_activity_feed_has_comments_help_requests_and_official_answers(

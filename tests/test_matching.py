@@ -114,7 +114,7 @@ def test_the_requester_sees_people_who_could_help_most_recently_active_first(
     requester = make_user()
     earlier = with_skills(app, make_user(display_name="Early Ema",
                                          last_active_at=utcnow() - timedelta(days=3)), "van")
-    later = with_skills(app, make_user(display_name="Late Lou",
+    with_skills(app, make_user(display_name="Late Lou",
                                        last_active_at=utcnow() - timedelta(hours=1)), "van", "lifting")
     with_skills(app, make_user(display_name="Baker Bo"), "baking")
     help_request = make_help_request(author=requester, skills=("van", "lifting"))
@@ -127,7 +127,6 @@ def test_the_requester_sees_people_who_could_help_most_recently_active_first(
     # Others do not see the list.
     auth.sign_in(earlier)
     assert "People who could help" not in text_of(client.get(f"/help/{help_request.id}"))
-    assert later
 
 
 def test_inviting_someone_tells_them_once(app, client, auth, make_user, make_help_request):
@@ -175,14 +174,14 @@ def test_the_dashboard_lists_requests_you_could_help_with_best_first(
 ):
     areas(app, "Elm Park", "Northside")
     me = with_skills(app, make_user(), "van", "lifting", areas=["Northside"])
-    one_skill = make_help_request(title="One skill, old", skills=("van",))
+    make_help_request(title="One skill, old", skills=("van",))
     near = make_help_request(title="One skill, near", skills=("van",))
     with app.app_context():
         db.session.get(HelpRequest, near.id).area = db.session.scalar(
             select(Area).where(Area.name == "Northside"))
         db.session.commit()
-    newest = make_help_request(title="One skill, newest", skills=("van", "paint"))
-    two = make_help_request(title="Two skills", skills=("van", "lifting"))
+    make_help_request(title="One skill, newest", skills=("van", "paint"))
+    make_help_request(title="Two skills", skills=("van", "lifting"))
     offered = make_help_request(title="Already offered", skills=("van",))
     make_offer(offered, helper=me)
     make_help_request(title="My own", author=me, skills=("van",))
@@ -195,7 +194,6 @@ def test_the_dashboard_lists_requests_you_could_help_with_best_first(
     assert order == sorted(order)
     for absent in ("Already offered", "My own", "Not my skills"):
         assert absent not in section
-    assert one_skill and newest and two
 
 
 def test_someone_with_no_skills_is_asked_to_list_them(client, auth, make_user):
