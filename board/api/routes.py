@@ -11,7 +11,8 @@ from ..conditional import conditional, newest
 from ..extensions import db
 from ..listing import trending_since
 from ..models import (
-    Area, Comment, HelpKind, HelpRequest, HelpStatus, Idea, IdeaStatus, Skill, Support, Topic, User,
+    Area, Comment, HelpKind, HelpRequest, HelpStatus, Idea, IdeaStatus, Skill, StatusUpdate, Support,
+    Topic, User,
     help_request_skills, help_request_topics, idea_topics, normalise_skill,
 )
 from . import bp, cursors, represent
@@ -134,7 +135,8 @@ def _visible(model, thing_id: int, *options):
 @bp.get("/ideas/<id:idea_id>")
 def idea(idea_id: int):
     item = _visible(Idea, idea_id, joinedload(Idea.author), joinedload(Idea.area),
-                    selectinload(Idea.topics), selectinload(Idea.status_updates))
+                    selectinload(Idea.topics),
+                    selectinload(Idea.status_updates).joinedload(StatusUpdate.by))
     requests = db.session.scalars(
         select(HelpRequest).where(HelpRequest.idea_id == item.id, HelpRequest.visible())
         .options(*HelpRequest.without_bodies()).order_by(HelpRequest.id)

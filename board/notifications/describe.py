@@ -5,8 +5,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..models import EventKind, IdeaStatus
+from sqlalchemy.orm import joinedload
+
+from ..models import Event, EventKind, HelpRequest, Idea, IdeaStatus, Offer
 from .models import Category, Notification
+
+
+# What `describe` reads, loaded with the notifications in the same query.
+WHAT_IT_IS_ABOUT = joinedload(Notification.event).options(
+    joinedload(Event.actor),
+    joinedload(Event.idea).options(*Idea.without_bodies()),
+    joinedload(Event.help_request).options(*HelpRequest.without_bodies()),
+    joinedload(Event.offer).joinedload(Offer.helper),
+)
 
 
 @dataclass(frozen=True)

@@ -8,13 +8,12 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 from sqlalchemy import select, update
-from sqlalchemy.orm import joinedload
 
 from ..extensions import db
 from ..mail import absolute_url, queue_email
-from ..models import Event, User, utcnow
+from ..models import User, utcnow
 from ..tokens import unsubscribe_token
-from .describe import describe
+from .describe import WHAT_IT_IS_ABOUT, describe
 from .models import Category, Frequency, Notification
 
 
@@ -91,7 +90,7 @@ def _send_digest(person_id: int, frequency: str, cutoff: datetime) -> int:
     notifications = db.session.scalars(
         select(Notification)
         .where(*_waiting(frequency, cutoff, person_id))
-        .options(joinedload(Notification.event).joinedload(Event.actor))
+        .options(WHAT_IT_IS_ABOUT)
         .order_by(Notification.id)
     ).all()
     claimed = db.session.execute(

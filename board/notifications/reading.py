@@ -7,11 +7,10 @@ from datetime import datetime
 
 from flask import url_for
 from sqlalchemy import bindparam, case, func, select, update
-from sqlalchemy.orm import joinedload
 
 from ..extensions import db
-from ..models import Event, HelpRequest, Idea, Offer, User, utcnow
-from .describe import describe
+from ..models import Event, HelpRequest, Idea, User, utcnow
+from .describe import WHAT_IT_IS_ABOUT, describe
 from .models import Notification
 
 
@@ -31,14 +30,7 @@ class Shown:
 NOTIFICATIONS_OF = (
     select(Notification)
     .where(Notification.recipient_id == bindparam("user_id"))
-    .options(
-        joinedload(Notification.event).options(
-            joinedload(Event.actor),
-            joinedload(Event.idea).options(*Idea.without_bodies()),
-            joinedload(Event.help_request).options(*HelpRequest.without_bodies()),
-            joinedload(Event.offer).joinedload(Offer.helper),
-        )
-    )
+    .options(WHAT_IT_IS_ABOUT)
     .order_by(Notification.id.desc())
     .limit(bindparam("limit"))
     .offset(bindparam("offset"))
