@@ -224,6 +224,8 @@ class User(UserMixin, db.Model):
     erased_at: Mapped[datetime | None]
     # Kept in step with their notifications, so the header shows it without a query.
     unread_notifications: Mapped[int] = mapped_column(default=0, server_default="0")
+    # Part of what a session or remember-me cookie names: a new one ends every session.
+    session_token: Mapped[str] = mapped_column(String(64), default="", server_default="")
 
     skills: Mapped[list[Skill]] = relationship(secondary=user_skills, order_by=Skill.name)
     areas: Mapped[list[Area]] = relationship(secondary=user_areas, order_by=Area.name)

@@ -58,6 +58,8 @@ class BoardSettings(db.Model):
         String(300), default=DEFAULT_LICENCE_URL, server_default=DEFAULT_LICENCE_URL
     )
     privacy_notice: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # Raised by every save, so that each worker sees a change on its very next request.
+    version: Mapped[int] = mapped_column(default=0, server_default="0")
     privacy_notice_html: Mapped[str] = mapped_column(Text, default="", server_default="")
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 
