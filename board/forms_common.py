@@ -86,8 +86,10 @@ def skills_field(label="Skills", description=None, optional=True):
 class PlaceFields:
     """Area and topics on the idea and help request forms, offered only when the board has them."""
 
-    area = SelectField("Area", coerce=int, default=0, validate_choice=False)
-    topics = SelectMultipleField("Topics", coerce=int, default=[], validate_choice=False)
+    area = SelectField("Area", coerce=int, default=0, validate_choice=False,
+                       invalid_value_message="Choose one of the areas listed.")
+    topics = SelectMultipleField("Topics", coerce=int, default=[], validate_choice=False,
+                                 invalid_value_message="Choose topics from the list.")
 
     def offer_places(self) -> None:
         self._areas = {area.id: area for area in Area.all()}

@@ -4,7 +4,9 @@ error pages, CSRF, and two workers sharing one database file."""
 from __future__ import annotations
 
 import os
+import re
 import stat
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select, text
@@ -169,3 +171,76 @@ def test_a_second_worker_on_the_same_file_sees_and_writes_the_same_data(
 def test_the_instance_folder_is_not_in_the_repository():
     ignored = open(os.path.join(os.path.dirname(__file__), "..", ".gitignore")).read().split()
     assert "instance/" in ignored
+
+
+# --- What forms say --------------------------------------------------------------
+
+
+def wtforms_own_words() -> list[re.Pattern]:
+    """Every message WTForms can show, from its own translation template."""
+    import wtforms
+
+    pot = Path(wtforms.__file__).parent / "locale" / "wtforms.pot"
+    messages = re.findall(r'^msgid(?:_plural)? "(.+)"$', pot.read_text(), re.M)
+    return [re.compile(re.sub(r"%\\\(\w+\\\)\w", ".*", re.escape(m))) for m in messages]
+
+
+def every_form_class() -> list[type]:
+    import importlib
+    import pkgutil
+
+    import board
+    from flask_wtf import FlaskForm
+
+    for module in pkgutil.walk_packages(board.__path__, "board."):
+        if module.name.endswith(".forms") or module.name == "board.forms_common":
+            importlib.import_module(module.name)
+    found, waiting = [], [FlaskForm]
+    while waiting:
+        for sub in waiting.pop().__subclasses__():
+            waiting.append(sub)
+            if sub.__module__.startswith("board."):
+                found.append(sub)
+    return found
+
+
+def build_form(form_class, formdata, person):
+    from werkzeug.datastructures import MultiDict
+
+    from board.models import Topic
+
+    extra = {"person": person} if "person" in form_class.__init__.__code__.co_varnames else {}
+    if form_class.__name__ == "LabelForm":
+        extra["model"] = Topic
+    form = form_class(formdata=MultiDict(formdata), **extra)
+    if hasattr(form, "offer_areas"):
+        form.offer_areas([])
+    return form
+
+
+TAMPERED = ["not-a-number", "99999999", "-1", "1.5", "", "\u00e9\u0000"]
+
+
+def test_no_form_ever_shows_wtforms_own_words(app, make_user):
+    """Whatever is posted to any field of any form, every message is the board's own."""
+    person = make_user()
+    forms = every_form_class()
+    assert len(forms) >= 15
+    patterns = wtforms_own_words()
+    with app.test_request_context(method="POST"):
+        from board.models import User
+
+        person = db.session.get(User, person.id)
+        for form_class in forms:
+            names = [f.name for f in build_form(form_class, [], person)]
+            for value in TAMPERED:
+                posts = [[(name, value) for name in names], []]
+                posts += [[(name, value), (name, "also-wrong")] for name in names]
+                for formdata in posts:
+                    form = build_form(form_class, formdata, person)
+                    form.validate()
+                    for field_name, errors in form.errors.items():
+                        for error in errors:
+                            assert not any(p.fullmatch(str(error)) for p in patterns), (
+                                f"{form_class.__name__}.{field_name} says {error!r}"
+                            )

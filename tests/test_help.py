@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from board.extensions import db
 from board.models import Comment, HelpRequest, Idea, Offer
-from helpers import count_queries, count_rows, fetch, make_test_app, text_of
+from helpers import count_queries, count_rows, fetch, field_error, input_value, make_test_app, text_of
 
 VALID = {
     "title": "Build a bench",
@@ -906,3 +906,29 @@ def test_reading_a_help_request_gives_a_visitor_no_cookie(app, db_path, make_hel
     response = visitor.get(f"/help/{help_request.id}")
     assert response.status_code == 200
     assert "Set-Cookie" not in response.headers
+
+
+# --- Tampered choices ---------------------------------------------------------------
+
+
+WTFORMS_WORDS = ("Invalid choice", "Invalid Choice", "Not a valid", "not a valid choice",
+                 "could not coerce", "This field is required")
+
+
+@pytest.mark.parametrize("field, value, message", [
+    ("kind", "not-a-kind", "Choose what kind of help it is."),
+    ("idea", "not-a-number", "Choose one of your ideas listed, or no linked idea."),
+    ("idea", "99999", "Choose one of your ideas listed, or no linked idea."),
+])
+def test_a_tampered_kind_or_idea_gets_our_message_next_to_the_field(
+    app, client, auth, make_user, make_idea, field, value, message
+):
+    me = make_user()
+    make_idea(author=me)  # so that the form offers a linked idea
+    auth.sign_in(me)
+    response = ask(client, title="Kept title", **{field: value})
+    assert response.status_code == 422
+    assert field_error(response, field) == f"Error: {message}"
+    assert input_value(response, "title") == "Kept title"
+    assert not any(words in text_of(response) for words in WTFORMS_WORDS)
+    assert count_rows(app, HelpRequest) == 0

@@ -706,3 +706,35 @@ def test_reading_an_idea_gives_a_visitor_no_cookie(app, db_path, make_idea, make
     response = make_test_app(db_path, WTF_CSRF_ENABLED=True).test_client().get(f"/ideas/{idea.id}")
     assert response.status_code == 200
     assert "Set-Cookie" not in response.headers
+
+
+# --- Tampered choices --------------------------------------------------------------
+
+
+WTFORMS_WORDS = ("Invalid choice", "Invalid Choice", "Not a valid", "not a valid choice",
+                 "could not coerce", "This field is required")
+
+
+@pytest.mark.parametrize("field, value, message", [
+    ("area", "not-a-number", "Choose one of the areas listed."),
+    ("area", "99999", "Choose one of the areas listed."),
+    ("topics", "not-a-number", "Choose topics from the list."),
+    ("topics", "99999", "Choose topics from the list."),
+])
+def test_a_tampered_area_or_topic_gets_our_message_next_to_the_field(
+    app, client, make_user, auth, field, value, message
+):
+    from board.models import Area, Topic
+
+    with app.app_context():
+        db.session.add_all([Area.named("Elm Park"), Topic.named("Transport")])
+        db.session.commit()
+    auth.sign_in(make_user())
+    response = client.post("/ideas/new", data={
+        "title": "Kept title", "description": "Kept description", field: value})
+    assert response.status_code == 422
+    assert field_error(response, field) == f"Error: {message}"
+    assert input_value(response, "title") == "Kept title"
+    assert textarea_value(response, "description") == "Kept description"
+    assert not any(words in text_of(response) for words in WTFORMS_WORDS)
+    assert count_rows(app, Idea) == 0

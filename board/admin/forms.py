@@ -17,7 +17,8 @@ class RoleForm(FlaskForm):
         "Username", filters=[strip], validators=[required("Enter the username of the person.")],
         description="The person whose role changes.",
     )
-    role = SelectField("Role", choices=[SelectChoice(role, Role.LABELS[role]) for role in Role.ALL])
+    role = SelectField("Role", choices=[SelectChoice(role, Role.LABELS[role]) for role in Role.ALL],
+                       invalid_choice_message="Choose one of the roles listed.")
     is_official = BooleanField("Show the Official badge (council or group staff)")
 
     def validate_username(self, field):
@@ -87,6 +88,7 @@ class SettingsForm(FlaskForm):
     registration_mode = RadioField(
         "Who can register",
         choices=[SelectChoice(mode, RegistrationMode.LABELS[mode]) for mode in RegistrationMode.ALL],
+        invalid_choice_message="Choose who can register.",
     )
     allowed_domains = StringField(
         "Email domains allowed to register", filters=[strip],

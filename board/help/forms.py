@@ -26,9 +26,14 @@ class HelpRequestForm(PlaceFields, FlaskForm):
         "What kind of help is it?",
         choices=[SelectChoice(kind, HelpKind.LABELS[kind]) for kind in HelpKind.ALL],
         default=HelpKind.SKILLS,
+        invalid_choice_message="Choose what kind of help it is.",
         description="People can look for the kind of help they have to give.",
     )
-    idea = SelectField("Linked idea (optional)", coerce=int, default=0)
+    idea = SelectField(
+        "Linked idea (optional)", coerce=int, default=0,
+        invalid_value_message="Choose one of your ideas listed, or no linked idea.",
+        invalid_choice_message="Choose one of your ideas listed, or no linked idea.",
+    )
 
     def __init__(self, *args, ideas=(), **kwargs):
         super().__init__(*args, **kwargs)

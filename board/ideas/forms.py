@@ -31,7 +31,8 @@ class AnswerForm(FlaskForm):
     """Staff answer an idea officially: where it stands, and why."""
 
     status = SelectField(
-        "Status", choices=[SelectChoice(key, IdeaStatus.LABELS[key]) for key in IdeaStatus.ALL]
+        "Status", choices=[SelectChoice(key, IdeaStatus.LABELS[key]) for key in IdeaStatus.ALL],
+        invalid_choice_message="Choose one of the statuses listed.",
     )
     response = body_field(
         "Official response",

@@ -15,4 +15,5 @@ for _category in Category.ALL:
         Category.LABELS[_category],
         choices=[SelectChoice(value, Frequency.LABELS[value]) for value in Frequency.ALL],
         validators=[InputRequired("Choose how often to hear about this.")],
+        invalid_choice_message="Choose how often to hear about this.",
     ))

@@ -32,6 +32,7 @@ class AccountForm(FlaskForm):
         coerce=int,
         default=[],
         validate_choice=False,
+        invalid_value_message="Choose areas from the list.",
         description="Requests from these areas come first in what you could help with.",
     )
 
