@@ -161,7 +161,7 @@ def test_linking_to_someone_elses_idea_is_refused(app, client, auth, make_user, 
     response = ask(client, url=f"/help/new?idea={theirs.id}", idea=str(theirs.id))
     assert response.status_code in (403, 422)
     if response.status_code == 422:
-        assert "Not a valid choice" in text_of(response)
+        assert field_error(response, "idea") == "Error: Choose one of your ideas listed, or no linked idea."
     assert count_rows(app, HelpRequest) == 0
     with app.app_context():
         assert db.session.get(Idea, theirs.id).help_requests == []
