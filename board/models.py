@@ -9,7 +9,9 @@ kept in step in the same transaction as the change, never counted per page.
 from __future__ import annotations
 
 import hashlib
+import hmac
 import re
+import secrets
 import unicodedata
 from datetime import datetime, timezone
 
@@ -225,7 +227,9 @@ class User(UserMixin, db.Model):
     # Kept in step with their notifications, so the header shows it without a query.
     unread_notifications: Mapped[int] = mapped_column(default=0, server_default="0")
     # Part of what a session or remember-me cookie names: a new one ends every session.
-    session_token: Mapped[str] = mapped_column(String(64), default="", server_default="")
+    session_token: Mapped[str] = mapped_column(
+        String(64), default=lambda: secrets.token_urlsafe(32), server_default=""
+    )
 
     skills: Mapped[list[Skill]] = relationship(secondary=user_skills, order_by=Skill.name)
     areas: Mapped[list[Area]] = relationship(secondary=user_areas, order_by=Area.name)
@@ -258,7 +262,24 @@ class User(UserMixin, db.Model):
         return self.email_verified_at is not None
 
     def set_password(self, password: str) -> None:
+        """A new password ends every session: whoever knew the old one is signed out."""
         self.password_hash = generate_password_hash(password)
+        self.end_all_sessions()
+
+    def end_all_sessions(self) -> None:
+        """Sign the person out everywhere: every session and remember-me cookie names
+        the old token, which no longer matches. The caller commits."""
+        self.session_token = secrets.token_urlsafe(32)
+
+    def get_id(self) -> str:
+        """What the session and remember-me cookies name: the person and their token."""
+        return f"{self.id}:{self.session_token}"
+
+    def has_session_token(self, token: str) -> bool:
+        # People from before tokens have "", which no cookie may match.
+        return bool(self.session_token) and hmac.compare_digest(
+            token.encode(), self.session_token.encode()
+        )
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)

@@ -78,7 +78,7 @@ class Auth:
 
     def sign_in(self, user: User) -> None:
         with self.client.session_transaction() as session:
-            session["_user_id"] = str(user.id)
+            session["_user_id"] = user.get_id()
             session["_fresh"] = True
 
 

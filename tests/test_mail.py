@@ -269,29 +269,139 @@ def test_registering_sends_one_confirmation_email_with_text_and_html(app, client
     response = answered(client.post("/register", data=registration("alice")))
 
     assert response.status_code == 302
-    welcome = client.get("/dashboard")
-    assert "We have emailed you a link to confirm your address." in text_of(welcome)
+    assert response.headers["Location"] == "/register/sent"
+    sent = client.get("/register/sent")
+    assert "Check your email" in text_of(sent)
+    assert "We have sent a link to alice@example.org." in text_of(sent)
     smtp_server.wait_for(1)
     assert len(smtp_server.received) == 1
     message = smtp_server.received[0]
     assert message["To"] == "alice@example.org"
     assert message["From"] == MAIL_FROM
-    assert message["Subject"] == "Please confirm your email address"
+    assert message["Subject"] == "Confirm your email address to finish registering"
     assert message.get_content_type() == "multipart/alternative"
-    link = link_in(message, "/verify/")
-    assert link.startswith("http://board.test/verify/")
+    link = link_in(message, "/register/finish/")
     assert link in html_part(message)
     assert "alice" in text_part(message)
     # The confirmation email is not a newsletter: nothing to unsubscribe from.
     assert message["List-Unsubscribe"] is None
+    # Nothing is made, and no one is signed in, until the link is followed.
+    assert account(app, "alice") is None
+    assert client.get("/dashboard").status_code == 302
 
 
 @pytest.mark.mail
-def test_following_the_confirmation_link_confirms_the_address_and_then_no_longer_works(
+def test_following_the_registration_link_makes_the_account_and_signs_in_once(
         app, client, smtp_server):
     answered(client.post("/register", data=registration("alice")))
+    link = path_of(link_in(smtp_server.wait_for(1)[0], "/register/finish/"))
+    newcomer = app.test_client()
+
+    # A mail scanner fetching the link makes nothing.
+    assert "Make my account" in text_of(newcomer.get(link))
+    assert account(app, "alice") is None
+    response = newcomer.post(link)
+
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/dashboard"
+    assert "Welcome to Simpl, alice. Your email address is confirmed." in text_of(
+        newcomer.get("/dashboard"))
+    assert account(app, "alice").email_verified_at is not None
+    assert Auth(app.test_client()).login("alice").status_code == 302
+
+    again = app.test_client().post(link)
+    assert again.status_code == 400
+    assert "This link does not work" in text_of(again)
+
+
+@pytest.mark.mail
+def test_registering_with_an_address_that_has_an_account_looks_the_same_and_tells_the_owner(
+        app, make_user, smtp_server):
+    make_user("alice", email="alice@example.org")
+
+    def register(username, email):
+        browser = app.test_client()
+        form = browser.get("/register")
+        posted = answered(browser.post("/register", data=registration(username, email)))
+        page = browser.get(posted.headers["Location"])
+        cookies = sorted(cookie.key for cookie in browser._cookies.values())
+        return form, posted, page, cookies
+
+    new = register("bob", "bob@example.org")
+    taken = register("mallory", "alice@example.org")
+
+    for one, other in zip(new[:3], taken[:3]):
+        assert one.status_code == other.status_code
+        assert one.headers.get("Location") == other.headers.get("Location")
+        assert (one.get_data(as_text=True).replace("bob@example.org", "ADDRESS")
+                == other.get_data(as_text=True).replace("alice@example.org", "ADDRESS"))
+    assert new[3] == taken[3]
+    smtp_server.wait_for(2)
+    [notice] = smtp_server.to("alice@example.org")
+    assert notice["Subject"] == "Someone tried to register with your email address"
+    assert "We did not make a second account." in text_part(notice)
+    assert account(app, "mallory") is None
+
+    # The link in the notice lets the owner choose a new password.
+    owner = app.test_client()
+    reset = path_of(link_in(notice, "/password/reset/"))
+    chosen = owner.post(reset, data={"password": "a new long password",
+                                     "confirm_password": "a new long password"})
+    assert chosen.status_code == 302
+    assert Auth(app.test_client()).login("alice", "a new long password").status_code == 302
+
+
+@pytest.mark.mail
+def test_an_expired_registration_link_is_refused_and_the_same_link_works_in_time(
+        app, client, smtp_server, later):
+    answered(client.post("/register", data=registration("alice")))
+    link = path_of(link_in(smtp_server.wait_for(1)[0], "/register/finish/"))
+
+    later(73 * 3600)  # VERIFY_EMAIL_HOURS is 72
+    expired = app.test_client().post(link)
+    assert expired.status_code == 400
+    assert "This link does not work" in text_of(expired)
+    assert account(app, "alice") is None
+
+    later(71 * 3600)
+    assert app.test_client().post(link).status_code == 302
+    assert account(app, "alice") is not None
+
+
+@pytest.mark.mail
+def test_a_changed_or_forged_registration_link_is_refused(app, client, smtp_server):
+    answered(client.post("/register", data=registration("alice")))
+    link = link_in(smtp_server.wait_for(1)[0], "/register/finish/")
+    token = link.rsplit("/", 1)[1]
+    changed = token[:5] + ("A" if token[5] != "A" else "B") + token[6:]
+
+    for bad in (changed, token[:-10], "not-a-token"):
+        response = client.post(f"/register/finish/{bad}")
+        assert response.status_code == 400, bad
+        assert "This link does not work" in text_of(response)
+    assert account(app, "alice") is None
+
+
+@pytest.mark.mail
+def test_a_username_taken_before_the_link_is_followed_asks_to_register_again(
+        app, client, make_user, smtp_server):
+    answered(client.post("/register", data=registration("alice")))
+    link = path_of(link_in(smtp_server.wait_for(1)[0], "/register/finish/"))
+    make_user("Alice", email="someone@example.org")
+
+    response = client.post(link)
+
+    assert response.status_code == 409
+    assert "Someone took the username alice" in text_of(response)
+    assert account(app, "alice").email == "someone@example.org"
+
+
+def test_following_the_confirmation_link_confirms_the_address_and_then_no_longer_works(
+        mail_app, smtp_server):
+    app = mail_app()
+    client = signed_in(app, add_user(app, "alice", verified=False))
+    answered(client.post("/account/verify"))
     link = link_in(smtp_server.wait_for(1)[0], "/verify/")
-    assert account(app, "alice").email_verified_at is None
 
     response = client.get(path_of(link))
 
@@ -305,28 +415,10 @@ def test_following_the_confirmation_link_confirms_the_address_and_then_no_longer
     assert "This link does not work" in text_of(again)
 
 
-@pytest.mark.mail
-def test_an_expired_confirmation_link_is_refused_and_the_same_link_works_in_time(
-        app, client, smtp_server, later):
-    answered(client.post("/register", data=registration("alice")))
-    link = link_in(smtp_server.wait_for(1)[0], "/verify/")
-
-    later(73 * 3600)  # VERIFY_EMAIL_HOURS is 72
-    expired = app.test_client().get(path_of(link))
-    assert expired.status_code == 400
-    assert "This link does not work" in text_of(expired)
-    assert account(app, "alice").email_verified_at is None
-
-    later(71 * 3600)
-    in_time = app.test_client().get(path_of(link))
-    assert in_time.status_code == 302
-    assert in_time.headers["Location"] == "/login"
-    assert account(app, "alice").email_verified_at is not None
-
-
-@pytest.mark.mail
-def test_a_changed_or_forged_confirmation_link_is_refused(app, client, smtp_server):
-    answered(client.post("/register", data=registration("alice")))
+def test_a_changed_or_forged_confirmation_link_is_refused(mail_app, smtp_server):
+    app = mail_app()
+    client = signed_in(app, add_user(app, "alice", verified=False))
+    answered(client.post("/account/verify"))
     link = link_in(smtp_server.wait_for(1)[0], "/verify/")
     token = link.rsplit("/", 1)[1]
     changed = token[:5] + ("A" if token[5] != "A" else "B") + token[6:]
@@ -339,22 +431,24 @@ def test_a_changed_or_forged_confirmation_link_is_refused(app, client, smtp_serv
     assert account(app, "alice").email_verified_at is None
 
 
-@pytest.mark.mail
-def test_the_reminder_to_confirm_shows_until_the_address_is_confirmed(app, client, smtp_server):
-    answered(client.post("/register", data=registration("alice")))
+def test_the_reminder_to_confirm_shows_until_the_address_is_confirmed(mail_app, smtp_server):
+    app = mail_app()
+    client = signed_in(app, add_user(app, "alice", verified=False))
     reminder = "Please confirm your email address with the link we sent to alice@example.org"
     assert reminder in text_of(client.get("/dashboard"))
     assert reminder in text_of(client.get("/ideas"))
 
+    answered(client.post("/account/verify"))
     client.get(path_of(link_in(smtp_server.wait_for(1)[0], "/verify/")))
 
     assert "Please confirm your email address" not in text_of(client.get("/dashboard"))
     assert "Please confirm your email address" not in text_of(client.get("/ideas"))
 
 
-@pytest.mark.mail
-def test_asking_for_the_link_again_sends_a_new_one_that_works(app, client, smtp_server):
-    answered(client.post("/register", data=registration("alice")))
+def test_asking_for_the_link_again_sends_a_new_one_that_works(mail_app, smtp_server):
+    app = mail_app()
+    client = signed_in(app, add_user(app, "alice", verified=False))
+    answered(client.post("/account/verify"))
     smtp_server.wait_for(1)
 
     response = answered(client.post("/account/verify"))
@@ -546,7 +640,7 @@ def test_links_in_emails_use_the_board_url_not_the_host_the_request_named(
     smtp_server.wait_for(2)
     reset, verify = smtp_server.to("alice@example.org")[0], smtp_server.to("bob@example.org")[0]
     assert link_in(reset, "/password/reset/").startswith("http://board.test/password/reset/")
-    assert link_in(verify, "/verify/").startswith("http://board.test/verify/")
+    assert link_in(verify, "/register/finish/").startswith("http://board.test/register/finish/")
     for message in (reset, verify):
         assert "evil.example" not in text_part(message)
         assert "evil.example" not in html_part(message)

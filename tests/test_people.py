@@ -379,10 +379,10 @@ def test_the_account_limits_follow_the_boards_settings(tmp_path):
         user = User(username="alice", email="alice@example.org", password_hash="x")
         db.session.add(user)
         db.session.commit()
-        user_id = user.id
+        user_id, session_id = user.id, user.get_id()
     client = app.test_client()
     with client.session_transaction() as session:
-        session["_user_id"] = str(user_id)
+        session["_user_id"] = session_id
 
     def save(**data):
         return client.post("/account", data={"display_name": "", "bio": "", "skills": "", **data})

@@ -20,11 +20,19 @@ USER_BY_ID = select(User).where(User.id == bindparam("user_id"))
 
 
 @login_manager.user_loader
-def load_user(user_id: str) -> User | None:
-    user_id = positive_int(user_id)
-    user = db.session.scalar(USER_BY_ID, {"user_id": user_id}) if user_id else None
+def load_user(session_id: str) -> User | None:
+    """The person a session or remember-me cookie names ("<id>:<token>"), if the token
+    is still theirs: signing out, a new password, a suspension or an erasure gives them
+    a new one, which ends every session made before."""
+    raw_id, _, token = session_id.partition(":")
+    user_id = positive_int(raw_id)
+    if not user_id or not token:
+        return None
+    user = db.session.scalar(USER_BY_ID, {"user_id": user_id})
+    if user is None or not user.has_session_token(token):
+        return None
     # A suspension signs the person out everywhere, at their next request.
-    return user if user is not None and user.is_active else None
+    return user if user.is_active else None
 
 
 @bp.before_app_request

@@ -6,6 +6,7 @@ from wtforms.validators import Email, EqualTo, Length, Regexp, ValidationError
 
 from ..forms_common import required, strip
 from ..admin import board_settings
+from ..mail import mail_enabled
 from ..models import User
 
 USERNAME_HINT = "3 to 30 letters, numbers, hyphens or underscores. Others will see it."
@@ -82,7 +83,9 @@ class RegisterForm(FlaskForm):
                 "This board is open to email addresses at "
                 + ", ".join(settings.domains) + " only."
             )
-        if User.by_email(field.data) is not None:
+        # With email, the owner of the address is told instead (see auth.register), so that
+        # registering does not tell anyone which addresses have an account.
+        if not mail_enabled() and User.by_email(field.data) is not None:
             raise ValidationError("There is already an account with that email address.")
 
 
@@ -99,6 +102,10 @@ class LoginForm(FlaskForm):
         render_kw={"autocomplete": "current-password"},
     )
     remember = BooleanField("Keep me signed in on this device")
+
+
+class FinishRegistrationForm(FlaskForm):
+    """One button, with the CSRF token, that makes the account the emailed link names."""
 
 
 class ForgotPasswordForm(FlaskForm):

@@ -2,9 +2,10 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, session, url_for
 from limits import parse as parse_limit
 from flask_login import current_user, login_required, login_user, logout_user
+from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..extensions import db, limiter
@@ -15,8 +16,20 @@ from ..models import NotPossible, User, utcnow
 from ..rate_limits import email_limit_per_address, email_limit_per_person
 from ..tokens import RESET, VERIFY, user_from_token
 from . import bp
-from .emails import send_password_reset, send_verification
-from .forms import ForgotPasswordForm, LoginForm, RegisterForm, ResetPasswordForm
+from .emails import (
+    registration_from,
+    send_password_reset,
+    send_registration_link,
+    send_someone_tried_to_register,
+    send_verification,
+)
+from .forms import (
+    FinishRegistrationForm,
+    ForgotPasswordForm,
+    LoginForm,
+    RegisterForm,
+    ResetPasswordForm,
+)
 
 # Checked when nobody has the name typed, so that a wrong username takes as long as a wrong password.
 _NOBODY_HASH = generate_password_hash("no one has this password")
@@ -54,6 +67,9 @@ def register():
             return render_template("auth/register_closed.html", tried=bool(request.args.get("invite"))), 403
     form = RegisterForm()
     if form.validate_on_submit():
+        if mail_enabled():
+            _start_registration(form, invite)
+            return redirect(url_for("auth.registration_sent"))
         user = User(username=form.username.data, email=form.email.data.lower())
         user.set_password(form.password.data)
         db.session.add(user)
@@ -64,14 +80,70 @@ def register():
             except NotPossible:
                 db.session.rollback()
                 return render_template("auth/register_closed.html", tried=True), 403
-        send_verification(user)
         db.session.commit()
         login_user(user)
-        flash(f"Welcome to {settings.name}, {user.username}."
-              + (" We have emailed you a link to confirm your address." if mail_enabled() else ""),
-              "success")
+        flash(f"Welcome to {settings.name}, {user.username}.", "success")
         return redirect(safe_next(request.args.get("next")) or url_for("home.dashboard"))
     return render_template("auth/register.html", form=form), 422 if form.errors else 200
+
+
+def _start_registration(form: RegisterForm, invite: Invite | None) -> None:
+    """Email a link that makes the account, or tell the address's owner that someone tried.
+
+    Either way the same work is done and the same page follows, so registering does not
+    tell anyone whether an address has an account here.
+    """
+    email = form.email.data.lower()
+    password_hash = generate_password_hash(form.password.data)
+    owner = User.by_email(email)
+    if owner is None:
+        send_registration_link(form.username.data, email, password_hash,
+                               request.args.get("invite") if invite is not None else None)
+    elif owner.is_active:
+        send_someone_tried_to_register(owner)
+    db.session.commit()
+    session["registered_email"] = email
+
+
+@bp.get("/register/sent")
+def registration_sent():
+    return render_template("auth/register_sent.html", email=session.get("registered_email"))
+
+
+@bp.route("/register/finish/<token>", methods=["GET", "POST"])
+def finish_registration(token: str):
+    """The emailed link: a page with one button, so that a mail scanner fetching the link
+    makes nothing; pressing it makes the account and signs the person in."""
+    found = registration_from(token)
+    if found is None or User.by_email(found["email"]) is not None:
+        return render_template("auth/link_invalid.html", what="registration"), 400
+    if User.by_username(found["username"]) is not None:
+        return render_template("auth/register_taken.html", username=found["username"]), 409
+    form = FinishRegistrationForm()
+    if not form.validate_on_submit():
+        return render_template("auth/register_finish.html", form=form, username=found["username"])
+    invite = None
+    if found["invite"] is not None:
+        invite = Invite.usable(found["invite"])
+        if invite is None:
+            return render_template("auth/register_closed.html", tried=True), 403
+    user = User(username=found["username"], email=found["email"],
+                password_hash=found["password_hash"], email_verified_at=utcnow())
+    db.session.add(user)
+    try:
+        db.session.flush()
+        if invite is not None:
+            invite.use(user)
+        db.session.commit()
+    except (IntegrityError, NotPossible):
+        # Someone took the username or address, or the invitation, a moment ago.
+        db.session.rollback()
+        return render_template("auth/link_invalid.html", what="registration"), 400
+    session.pop("registered_email", None)
+    login_user(user)
+    flash(f"Welcome to {board_settings().name}, {user.username}. Your email address is confirmed.",
+          "success")
+    return redirect(url_for("home.dashboard"))
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -91,6 +163,10 @@ def login():
                     "This account is suspended by the board's moderators. You can still read the board."
                 )
                 return render_template("auth/login.html", form=form), 403
+            if not user.session_token:
+                # People from before session tokens get theirs now.
+                user.end_all_sessions()
+                db.session.commit()
             login_user(user, remember=form.remember.data)
             flash(f"Signed in as {user.username}.", "success")
             return redirect(safe_next(request.args.get("next")) or url_for("home.dashboard"))
@@ -101,6 +177,9 @@ def login():
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout():
+    # Ends this session and every other one, and remember-me cookies copied anywhere.
+    current_user.end_all_sessions()
+    db.session.commit()
     logout_user()
     flash("You have signed out.", "success")
     return redirect(url_for("home.index"))
@@ -171,6 +250,7 @@ def reset_password(token: str):
         return render_template("auth/link_invalid.html", what="password reset"), 400
     form = ResetPasswordForm()
     if form.validate_on_submit():
+        # A new password also signs the person out everywhere (User.set_password).
         user.set_password(form.password.data)
         # Following the link proves the address is theirs.
         user.email_verified_at = user.email_verified_at or utcnow()

@@ -114,6 +114,8 @@ def moderate(action: str, thing, by: User, reason: str) -> ModerationAction:
         thing.comments_locked_at = now if action == "lock" else None
     elif action in ("suspend", "reinstate"):
         thing.suspended_at = now if action == "suspend" else None
+        if action == "suspend":
+            thing.end_all_sessions()
     kind = kind_of(thing)
     db.session.execute(
         update(Report)

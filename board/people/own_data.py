@@ -323,8 +323,8 @@ def erase(user: User, keep_posts: bool) -> None:
 
     With `keep_posts` their ideas, help requests, comments and offers stay, shown as by
     "Deleted user"; without, they are removed, and the counters on other people's posts
-    move with them. Sessions stop working at their next request, because an erased
-    person is not active (see User.is_active and the user loader). The caller commits.
+    move with them. Every session and remember-me cookie of theirs ends (a new session
+    token, and an erased person is not active either). The caller commits.
     """
     uid = user.id
     names = _names_of(user)
@@ -518,6 +518,7 @@ def _make_tombstone(user: User) -> None:
     user.bio = None
     # Not a hash of anything: no password can match it.
     user.password_hash = "erased$" + secrets.token_hex(32)
+    user.end_all_sessions()
     user.skills = []
     user.areas = []
     user.role = Role.MEMBER

@@ -130,6 +130,17 @@ def account():
     return render_template("people/account.html", form=form), 422 if form.errors else 200
 
 
+@bp.post("/account/sign-out-everywhere")
+@login_required
+def sign_out_everywhere():
+    """For a lost phone or a shared computer: every session and remember-me cookie ends."""
+    current_user.end_all_sessions()
+    db.session.commit()
+    logout_user()
+    flash("You have signed out on every device, this one too.", "success")
+    return redirect(url_for("auth.login"))
+
+
 # --- Your data --------------------------------------------------------------------
 
 
