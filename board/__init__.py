@@ -67,6 +67,7 @@ def create_app(config: dict | None = None) -> Flask:
         app.register_blueprint(blueprint)
     errors.init_app(app)
     mail.init_app(app)
+    notifications.init_app(app)
     init_templating(app)
     app.cli.add_command(board_cli)
     app.after_request(_security_headers)

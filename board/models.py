@@ -15,6 +15,7 @@ import secrets
 import unicodedata
 from datetime import datetime, timezone
 
+from flask import current_app
 from flask_login import UserMixin
 from sqlalchemy import (
     CheckConstraint,
@@ -34,6 +35,7 @@ from sqlalchemy.orm import Mapped, declared_attr, defer, mapped_column, relation
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from .extensions import db
+from .signals import event_recorded, idea_supported
 from .text import render_markdown
 
 
@@ -515,9 +517,7 @@ class Idea(Content, Placed, Commentable, db.Model):
         if support is None:
             db.session.add(Support(user_id=user.id, idea_id=self.id))
             self.supporters_count = Idea.supporters_count + 1
-            from .notifications.following import follow
-
-            follow(user, self)
+            idea_supported.send(current_app._get_current_object(), idea=self, user=user)
         else:
             db.session.delete(support)
             self.supporters_count = Idea.supporters_count - 1
@@ -889,13 +889,12 @@ class Event(db.Model):
 
     @classmethod
     def record(cls, kind: str, actor: User, **subjects) -> Event:
-        """Keep what happened, and tell the people who follow it (board/notifications)."""
+        """Keep what happened, and announce it: board/notifications listens and tells
+        the people who follow it, in this same transaction."""
         event = cls(kind=kind, actor=actor, **subjects)
         db.session.add(event)
         db.session.flush()
-        from .notifications.rules import tell_about
-
-        tell_about(event)
+        event_recorded.send(current_app._get_current_object(), event=event)
         return event
 
 

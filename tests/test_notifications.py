@@ -100,6 +100,19 @@ def test_a_comment_tells_the_author_and_followers_but_not_the_commenter(
     assert notifications_of(app, stranger) == []
 
 
+def test_a_comment_that_is_rolled_back_takes_its_notifications_and_follows_with_it(
+    app, make_user, make_idea
+):
+    author, commenter = make_user(), make_user()
+    idea = make_idea(author=author)
+    with app.app_context():
+        db.session.get(Idea, idea.id).add_comment(db.session.get(User, commenter.id), "Count me in.")
+        db.session.rollback()
+    assert notifications_of(app, author) == []
+    assert fetch(app, User, author.id).unread_notifications == 0
+    assert not follows(app, commenter, idea)
+
+
 def test_offers_and_answers_tell_the_right_people(
     app, client, auth, make_user, make_help_request, make_offer
 ):

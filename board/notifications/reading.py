@@ -9,7 +9,7 @@ from flask import url_for
 from sqlalchemy import bindparam, case, func, select, update
 
 from ..extensions import db
-from ..models import Event, HelpRequest, Idea, User, utcnow
+from ..models import Comment, Event, HelpRequest, Idea, User, utcnow
 from .describe import WHAT_IT_IS_ABOUT, describe
 from .models import Notification
 
@@ -99,8 +99,6 @@ def recount_unread(user_ids) -> None:
 def delete_with_its_notifications(thing) -> None:
     """Delete an idea, help request or comment. Its events and notifications go with it
     (by cascade), so the unread counts of the people who had them are put right."""
-    from ..models import Comment
-
     column = {Idea: Event.idea_id, HelpRequest: Event.help_request_id, Comment: Event.comment_id}[type(thing)]
     told = set(db.session.scalars(
         select(Notification.recipient_id).join(Event, Event.id == Notification.event_id)

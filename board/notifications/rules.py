@@ -1,6 +1,7 @@
 """Who is told about what happens on the board, and how.
 
-`tell_about(event)` runs in the transaction that made the event (Event.record): it
+`tell_about(event)` runs in the transaction that made the event (it listens to
+Event.record's signal, connected in board/notifications/__init__.py): it
 follows what the actor took part in, works out who to tell and in which category,
 and writes their notifications, and any email due at once to the outbox, with it.
 """
@@ -15,6 +16,7 @@ from sqlalchemy import func, insert, select, update
 from ..extensions import db
 from ..mail import mail_enabled
 from ..models import Event, EventKind, User, user_skills, help_request_skills, utcnow
+from .emails import email_at_once
 from .following import follow, followers_of
 from .models import Category, EmailChoice, Frequency, Notification
 
@@ -135,8 +137,6 @@ def notify(event: Event, told: dict[int, str]) -> list[Notification]:
     )
     now_ids = [row["recipient_id"] for row in rows if row["email"] == Frequency.IMMEDIATELY]
     if now_ids:
-        from .emails import email_at_once
-
         notifications = db.session.scalars(
             select(Notification).where(Notification.event_id == event.id,
                                        Notification.recipient_id.in_(now_ids))
