@@ -42,7 +42,6 @@ def load_settings(instance_path: str) -> dict:
         "SECRET_KEY": os.environ.get("SECRET_KEY") or None,  # filled from the instance folder
         # The name a new board starts with; admins change it at /admin/settings.
         "BOARD_NAME": _env_str("BOARD_NAME", "Simpl"),
-        "SETTINGS_CACHE_SECONDS": _env_int("SETTINGS_CACHE_SECONDS", 10),
         "INVITE_DAYS": _env_int("INVITE_DAYS", 14),
         # Dates are stored in UTC and shown in the board's own time zone.
         "BOARD_TIMEZONE": _env_str("BOARD_TIMEZONE", "Europe/London"),

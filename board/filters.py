@@ -7,11 +7,10 @@ of filters in use (see board/listing.py for why).
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from flask import current_app, request
+from flask import g, request
 from sqlalchemy import select
 
 from .extensions import db
@@ -56,24 +55,21 @@ class Choice:
 
 
 def choices_of(model) -> list[Choice]:
-    """Every topic or area, for the filter forms above lists: read at most every few
-    seconds per worker (SETTINGS_CACHE_SECONDS), as lists are the busiest pages."""
-    key = f"choices:{model.__tablename__}"
-    kept = current_app.extensions.get(key)
-    now = time.monotonic()
-    if kept and now - kept[0] < current_app.config["SETTINGS_CACHE_SECONDS"]:
-        return kept[1]
-    choices = [Choice(*row) for row in db.session.execute(
-        select(model.id, model.name, model.slug).order_by(model.name)
-    )]
-    current_app.extensions[key] = (now, choices)
-    return choices
+    """Every topic or area, for the filter forms above lists: kept in each worker, as
+    lists are the busiest pages, until an admin changes them (the settings' stamp)."""
+    from .admin import kept_while_unchanged
+
+    return kept_while_unchanged(f"choices:{model.__tablename__}", lambda: [
+        Choice(*row) for row in db.session.execute(
+            select(model.id, model.name, model.slug).order_by(model.name)
+        )
+    ])
 
 
 def forget_choices() -> None:
-    """After an admin changes topics or areas, this worker shows the change at once."""
-    for model in (Topic, Area):
-        current_app.extensions.pop(f"choices:{model.__tablename__}", None)
+    """After an admin changes topics or areas: the rest of this request reads them again
+    (other requests and workers see the change by the settings' stamp)."""
+    g.pop("settings_version", None)
 
 
 def read_filters(statuses: Iterable[str] = (), skills: bool = False,

@@ -3,7 +3,9 @@
 A busy discussion is rendered once and then served from memory until something in
 it changes or the piece grows old (its "3 minutes ago" would drift). The key of
 a piece says what it shows, so a change makes a new key rather than needing
-anyone to remember to clear the old one. FRAGMENT_CACHE_SECONDS=0 switches this off.
+anyone to remember to clear the old one: a new, edited, hidden or removed comment
+shows at once on every worker. Only what the key does not cover (the "3 minutes
+ago", a commenter's new name) waits up to FRAGMENT_CACHE_SECONDS; 0 switches this off.
 """
 
 from __future__ import annotations

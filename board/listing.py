@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from markupsafe import Markup
-from sqlalchemy import Select, bindparam, func, select
+from sqlalchemy import Select, bindparam, case, func, select
 from sqlalchemy.orm import aliased
 
 from .extensions import db
@@ -235,8 +235,12 @@ COMMENTS_ON = {Idea: _comments_on(Comment.idea_id), HelpRequest: _comments_on(Co
 
 
 def _state_of_comments_on(target_column) -> Select:
+    # Which comments are hidden, not only how many: hiding one and restoring another
+    # at once must change the key too.
+    hidden = func.sum(case((Comment.hidden_at.is_not(None), Comment.id), else_=0))
     return select(
-        func.count(), func.max(Comment.id), func.max(Comment.updated_at), func.count(Comment.hidden_at)
+        func.count(), func.max(Comment.id), func.max(Comment.updated_at), func.count(Comment.hidden_at),
+        hidden,
     ).where(target_column == bindparam("target_id"))
 
 

@@ -475,3 +475,67 @@ def test_a_licence_address_must_be_a_web_address(app, admin):
     assert field_error(response, "data_licence_url") == "Error: Enter a web address starting with https:// or http://."
     assert 'value="Mine"' in response.get_data(as_text=True)
     assert stored_settings(app) is None or stored_settings(app).data_licence_name != "Mine"
+
+
+# --- Every worker obeys a change at once --------------------------------------------------
+
+
+@pytest.fixture
+def other_worker(db_path):
+    """A second app on the same database file, as a second gunicorn worker would be."""
+    from helpers import make_test_app
+
+    second = make_test_app(db_path, SETTINGS_CACHE_SECONDS=3600)
+    yield second
+    with second.app_context():
+        db.engine.dispose()
+
+
+@pytest.mark.parametrize("before, after", [("open", "invite"), ("open", "domains"), ("invite", "open"),
+                                           ("domains", "invite"), ("invite", "domains")])
+def test_a_change_of_registration_is_obeyed_at_once_by_the_other_worker(app, admin, other_worker,
+                                                                        before, after):
+    visitor = other_worker.test_client()
+    assert save_settings(admin, registration_mode=before, allowed_domains="camden.gov.uk").status_code == 302
+    visitor.get("/register")  # the other worker has read the settings as they were
+    assert save_settings(admin, registration_mode=after, allowed_domains="camden.gov.uk").status_code == 302
+
+    page = visitor.get("/register")
+    if after == "invite":
+        assert page.status_code == 403 and "Registration is by invitation" in text_of(page)
+        assert register(visitor, "pat", "pat@camden.gov.uk").status_code == 403
+        assert account(app, "pat") is None
+    elif after == "domains":
+        assert page.status_code == 200
+        assert "This board is open to email addresses at camden.gov.uk" in text_of(page)
+        assert register(visitor, "sam", "sam@gmail.com").status_code == 422
+        assert register(visitor, "pat", "pat@camden.gov.uk").status_code == 302
+        assert account(app, "pat").email == "pat@camden.gov.uk"
+    else:
+        assert page.status_code == 200 and "Registration is by invitation" not in text_of(page)
+        assert register(visitor, "pat", "pat@gmail.com").status_code == 302
+        assert account(app, "pat") is not None
+
+
+def test_a_new_board_name_shows_at_once_on_the_other_worker(admin, other_worker):
+    visitor = other_worker.test_client()
+    assert header_name(visitor.get("/ideas")) == "Simpl"
+    assert save_settings(admin, name="Elm Park Ideas").status_code == 302
+    assert header_name(visitor.get("/ideas")) == "Elm Park Ideas"
+
+
+def test_a_new_or_renamed_topic_shows_at_once_in_the_other_worker_s_filters(app, admin, other_worker):
+    visitor = other_worker.test_client()
+    assert "Allotments" not in visitor.get("/ideas").get_data(as_text=True)
+    assert admin.post("/admin/topics", data={"name": "Allotments"}).status_code == 302
+    assert "Allotments" in visitor.get("/ideas").get_data(as_text=True)
+    assert "Allotments" in visitor.get("/help").get_data(as_text=True)
+
+    from board.models import Topic
+    with app.app_context():
+        topic_id = db.session.scalar(select(Topic.id))
+    assert admin.post(f"/admin/topics/{topic_id}", data={"name": "Orchards"}).status_code == 302
+    html = visitor.get("/ideas").get_data(as_text=True)
+    assert "Orchards" in html and "Allotments" not in html
+    assert admin.post(f"/admin/topics/{topic_id}/delete").status_code == 302
+    assert "Orchards" not in visitor.get("/ideas").get_data(as_text=True)

@@ -2,39 +2,67 @@
 
 from __future__ import annotations
 
-import time
-
-from flask import Blueprint, current_app
+from flask import Blueprint, current_app, g, has_app_context
+from sqlalchemy import event, insert, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
 from ..extensions import db
+from ..models import Area, Topic
 from .models import DEFAULT_LICENCE_NAME, DEFAULT_LICENCE_URL, BoardSettings
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
+# What every page reads and admins change: a change to any of them raises the
+# settings' version stamp, and every worker reloads what it keeps on its next request.
+_STAMPED = (BoardSettings, Topic, Area)
+
+
+def settings_version() -> int | None:
+    """The settings' version stamp, read once per request (one tiny query).
+
+    A worker keeps the settings, topics and areas in memory and trusts them only
+    while this stamp is unchanged, so a change made by any worker or server applies
+    to the very next request everywhere. None: the settings were never saved.
+    """
+    if "settings_version" not in g:
+        try:
+            g.settings_version = db.session.scalar(
+                select(BoardSettings.version).where(BoardSettings.id == 1)
+            )
+        except SQLAlchemyError:
+            # Even an error page needs the board's name, and must not fail for want of it.
+            db.session.rollback()
+            return -1  # matches nothing kept, and is not remembered
+    return g.settings_version
+
+
+def kept_while_unchanged(key: str, load):
+    """What `load()` returns, kept in this worker until the settings' stamp changes."""
+    version = settings_version()
+    kept = current_app.extensions.get(key)
+    if kept and kept[0] == version:
+        return kept[1]
+    value = load()
+    # Not kept if this request changed them and has not committed yet (it may roll back).
+    if version != -1 and not g.get("settings_changing"):
+        current_app.extensions[key] = (version, value)
+    return value
+
 
 def board_settings() -> BoardSettings:
-    """The board's settings, read at most every few seconds in each worker.
+    """The board's settings, reloaded by each worker whenever an admin saves them."""
+    return kept_while_unchanged("board_settings", _load_settings)
 
-    Every page shows some of them (the board's name), so they are kept in memory;
-    the worker that saves a change forgets its copy at once, the others within
-    SETTINGS_CACHE_SECONDS.
-    """
-    kept = current_app.extensions.get("board_settings")
-    now = time.monotonic()
-    if kept and now - kept[0] < current_app.config["SETTINGS_CACHE_SECONDS"]:
-        return kept[1]
+
+def _load_settings() -> BoardSettings:
     try:
         settings = db.session.get(BoardSettings, 1)
     except SQLAlchemyError:
-        # Even an error page needs the board's name, and must not fail for want of it.
         db.session.rollback()
         return _defaults()
     if settings is None:
-        settings = _defaults()
-    else:
-        db.session.expunge(settings)
-    current_app.extensions["board_settings"] = (now, settings)
+        return _defaults()
+    db.session.expunge(settings)
     return settings
 
 
@@ -48,8 +76,32 @@ def _defaults() -> BoardSettings:
     return settings
 
 
+def _raise_version(connection) -> None:
+    # version + 1 in SQL, so that two admins saving at once both count.
+    table = BoardSettings.__table__
+    raised = connection.execute(update(table).where(table.c.id == 1).values(version=table.c.version + 1))
+    if not raised.rowcount and not _saving_new_settings():
+        # The stamp needs its row: the defaults, as a first read would show them.
+        connection.execute(insert(table).values(id=1, name=current_app.config["BOARD_NAME"], version=1))
+    if has_app_context():
+        g.pop("settings_version", None)
+        g.settings_changing = True
+
+
+def _saving_new_settings() -> bool:
+    return any(isinstance(obj, BoardSettings) for obj in db.session.new)
+
+
 def forget_board_settings() -> None:
-    current_app.extensions.pop("board_settings", None)
+    """After a bulk UPDATE of the settings row: raise the stamp in the same transaction
+    (call it before the commit), so that every worker reloads the settings."""
+    _raise_version(db.session.connection())
+
+
+@event.listens_for(db.session, "before_flush")
+def _stamp_changes(session, flush_context, instances) -> None:
+    if any(isinstance(obj, _STAMPED) for obj in (*session.new, *session.dirty, *session.deleted)):
+        _raise_version(session.connection())
 
 
 from . import routes  # noqa: E402,F401

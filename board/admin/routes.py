@@ -8,7 +8,7 @@ from ..extensions import db
 from ..filters import forget_choices
 from ..models import Area, NotAllowed, Role, Topic, User
 from ..permissions import admins_only
-from . import board_settings, bp, forget_board_settings
+from . import board_settings, bp
 from .forms import InviteForm, LabelForm, RoleForm, SettingsForm
 from .models import BoardSettings, Invite
 
@@ -117,8 +117,8 @@ def settings():
         row.allowed_domains = ", ".join(
             d.strip().lstrip("@").lower() for d in form.allowed_domains.data.split(",") if d.strip()
         )
+        # Saving raises the settings' version stamp in this transaction (see board_settings).
         db.session.commit()
-        forget_board_settings()
         flash("The board's settings are saved.", "success")
         return redirect(url_for("admin.settings"))
     return render_template(
