@@ -5,18 +5,66 @@ from __future__ import annotations
 import os
 import re
 import sys
+from functools import wraps
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import click
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from alembic.util import CommandError
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from flask.cli import AppGroup
 from flask_migrate import upgrade
-from sqlalchemy import func, select
+from sqlalchemy import func, inspect, select
+from sqlalchemy.exc import SQLAlchemyError
 
 from .extensions import db
 from .models import Idea, Role, User
 
 board_cli = AppGroup("board", help="Look after this Simpl board.")
+
+START_COMMAND = ".venv/bin/flask --app app board start"
+
+
+def _one_line(error: BaseException) -> str:
+    """The first line of a database error, without SQLAlchemy's statement and links."""
+    original = getattr(error, "orig", None) or error
+    return (str(original).strip().splitlines() or [type(original).__name__])[0]
+
+
+def _database_state() -> tuple[str | None, str, bool]:
+    """The database's migration revision (None if it has none), the code's latest one,
+    and whether the board's tables are there. Only reads."""
+    config = current_app.extensions["migrate"].migrate.get_config()
+    head = ScriptDirectory.from_config(config).get_current_head()
+    with db.engine.connect() as connection:
+        current = MigrationContext.configure(connection).get_current_revision()
+        has_tables = inspect(connection).has_table(User.__tablename__)
+    return current, head, has_tables
+
+
+def database_up_to_date(command):
+    """Bring the database up to date before an operator command runs, as starting the
+    board does, so that every command works on a board that has never been started."""
+
+    @wraps(command)
+    def run(*args, **kwargs):
+        try:
+            current, head, has_tables = _database_state()
+            # Tables without a revision were made straight from the models (create_all),
+            # so they are as the code is: migrating them would try to make them again.
+            if current != head and (current is not None or not has_tables):
+                upgrade()
+        except (SQLAlchemyError, CommandError, OSError) as error:
+            raise click.ClickException(
+                f"Cannot bring the database up to date "
+                f"({db.engine.url.render_as_string(hide_password=True)}): {_one_line(error)}"
+            ) from None
+        return command(*args, **kwargs)
+
+    return run
 
 
 @board_cli.command("start")
@@ -26,9 +74,9 @@ board_cli = AppGroup("board", help="Look after this Simpl board.")
               help="Port to listen on (PORT).")
 @click.option("--workers", default=lambda: int(os.environ.get("WEB_CONCURRENCY", "2")),
               show_default="2", help="Worker processes (WEB_CONCURRENCY).")
+@database_up_to_date
 def start(host: str, port: int, workers: int) -> None:
     """Bring the database up to date, then serve the board with gunicorn."""
-    upgrade()
     if not db.session.scalar(select(func.count(User.id))):
         click.echo("The board is empty. To see it with example content, stop it and run:\n"
                    "  .venv/bin/flask --app app board demo")
@@ -44,6 +92,7 @@ def start(host: str, port: int, workers: int) -> None:
 @board_cli.command("demo")
 @click.option("--password", default="demo-password", show_default=True,
               help="The password every demo person signs in with.")
+@database_up_to_date
 def demo(password: str) -> None:
     """Fill an empty board with believable demo content.
 
@@ -71,6 +120,7 @@ def demo(password: str) -> None:
 @click.option("--password", default="generated-password", show_default=True,
               help="The password every generated person signs in with.")
 @click.option("--seed", default=1, show_default=True, help="The same seed makes the same board.")
+@database_up_to_date
 def generate(people, ideas, help_requests, comments, supports, password, seed) -> None:
     """Fill an empty board with a large, realistic one, for benchmarks and trials at scale.
 
@@ -95,6 +145,7 @@ def generate(people, ideas, help_requests, comments, supports, password, seed) -
 @click.argument("username")
 @click.option("--email", help="For a new account: its email address (asked if not given).")
 @click.option("--password", help="For a new account: its password (asked if not given).")
+@database_up_to_date
 def create_admin(username: str, email: str | None, password: str | None) -> None:
     """Make USERNAME an admin, creating the account if it does not exist yet.
 
@@ -133,6 +184,7 @@ def create_admin(username: str, email: str | None, password: str | None) -> None
 @click.argument("role", type=click.Choice(Role.ALL))
 @click.option("--official/--not-official", default=None,
               help="Show (or stop showing) the 'Official' badge, for council or group staff.")
+@database_up_to_date
 def set_role(username: str, role: str, official: bool | None) -> None:
     """Give USERNAME a ROLE: member, moderator or admin."""
     person = User.by_username(username)
@@ -147,6 +199,7 @@ def set_role(username: str, role: str, official: bool | None) -> None:
 
 
 @board_cli.command("send-mail")
+@database_up_to_date
 def send_mail() -> None:
     """Send the email waiting in the outbox; what cannot be sent yet is tried again later.
 
@@ -166,6 +219,7 @@ def send_mail() -> None:
 
 
 @board_cli.command("send-digests")
+@database_up_to_date
 def send_digests() -> None:
     """Write the daily and weekly digests that are due, then send the outbox.
 
@@ -186,6 +240,7 @@ def send_digests() -> None:
 @click.option("--posts", type=click.Choice(["remove", "keep"]), default=None,
               help="Remove their ideas, help requests, comments and offers, or keep them "
                    "shown as by 'Deleted user' (asked if not given).")
+@database_up_to_date
 def erase_user(username: str, posts: str | None) -> None:
     """Delete USERNAME's account, as they can themselves from their account page.
 
@@ -213,9 +268,68 @@ def erase_user(username: str, posts: str | None) -> None:
                f"with no personal details. {kept}")
 
 
+def _without_password(uri: str) -> str:
+    """A storage address as it can be shown: any password replaced by ***."""
+    parts = urlsplit(uri)
+    if parts.password is None:
+        return uri
+    host = parts.netloc.rpartition("@")[2]
+    return urlunsplit(parts._replace(netloc=f"{parts.username or ''}:***@{host}"))
+
+
 @board_cli.command("check")
 def check() -> None:
-    """Show where the data lives and how many people and ideas it holds."""
-    click.echo(f"Database: {db.engine.url.render_as_string(hide_password=True)}")
-    click.echo(f"People: {db.session.scalar(select(func.count(User.id)))}")
-    click.echo(f"Ideas: {db.session.scalar(select(func.count(Idea.id)))}")
+    """Show where the data lives, whether it is up to date, and what the board relies on.
+
+    Only reads: on a board that has never been started it says so and creates nothing.
+    Exits with an error when the database is missing, unreachable or out of date.
+    """
+    from .mail import mail_enabled
+    from .mail.models import OutboxMessage
+
+    url = db.engine.url
+    engine = url.get_backend_name()
+    click.echo(f"Database: {url.render_as_string(hide_password=True)} ({engine})")
+    path = url.database if engine == "sqlite" else None
+    if path and path != ":memory:" and not path.startswith("file:") and not Path(path).exists():
+        # Connecting would create an empty file, and this command only reads.
+        raise click.ClickException(f"The board has never been started: there is no database "
+                                   f"at {path} yet. Start it with: {START_COMMAND}")
+    try:
+        current, head, has_tables = _database_state()
+        if not has_tables:
+            raise click.ClickException(f"The database has no tables yet. Start the board "
+                                       f"once with: {START_COMMAND}")
+        people = db.session.scalar(select(func.count(User.id)))
+        ideas = db.session.scalar(select(func.count(Idea.id)))
+        waiting = db.session.scalar(select(func.count(OutboxMessage.id)).where(
+            OutboxMessage.sent_at.is_(None), OutboxMessage.failed_at.is_(None)))
+        # The session's own connection: a second one would wait for its lock.
+        search_index = engine == "sqlite" and inspect(db.session.connection()).has_table("search_index")
+        db.session.rollback()
+    except SQLAlchemyError as error:
+        raise click.ClickException(f"Cannot read the database: {_one_line(error)}") from None
+    if current == head:
+        click.echo(f"Migrations: {current}, the latest")
+    elif current is None:
+        click.echo(f"Migrations: none recorded (tables made without migrations); "
+                   f"the latest is {head}")
+    else:
+        click.echo(f"Migrations: {current}, but the latest is {head}")
+    if engine == "sqlite":
+        click.echo(f"Search index: {'installed' if search_index else 'missing'}")
+    else:
+        click.echo(f"Search index: not available on {engine} (search needs SQLite's FTS5)")
+    click.echo(f"Rate limits kept in: {_without_password(current_app.config['RATELIMIT_STORAGE_URI'])}"
+               + ("" if current_app.config["RATELIMIT_ENABLED"] else " (rate limits are off)"))
+    if mail_enabled():
+        click.echo(f"Email: on, through {current_app.config['MAIL_SERVER']}:"
+                   f"{current_app.config['MAIL_PORT']}")
+    else:
+        click.echo("Email: off (set MAIL_SERVER to send email)")
+    click.echo(f"Outbox: {waiting} email(s) waiting")
+    click.echo(f"People: {people}")
+    click.echo(f"Ideas: {ideas}")
+    if current is not None and current != head:
+        raise click.ClickException(f"The database is not up to date. Bring it up to date "
+                                   f"by starting the board: {START_COMMAND}")

@@ -10,6 +10,7 @@ import time
 import urllib.request
 from pathlib import Path
 
+import pytest
 from sqlalchemy import func, select
 
 from board.extensions import db
@@ -169,3 +170,122 @@ def test_the_demo_shows_matching_at_work(app, runner, client, auth):
     assert "Requests you could help with Volunteers to help with maths homework" in dashboard
     assert "asks if you could help with “Volunteers to help with maths homework”" in text_of(
         client.get("/notifications"))
+
+
+# --- Operator commands on a board that has never been started ---------------------
+
+
+def _board(instance: Path, *args: str, **env_overrides: str) -> subprocess.CompletedProcess:
+    """`flask --app app board ...` in a folder of its own, as an operator runs it."""
+    env = {**os.environ, "INSTANCE_PATH": str(instance), "MAIL_SERVER": "", **env_overrides}
+    if "DATABASE_URL" not in env_overrides:
+        env.pop("DATABASE_URL", None)  # the default: a file in the instance folder
+    return subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "app", "board", *args],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+    )
+
+
+def _tables(database: Path) -> set[str]:
+    import sqlite3
+
+    with sqlite3.connect(database) as connection:
+        return {row[0] for row in connection.execute("SELECT name FROM sqlite_master")}
+
+
+def test_check_on_a_board_never_started_creates_no_database_and_names_the_command_to_run(tmp_path):
+    result = _board(tmp_path / "instance", "check")
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr
+    assert "never been started" in result.stderr
+    assert ".venv/bin/flask --app app board start" in result.stderr
+    assert not (tmp_path / "instance" / "simpl.db").exists()
+
+
+@pytest.mark.parametrize("args, says", [
+    (("demo",), "Demo board ready"),
+    (("create-admin", "first_admin", "--email", "admin@example.org", "--password", "long enough"),
+     "Created first_admin an admin."),
+    (("set-role", "nobody", "moderator"), "There is nobody called nobody on this board."),
+    (("erase-user", "nobody", "--posts", "keep"), "There is nobody called nobody on this board."),
+    (("generate", "--people", "3", "--ideas", "3", "--help-requests", "1", "--comments", "3",
+      "--supports", "3"), "Board generated"),
+    (("send-mail",), "Email is off"),
+    (("send-digests",), "Digests written: 0."),
+])
+def test_every_operator_command_works_on_a_board_never_started(tmp_path, args, says):
+    result = _board(tmp_path / "instance", *args)
+    assert "Traceback" not in result.stderr, result.stderr
+    assert says in result.stdout + result.stderr
+    assert "users" in _tables(tmp_path / "instance" / "simpl.db")
+    check = _board(tmp_path / "instance", "check")
+    assert check.returncode == 0, check.stderr
+    assert "Migrations: 0010, the latest" in check.stdout
+
+
+def test_send_mail_on_a_board_never_started_sends_nothing_through_a_real_server(tmp_path, smtp_server):
+    result = _board(tmp_path / "instance", "send-mail", MAIL_SERVER="127.0.0.1",
+                    MAIL_PORT=str(smtp_server.port))
+    assert result.returncode == 0, result.stderr
+    assert "Sent 0 email(s)." in result.stdout
+
+
+def test_check_tells_an_operator_what_the_board_relies_on_and_hides_passwords(tmp_path):
+    instance = tmp_path / "instance"
+    assert _board(instance, "demo").returncode == 0
+    result = _board(instance, "check", RATELIMIT_STORAGE_URI="memory://limits:hunter2@localhost",
+                    MAIL_SERVER="127.0.0.1", MAIL_PORT="2525")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert f"Database: sqlite:///{instance / 'simpl.db'} (sqlite)" in lines
+    assert "Migrations: 0010, the latest" in lines
+    assert "Search index: installed" in lines
+    assert "Rate limits kept in: memory://limits:***@localhost" in lines
+    assert "Email: on, through 127.0.0.1:2525" in lines
+    assert "Outbox: 0 email(s) waiting" in lines
+    assert "People: 9" in lines
+    assert "hunter2" not in result.stdout + result.stderr
+
+
+def test_check_says_when_the_database_is_behind_the_code_and_any_command_brings_it_up(tmp_path):
+    instance = tmp_path / "instance"
+    assert _board(instance, "demo").returncode == 0
+    env = {**os.environ, "INSTANCE_PATH": str(instance)}
+    env.pop("DATABASE_URL", None)
+    subprocess.run([sys.executable, "-m", "flask", "--app", "app", "db", "downgrade", "0009"],
+                   cwd=ROOT, env=env, check=True, capture_output=True)
+    behind = _board(instance, "check")
+    assert behind.returncode != 0
+    assert "Migrations: 0009, but the latest is 0010" in behind.stdout
+    assert "board start" in behind.stderr
+    assert _board(instance, "set-role", "amina", "moderator").returncode == 0
+    assert "Migrations: 0010, the latest" in _board(instance, "check").stdout
+
+
+def test_check_on_an_empty_database_file_says_so_in_one_line(tmp_path):
+    (tmp_path / "empty.db").touch()
+    result = _board(tmp_path / "instance", "check", DATABASE_URL=f"sqlite:///{tmp_path / 'empty.db'}")
+    assert result.returncode != 0
+    assert result.stderr.strip().splitlines() == [
+        "Error: The database has no tables yet. Start the board once with: "
+        ".venv/bin/flask --app app board start"
+    ]
+
+
+def test_commands_on_an_unreachable_database_say_so_in_one_line_and_hide_the_password(tmp_path):
+    nowhere = f"postgresql://simpl:hunter2@127.0.0.1:{_free_port()}/simpl"
+    for args in (("check",), ("demo",), ("set-role", "amina", "admin")):
+        result = _board(tmp_path / "instance", *args, DATABASE_URL=nowhere)
+        assert result.returncode != 0
+        assert "Traceback" not in result.stderr
+        error = result.stderr.strip().splitlines()
+        assert len(error) == 1 and "Connection refused" in error[0], result.stderr
+        assert "hunter2" not in result.stdout + result.stderr
+
+
+def test_a_command_on_a_database_in_a_missing_folder_says_so_in_one_line(tmp_path):
+    result = _board(tmp_path / "instance", "demo",
+                    DATABASE_URL=f"sqlite:///{tmp_path / 'no' / 'such' / 'folder' / 'simpl.db'}")
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr
+    assert result.stderr.strip().splitlines()[-1].startswith("Error: Cannot bring the database up to date")
