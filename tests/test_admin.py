@@ -254,3 +254,38 @@ def test_another_admin_can_take_away_an_admins_role(app, admin, staff, make_user
     assert fetch(app, User, staff["ada"].id).role == "member"
     # Ada's next request no longer opens the admin page.
     assert admin.get("/admin/people").status_code == 403
+
+
+# --- The admin front page ------------------------------------------------------------------
+
+
+def main_links(response) -> dict[str, str]:
+    """The links in the page's main part, as read: text -> address."""
+    main = re.search(r'<main\b.*?</main>', response.get_data(as_text=True), re.S).group(0)
+    return {unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", text)).strip()): href
+            for href, text in re.findall(r'<a\b[^>]*href="([^"]+)"[^>]*>(.*?)</a>', main, re.S)}
+
+
+def test_the_admin_front_page_links_every_admin_page_and_each_one_opens(admin):
+    response = admin.get("/admin")
+    assert response.status_code == 200
+    page = text_of(response)
+    links = main_links(response)
+    for name, address in {
+        "Settings": "/admin/settings", "People and roles": "/admin/people",
+        "Invitations": "/admin/invites", "Topics": "/admin/topics", "Areas": "/admin/areas",
+        "Reports": "/moderation", "Moderation log": "/moderation/log",
+    }.items():
+        assert links.get(name) == address, name
+        assert admin.get(address).status_code == 200, address
+    assert "who may register" in page and "most reported first" in page
+    # The header's Admin link leads here, and so does the address with a slash.
+    assert re.search(r'<a href="/admin"[^>]*>Admin</a>', admin.get("/ideas").get_data(as_text=True))
+    assert admin.get("/admin/").status_code == 200
+
+
+def test_the_admin_front_page_is_for_admins_only(app, staff, client):
+    assert signed_in(app, staff["bob"]).get("/admin").status_code == 403
+    assert signed_in(app, staff["mo"]).get("/admin").status_code == 403
+    visitor = client.get("/admin")
+    assert visitor.status_code == 302 and visitor.headers["Location"].startswith("/login")

@@ -13,6 +13,14 @@ from .forms import InviteForm, LabelForm, RoleForm, SettingsForm
 from .models import BoardSettings, Invite
 
 
+@bp.get("/")  # the address with a slash works too
+@bp.get("")  # registered first: url_for gives /admin
+@admins_only
+def index():
+    """The admin front page: every page for running the board, with what each is for."""
+    return render_template("admin/index.html")
+
+
 @bp.route("/people", methods=["GET", "POST"])
 @admins_only
 def people():
