@@ -7,7 +7,10 @@ from html import escape
 from html.parser import HTMLParser
 
 import pytest
-from helpers import PASSWORD, count_rows, csrf_token_from, field_error, input_value, make_test_app, text_of
+from helpers import (
+    PASSWORD, Auth, account, count_rows, csrf_token_from, field_error, input_value, make_test_app,
+    text_of,
+)
 from sqlalchemy import func, select
 from werkzeug.security import generate_password_hash
 
@@ -663,3 +666,39 @@ def test_a_button_pressed_from_another_site_does_not_steer_the_return_address(cl
         f"/ideas/{idea.id}/support", headers={"Referer": "https://evil.example/ideas/1"}
     )
     assert response.headers["Location"] == "/login?next=%2F"
+
+
+# --- Sessions that end ------------------------------------------------------------
+
+
+def test_a_cookie_naming_only_the_persons_number_signs_no_one_in(app, client, make_user):
+    alice = make_user("alice")
+    with client.session_transaction() as session:
+        session["_user_id"] = str(alice.id)
+
+    assert client.get("/account").status_code == 302
+
+
+def test_someone_from_before_session_tokens_gets_one_when_signing_in(app, client, make_user):
+    alice = make_user("alice", session_token="")
+    with client.session_transaction() as session:
+        session["_user_id"] = f"{alice.id}:"
+    assert client.get("/account").status_code == 302
+
+    assert Auth(client).login("alice").status_code == 302
+
+    assert len(account(app, "alice").session_token) >= 32
+    assert client.get("/account").status_code == 200
+
+
+def test_signing_out_ends_the_copied_session(app, client, make_user):
+    make_user("alice")
+    Auth(client).login("alice")
+    with client.session_transaction() as session:
+        copied = dict(session)
+    Auth(client).logout()
+
+    thief = app.test_client()
+    with thief.session_transaction() as session:
+        session.update(copied)
+    assert thief.get("/account").status_code == 302
