@@ -17,8 +17,13 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 def strip(value):
     """Trim what people type, so that whitespace alone counts as empty, and drop control
-    characters, which no one means to type and which other parts (search snippets) use."""
-    return _CONTROL.sub("", value).strip() if isinstance(value, str) else value
+    characters, which no one means to type and which other parts (search snippets) use.
+
+    Browsers send a line break as CR LF but count it as one character against `maxlength`:
+    it is kept as one, so that a text box filled to its limit is not refused as too long."""
+    if not isinstance(value, str):
+        return value
+    return _CONTROL.sub("", value.replace("\r\n", "\n").replace("\r", "\n")).strip()
 
 
 def one_line(value):
@@ -26,15 +31,22 @@ def one_line(value):
     return " ".join(value.split()) if isinstance(value, str) else value
 
 
-def max_length(setting: str):
-    """A Length validator whose maximum is read from the board's settings at validation time."""
+class max_length:
+    """A Length validator whose maximum is read from the board's settings, both when the
+    form is checked and when it is drawn: the field's `maxlength` is the same number."""
 
-    def check(form, field):
-        limit = current_app.config[setting]
+    def __init__(self, setting: str):
+        self.setting = setting
+
+    @property
+    def field_flags(self) -> dict:
+        # Read as each form is made, inside a request, so a changed setting shows at once.
+        return {"maxlength": current_app.config[self.setting]}
+
+    def __call__(self, form, field):
+        limit = current_app.config[self.setting]
         if field.data and len(field.data) > limit:
             raise ValidationError(f"{field.label.text} must be {limit:,} characters or fewer.")
-
-    return check
 
 
 def required(message: str):

@@ -6,16 +6,18 @@ from __future__ import annotations
 import os
 import re
 import stat
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select, text
+from werkzeug.datastructures import MultiDict
 
 from board import create_app
 from board.config import instance_secret_key
 from board.extensions import db
 from board.models import Comment, Idea
-from helpers import PASSWORD, csrf_token_from, make_test_app, text_of
+from helpers import PASSWORD, csrf_token_from, field_error, make_test_app, text_of
 
 
 def test_secret_key_is_generated_once_into_the_instance_folder(tmp_path):
@@ -244,3 +246,141 @@ def test_no_form_ever_shows_wtforms_own_words(app, make_user):
                             assert not any(p.fullmatch(str(error)) for p in patterns), (
                                 f"{form_class.__name__}.{field_name} says {error!r}"
                             )
+
+
+# --- Limits the browser knows ------------------------------------------------------
+
+
+class FormsOnPage(HTMLParser):
+    """The POST forms of a page: their action and what they would send as they stand."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.forms, self._textarea, self._select = [], None, None
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "form":
+            self.forms.append({"action": a.get("action"), "post": a.get("method") == "post",
+                               "fields": [], "limits": {}})
+        elif not self.forms or "name" not in a:
+            return
+        elif tag == "input":
+            kind = a.get("type", "text")
+            if kind in ("radio", "checkbox"):
+                if "checked" in a:
+                    self.forms[-1]["fields"].append((a["name"], a.get("value", "on")))
+            elif kind != "submit":
+                self.forms[-1]["fields"].append((a["name"], a.get("value", "")))
+                if kind not in ("hidden", "search"):
+                    self.forms[-1]["limits"][a["name"]] = a.get("maxlength")
+        elif tag == "textarea":
+            self._textarea = a["name"]
+            self.forms[-1]["fields"].append((a["name"], ""))
+            self.forms[-1]["limits"][a["name"]] = a.get("maxlength")
+        elif tag == "select":
+            self._select = a["name"]
+        if tag == "option" and self._select and "selected" in a:
+            self.forms[-1]["fields"].append((self._select, a.get("value", "")))
+
+    def handle_endtag(self, tag):
+        if tag == "textarea":
+            self._textarea = None
+        elif tag == "select":
+            self._select = None
+
+    def handle_data(self, data):
+        if self._textarea:
+            name, typed = self.forms[-1]["fields"][-1]
+            self.forms[-1]["fields"][-1] = (name, typed + data)
+
+
+# Lists of things, not one piece of text: their limits are on each part, and on how many.
+WITHOUT_ONE_LENGTH = {"skills", "allowed_domains"}
+
+
+@pytest.fixture
+def demo_board(app, client):
+    """The demo board, signed in as its admin, who has posted an idea, a help request,
+    a comment and an offer of their own."""
+    from board.models import Offer, User
+
+    result = app.test_cli_runner().invoke(args=["board", "demo", "--password", PASSWORD])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        admin = db.session.scalar(select(User).where(User.username == "council_team"))
+        admin_id = admin.id
+    client.post("/login", data={"login": "council_team", "password": PASSWORD})
+    idea = client.post("/ideas/new", data={"title": "Mine", "description": "Mine too"}).location
+    help_request = client.post("/help/new", data={"title": "Mine", "details": "Mine",
+                                                 "skills": "van"}).location
+    client.post(f"{idea}/comments", data={"comment": "My comment"})
+    helper = app.test_client()
+    helper.post("/login", data={"login": "amina", "password": PASSWORD})
+    helper.post(f"{help_request}/offers", data={"message": "I can"})
+    with app.app_context():
+        comment = db.session.scalar(select(Comment).where(Comment.author_id == admin_id))
+        offer = db.session.scalar(select(Offer).where(Offer.help_request_id == int(
+            help_request.rsplit("/", 1)[1])))
+    client.post(f"{help_request}/offers/{offer.id}/accept")
+    return {"idea": idea, "help": help_request, "comment": f"/comments/{comment.id}",
+            "messages": f"{help_request}/offers/{offer.id}/messages",
+            "idea_id": idea.rsplit("/", 1)[1]}
+
+
+FORM_PAGES = [
+    "/ideas/new", "/help/new", "{idea}", "{idea}/edit", "{help}", "{help}/edit",
+    "{comment}/edit", "{messages}", "/account", "/account/delete", "/account/notifications",
+    "/report/idea/{idea_id}", "/moderation/idea/{idea_id}", "/admin/settings", "/admin/people",
+    "/admin/topics", "/admin/invites", "visitor:/register", "visitor:/login",
+    "visitor:/password/forgot",
+]
+
+
+def forms_on(client, page):
+    response = client.get(page)
+    assert response.status_code == 200, page
+    parser = FormsOnPage()
+    parser.feed(response.get_data(as_text=True))
+    return [(form["action"] or page, form) for form in parser.forms if form["post"]]
+
+
+def every_form(app, client, demo_board):
+    visitor = app.test_client()
+    for page in FORM_PAGES:
+        who = client
+        if page.startswith("visitor:"):
+            who, page = visitor, page.removeprefix("visitor:")
+        for action, form in forms_on(who, page.format(**demo_board)):
+            yield who, page, action, form
+
+
+def test_every_text_field_tells_the_browser_the_limit_the_board_checks(app, client, demo_board):
+    checked = 0
+    for who, page, action, form in every_form(app, client, demo_board):
+        for name, limit in form["limits"].items():
+            if name in WITHOUT_ONE_LENGTH:
+                continue
+            assert limit is not None, f"{name} on {page} has no maxlength"
+            limit = int(limit)
+            for length, refused in ((limit, False), (limit + 1, True)):
+                fields = [(n, v) for n, v in form["fields"] if n != name] + [(name, "é" * length)]
+                response = who.post(action, data=MultiDict(fields))
+                assert response.status_code < 500, (page, name)
+                said = field_error(response, name) or ""
+                assert (f"{limit:,}" in said or str(limit) in said) == refused, (page, name, said)
+            checked += 1
+    assert checked >= 25
+
+
+def test_a_form_filled_to_every_limit_with_four_byte_characters_is_not_too_big(
+    app, client, demo_board
+):
+    for who, page, action, form in every_form(app, client, demo_board):
+        filled = dict(form["limits"])
+        if not filled:
+            continue  # buttons (sign out, support, follow): nothing to fill
+        fields = [(n, "\U0001f333" * int(filled[n]) if filled.get(n) else v)
+                  for n, v in form["fields"]]
+        response = who.post(action, data=MultiDict(fields))
+        assert response.status_code not in (413, 500), (page, action)

@@ -3,7 +3,7 @@ from __future__ import annotations
 import re
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, RadioField, SelectField, StringField
+from wtforms import BooleanField, EmailField, RadioField, SelectField, StringField, URLField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import URL, Email, Length, Optional, ValidationError
 
@@ -14,7 +14,9 @@ from .models import RegistrationMode
 
 class RoleForm(FlaskForm):
     username = StringField(
-        "Username", filters=[strip], validators=[required("Enter the username of the person.")],
+        "Username", filters=[strip],
+        validators=[required("Enter the username of the person."),
+                    Length(max=30, message="A username is 30 characters or fewer.")],
         description="The person whose role changes.",
     )
     role = SelectField("Role", choices=[SelectChoice(role, Role.LABELS[role]) for role in Role.ALL],
@@ -60,7 +62,9 @@ class SettingsForm(FlaskForm):
     )
     contact_email = EmailField(
         "Contact address", filters=[strip],
-        validators=[Optional(), Email(message="Enter an email address in the right format, like name@example.org.",
+        validators=[Optional(),
+                    Length(max=254, message="An email address must be 254 characters or fewer."),
+                    Email(message="Enter an email address in the right format, like name@example.org.",
                                       check_deliverability=False)],
         description="Shown in the footer, for questions to the people who run the board.",
     )
@@ -79,7 +83,7 @@ class SettingsForm(FlaskForm):
                     Length(max=120, message="The licence's name must be 120 characters or fewer.")],
         description="What people may do with the board's open data downloads, feeds and API.",
     )
-    data_licence_url = StringField(
+    data_licence_url = URLField(
         "Address of the licence", filters=[strip],
         validators=[required("Enter the address of the licence."),
                     Length(max=300, message="The address must be 300 characters or fewer."),

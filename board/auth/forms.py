@@ -45,7 +45,8 @@ def password_field(label: str, missing: str, autocomplete: str | None = None) ->
 def confirm_field(label: str, missing: str, autocomplete: str | None = None) -> PasswordField:
     return PasswordField(
         label,
-        validators=[required(missing), EqualTo("password", message="The two passwords do not match.")],
+        validators=[required(missing), Length(max=200, message="A password must be 200 characters or fewer."),
+                    EqualTo("password", message="The two passwords do not match.")],
         render_kw={"autocomplete": autocomplete} if autocomplete else None,
     )
 
@@ -93,12 +94,13 @@ class LoginForm(FlaskForm):
     login = StringField(
         "Username or email address",
         filters=[strip],
-        validators=[required("Enter your username or email address.")],
+        validators=[required("Enter your username or email address."),
+                    Length(max=254, message="A username or email address is 254 characters or fewer.")],
         render_kw={"autocomplete": "username"},
     )
     password = PasswordField(
         "Password",
-        validators=[required("Enter your password.")],
+        validators=[required("Enter your password."), Length(max=200, message="A password must be 200 characters or fewer.")],
         render_kw={"autocomplete": "current-password"},
     )
     remember = BooleanField("Keep me signed in on this device")

@@ -57,7 +57,7 @@ class DeleteAccountForm(FlaskForm):
 
     password = PasswordField(
         "Your password",
-        validators=[required("Enter your password.")],
+        validators=[required("Enter your password."), Length(max=200, message="A password must be 200 characters or fewer.")],
         render_kw={"autocomplete": "current-password"},
     )
     posts = RadioField(
