@@ -85,8 +85,21 @@ def start(host: str, port: int, workers: int) -> None:
     root = os.path.dirname(current_app.root_path)
     os.execv(sys.executable, [
         sys.executable, "-m", "gunicorn", "--chdir", root, "--workers", str(workers),
-        "--bind", f"{host}:{port}", "--access-logfile", "-", "app:app",
+        "--bind", f"{host}:{port}", "--access-logfile", "-", *_control_socket(), "app:app",
     ])
+
+
+def _control_socket() -> list[str]:
+    """gunicorn's control socket (for gunicornc) in the board's instance folder.
+
+    gunicorn's default is one socket per user (~/.gunicorn/gunicorn.ctl), which two
+    boards run by one user would fight over. A Unix socket's path has a length limit:
+    a board in a folder too deep for it goes without one.
+    """
+    path = os.path.join(os.path.abspath(current_app.instance_path), "gunicorn.ctl")
+    if len(os.fsencode(path)) > 100:
+        return ["--no-control-socket"]
+    return ["--control-socket", path]
 
 
 @board_cli.command("demo")

@@ -289,3 +289,45 @@ def test_a_command_on_a_database_in_a_missing_folder_says_so_in_one_line(tmp_pat
     assert result.returncode != 0
     assert "Traceback" not in result.stderr
     assert result.stderr.strip().splitlines()[-1].startswith("Error: Cannot bring the database up to date")
+
+
+def test_two_boards_started_by_one_person_each_keep_their_own_control_socket(tmp_path):
+    import stat
+
+    home = tmp_path / "home"
+    home.mkdir()
+    servers = {}
+    for name in ("a", "b"):
+        port = _free_port()
+        env = {**os.environ, "INSTANCE_PATH": str(tmp_path / name), "PORT": str(port),
+               "WEB_CONCURRENCY": "1", "HOME": str(home), "MAIL_SERVER": ""}
+        for unset in ("DATABASE_URL", "XDG_RUNTIME_DIR"):
+            env.pop(unset, None)
+        servers[name] = (port, subprocess.Popen(
+            [sys.executable, "-m", "flask", "--app", "app", "board", "start"],
+            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        ))
+    try:
+        for name, (port, _) in servers.items():
+            body = None
+            for _ in range(150):
+                try:
+                    with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2) as response:
+                        body = response.read().decode()
+                        break
+                except OSError:
+                    time.sleep(0.1)
+            assert body is not None and "ideas and help for our area" in body, name
+        for name in servers:
+            socket_path = tmp_path / name / "gunicorn.ctl"
+            for _ in range(50):
+                if socket_path.exists():
+                    break
+                time.sleep(0.1)
+            assert stat.S_ISSOCK(socket_path.stat().st_mode), name
+        assert not (home / ".gunicorn").exists()
+    finally:
+        for _, server in servers.values():
+            server.terminate()
+        for _, server in servers.values():
+            server.communicate(timeout=20)
