@@ -7,8 +7,10 @@ tests read what it received, as the person would in their inbox.
 
 from __future__ import annotations
 
+import base64
 import re
 import threading
+import zlib
 import time
 from datetime import datetime, timedelta
 from html import unescape
@@ -21,6 +23,7 @@ import pytest
 from sqlalchemy import select, update
 
 from board.admin.models import BoardSettings
+from board.auth.models import Registration
 from board.extensions import db, limiter
 from board.mail.models import OutboxMessage
 from board.mail.outbox import retry_delay, send_due
@@ -353,19 +356,77 @@ def test_registering_with_an_address_that_has_an_account_looks_the_same_and_tell
 
 @pytest.mark.mail
 def test_an_expired_registration_link_is_refused_and_the_same_link_works_in_time(
-        app, client, smtp_server, later):
+        app, client, smtp_server):
     answered(client.post("/register", data=registration("alice")))
     link = path_of(link_in(smtp_server.wait_for(1)[0], "/register/finish/"))
+    [waiting] = rows(app, Registration)
+    assert waiting.expires_at - waiting.created_at == timedelta(hours=72)  # VERIFY_EMAIL_HOURS
 
-    later(73 * 3600)  # VERIFY_EMAIL_HOURS is 72
+    change(app, Registration, **values_expiring_in(-60))
     expired = app.test_client().post(link)
     assert expired.status_code == 400
     assert "This link does not work" in text_of(expired)
     assert account(app, "alice") is None
 
-    later(71 * 3600)
+    change(app, Registration, **values_expiring_in(60))
     assert app.test_client().post(link).status_code == 302
     assert account(app, "alice") is not None
+
+
+def values_expiring_in(seconds: int) -> dict:
+    return {"expires_at": utcnow() + timedelta(seconds=seconds)}
+
+
+@pytest.mark.mail
+def test_registering_again_with_the_same_address_replaces_the_first_link(
+        app, smtp_server):
+    first, second = app.test_client(), app.test_client()
+    answered(first.post("/register", data=registration("alice")))
+    answered(second.post("/register", data=registration("alice_again", "ALICE@example.org")))
+    first_link, second_link = (path_of(link_in(message, "/register/finish/"))
+                               for message in smtp_server.wait_for(2))
+
+    assert [waiting.username for waiting in rows(app, Registration)] == ["alice_again"]
+    assert app.test_client().post(first_link).status_code == 400
+    assert app.test_client().post(second_link).status_code == 302
+    assert account(app, "alice") is None
+    assert account(app, "alice_again").email == "alice@example.org"
+    assert rows(app, Registration) == []
+
+
+@pytest.mark.mail
+def test_expired_registrations_are_removed_when_someone_registers(app, smtp_server):
+    answered(app.test_client().post("/register", data=registration("alice")))
+    change(app, Registration, **values_expiring_in(-1))
+
+    answered(app.test_client().post("/register", data=registration("bob")))
+
+    assert [waiting.username for waiting in rows(app, Registration)] == ["bob"]
+
+
+@pytest.mark.mail
+def test_a_waiting_registration_holds_no_username_against_others(app, client, smtp_server):
+    answered(client.post("/register", data=registration("alice")))
+
+    other = answered(app.test_client().post("/register", data=registration("alice", "al@example.org")))
+
+    assert other.status_code == 302
+    assert len(rows(app, Registration)) == 2
+
+
+@pytest.mark.mail
+def test_deleting_an_account_leaves_no_waiting_registration_for_its_address(
+        app, client, make_user, smtp_server):
+    answered(client.post("/register", data=registration("alice")))
+    # An account made for the address another way, say by an admin, meanwhile.
+    owner = make_user("alice_made", email="alice@example.org")
+    assert len(rows(app, Registration)) == 1
+
+    deleted = signed_in(app, owner).post("/account/delete",
+                                          data={"password": PASSWORD, "posts": "keep"})
+
+    assert deleted.status_code == 302
+    assert rows(app, Registration) == []
 
 
 @pytest.mark.mail
@@ -379,6 +440,62 @@ def test_a_changed_or_forged_registration_link_is_refused(app, client, smtp_serv
         response = client.post(f"/register/finish/{bad}")
         assert response.status_code == 400, bad
         assert "This link does not work" in text_of(response)
+    assert account(app, "alice") is None
+
+
+def readable_forms(text: str) -> list[str]:
+    """The text, and every piece of it that base64 decodes (and unzips), as anyone who
+    reads a link can: a signed token is not a sealed one."""
+    forms = [text]
+    for piece in re.findall(r"[A-Za-z0-9_-]{8,}", text):
+        try:
+            raw = base64.urlsafe_b64decode(piece + "=" * (-len(piece) % 4))
+        except ValueError:
+            continue
+        try:
+            raw = zlib.decompress(raw)
+        except zlib.error:
+            pass
+        forms.append(raw.decode("latin-1"))
+    return forms
+
+
+PASSWORD_HASH_SHAPE = re.compile(r"(pbkdf2|scrypt):[\w:]*\$\w+\$[0-9a-f]{16,}")
+
+
+@pytest.mark.mail
+def test_the_registration_email_holds_no_password_hash_nor_any_part_of_it(app, client, smtp_server):
+    answered(client.post("/register", data=registration("alice")))
+    message = smtp_server.wait_for(1)[0]
+    everything = "\n".join(
+        form for part in (message.as_string(), text_part(message), html_part(message))
+        for form in readable_forms(part)
+    )
+
+    assert not PASSWORD_HASH_SHAPE.search(everything)
+    assert PASSWORD not in everything
+    [waiting] = rows(app, Registration)
+    stored = waiting.password_hash
+    method, salt, digest = stored.split("$")
+    for secret in (stored, salt, digest, digest[:16], digest[-16:]):
+        assert secret not in everything
+
+
+@pytest.mark.mail
+def test_a_used_registration_link_makes_no_account_even_after_that_account_is_deleted(
+        app, client, smtp_server):
+    answered(client.post("/register", data=registration("alice")))
+    link = path_of(link_in(smtp_server.wait_for(1)[0], "/register/finish/"))
+    newcomer = app.test_client()
+    assert newcomer.post(link).status_code == 302
+    deleted = newcomer.post("/account/delete", data={"password": PASSWORD, "posts": "remove"})
+    assert deleted.status_code == 302
+    assert account(app, "alice") is None
+
+    again = app.test_client().post(link)
+
+    assert again.status_code == 400
+    assert "This link does not work" in text_of(again)
     assert account(app, "alice") is None
 
 

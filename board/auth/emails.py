@@ -4,11 +4,11 @@ the password."""
 from __future__ import annotations
 
 from flask import current_app
-from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from ..mail import absolute_url, queue_email
 from ..models import User
 from ..tokens import RESET, VERIFY, make_token
+from .models import Registration
 
 
 def send_verification(user: User) -> None:
@@ -26,37 +26,19 @@ def send_password_reset(user: User) -> None:
 
 # --- Registering with email on -----------------------------------------------------
 #
-# The account is made only when the emailed link is followed. Until then nothing is
-# stored, so registering with a new address and with one that already has an account
-# look the same from outside: the same page, no username held, nothing to sign in to.
-
-REGISTER = "register"
-
-
-def _registrations():
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=REGISTER)
+# The account is made only when the emailed link is followed. Until then no account
+# exists and no username is held, so registering with a new address and with one that
+# already has an account look the same from outside. What was typed waits on the
+# server (auth.models.Registration); the link carries only a random token.
 
 
 def send_registration_link(username: str, email: str, password_hash: str,
-                           invite: str | None) -> None:
+                           invite_id: int | None) -> None:
     hours = current_app.config["VERIFY_EMAIL_HOURS"]
-    token = _registrations().dumps({"n": username, "e": email, "p": password_hash, "i": invite})
+    _, token = Registration.start(username, email, password_hash, invite_id, hours)
     url = absolute_url("auth.finish_registration", token=token)
     queue_email(email, "Confirm your email address to finish registering", "register",
                 username=username, url=url, hours=hours)
-
-
-def registration_from(token: str) -> dict | None:
-    """What the link asks to create (username, email, password_hash, invite), if genuine
-    and in time."""
-    hours = current_app.config["VERIFY_EMAIL_HOURS"]
-    try:
-        data = _registrations().loads(token, max_age=hours * 3600)
-        found = {"username": str(data["n"]), "email": str(data["e"]),
-                 "password_hash": str(data["p"]), "invite": data.get("i")}
-    except (BadSignature, KeyError, TypeError, ValueError):
-        return None
-    return found
 
 
 def send_someone_tried_to_register(owner: User) -> None:

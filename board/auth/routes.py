@@ -17,7 +17,6 @@ from ..rate_limits import email_limit_per_address, email_limit_per_person
 from ..tokens import RESET, VERIFY, user_from_token
 from . import bp
 from .emails import (
-    registration_from,
     send_password_reset,
     send_registration_link,
     send_someone_tried_to_register,
@@ -30,6 +29,7 @@ from .forms import (
     RegisterForm,
     ResetPasswordForm,
 )
+from .models import Registration
 
 # Checked when nobody has the name typed, so that a wrong username takes as long as a wrong password.
 _NOBODY_HASH = generate_password_hash("no one has this password")
@@ -98,7 +98,7 @@ def _start_registration(form: RegisterForm, invite: Invite | None) -> None:
     owner = User.by_email(email)
     if owner is None:
         send_registration_link(form.username.data, email, password_hash,
-                               request.args.get("invite") if invite is not None else None)
+                               invite.id if invite is not None else None)
     elif owner.is_active:
         send_someone_tried_to_register(owner)
     db.session.commit()
@@ -114,29 +114,29 @@ def registration_sent():
 def finish_registration(token: str):
     """The emailed link: a page with one button, so that a mail scanner fetching the link
     makes nothing; pressing it makes the account and signs the person in."""
-    found = registration_from(token)
-    if found is None or User.by_email(found["email"]) is not None:
+    registration = Registration.waiting(token)
+    if registration is None or User.by_email(registration.email) is not None:
         return render_template("auth/link_invalid.html", what="registration"), 400
-    if User.by_username(found["username"]) is not None:
-        return render_template("auth/register_taken.html", username=found["username"]), 409
+    if User.by_username(registration.username) is not None:
+        return render_template("auth/register_taken.html", username=registration.username), 409
     form = FinishRegistrationForm()
     if not form.validate_on_submit():
-        return render_template("auth/register_finish.html", form=form, username=found["username"])
-    invite = None
-    if found["invite"] is not None:
-        invite = Invite.usable(found["invite"])
-        if invite is None:
-            return render_template("auth/register_closed.html", tried=True), 403
-    user = User(username=found["username"], email=found["email"],
-                password_hash=found["password_hash"], email_verified_at=utcnow())
+        return render_template("auth/register_finish.html", form=form, username=registration.username)
+    invite = db.session.get(Invite, registration.invite_id) if registration.invite_id else None
+    if registration.invite_id and (invite is None or invite.state != "Waiting"):
+        return render_template("auth/register_closed.html", tried=True), 403
+    user = User(username=registration.username, email=registration.email,
+                password_hash=registration.password_hash, email_verified_at=utcnow())
     db.session.add(user)
     try:
+        if not registration.spend():
+            raise NotPossible("The link was used a moment ago.")
         db.session.flush()
         if invite is not None:
             invite.use(user)
         db.session.commit()
     except (IntegrityError, NotPossible):
-        # Someone took the username or address, or the invitation, a moment ago.
+        # Someone took the username or address, the link or the invitation, a moment ago.
         db.session.rollback()
         return render_template("auth/link_invalid.html", what="registration"), 400
     session.pop("registered_email", None)

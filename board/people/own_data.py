@@ -28,6 +28,7 @@ import zipfile
 from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.orm import joinedload, selectinload
 
+from ..auth.models import Registration
 from ..extensions import db
 from ..search.index import purge
 from ..help.models import Invitation, Message
@@ -342,6 +343,8 @@ def erase(user: User, keep_posts: bool) -> None:
     _forget_in_moderation(user, names, removed)
     _forget_in_outbox(user, names, removed)
     _forget_in_admin_records(user)
+    # A registration waiting for the address would give it an account again.
+    Registration.forget(user.email)
     _make_tombstone(user)
     db.session.flush()
     _drop_skills_no_one_has(their_skills)
