@@ -111,9 +111,12 @@ def moderator(make_user):
 
 def client_as(app, user):
     """A client of its own, signed in as this person (a User, or a user's id)."""
+    if not isinstance(user, User):
+        with app.app_context():
+            user = db.session.get(User, user)
     client = app.test_client()
     with client.session_transaction() as session:
-        session["_user_id"] = str(getattr(user, "id", user))
+        session["_user_id"] = user.get_id()
         session["_fresh"] = True
     return client
 
@@ -384,6 +387,44 @@ def test_html_typed_by_people_appears_escaped_in_titles_and_snippets(
     [idea_result] = [r for r in results(response) if r.href == idea_url(idea)]
     assert "&lt;script&gt;" in idea_result.title_html and "&lt;script&gt;" in idea_result.snippet_html
     assert "<mark>garden</mark>" in idea_result.title_html
+
+
+MARKDOWN_BODY = """# Compost corner
+
+Let us put **three compost bins** behind the _library_, see [the plan](https://example.org/plan).
+
+- turn it `weekly`
+- keep it damp &amp; warm &copy; 2026
+
+```
+bins = 3
+```
+
+<b>Bold</b> words and <span class="x">spans</span>"""
+
+
+def test_a_snippet_shows_plain_words_with_the_match_marked_and_nothing_of_the_markdown(client, make_idea):
+    make_idea(title="Shared compost", body=MARKDOWN_BODY)
+    expected = {
+        "bins": "Let us put three compost <mark>bins</mark> behind the library, see the plan.",
+        "weekly": "turn it <mark>weekly</mark> keep it damp &amp; warm © 2026",
+        "words": "&lt;b&gt;Bold&lt;/b&gt; <mark>words</mark> and &lt;span",
+    }
+    for word, shown in expected.items():
+        [result] = results(search(client, word))
+        snippet = re.sub(r"\s+", " ", result.snippet_html)
+        assert shown in snippet, f"{word}: {snippet!r}"
+        for mark in ("**", "_library_", "](", "example.org", "# ", "- turn", "`", "&amp;amp;", "&amp;copy;"):
+            assert mark not in snippet, f"{mark!r} shows in {snippet!r}"
+        # The only tags are the highlight; what the post says in HTML is shown as text.
+        assert re.findall(r"<(/?\w+)", snippet) == ["mark", "/mark"]
+
+
+def test_only_the_words_people_read_are_found_not_the_markdown_around_them(client, make_idea):
+    make_idea(title="Shared compost", body=MARKDOWN_BODY)
+    assert found(client, "library") and found(client, "bins")
+    for hidden in ("https", "example", "plan", "amp", "copy"):
+        assert len(found(client, hidden)) == (1 if hidden == "plan" else 0), hidden
 
 
 def test_html_in_a_discussions_title_is_escaped_in_its_comments_result(client, make_idea, make_comment):

@@ -8,17 +8,25 @@ stand in by providing `install` and `search` for it.
 
 Each row's FTS rowid is the content's id times four plus its kind, so a trigger
 finds its row directly instead of scanning the index.
+
+The index holds the plain words of each post (board/search/words.py), not its
+Markdown, so that snippets quote what readers see and the marks and link addresses
+around the words are not found. The triggers call `plain_words` as an SQL function,
+which the board adds to every SQLite connection it opens: an UPDATE of a post's body
+from another SQLite client fails with "no such function" rather than index Markdown.
 """
 
 from __future__ import annotations
 
 import re
+import sqlite3
 from dataclasses import dataclass
 
 from markupsafe import Markup, escape
-from sqlalchemy import event, text
+from sqlalchemy import Engine, event, text
 
 from ..extensions import db
+from .words import plain_words
 
 KINDS = {"idea": 1, "help_request": 2, "comment": 3}
 KIND_LABELS = {"idea": "Idea", "help_request": "Help request", "comment": "Comment"}
@@ -37,7 +45,7 @@ def _triggers(table: str, kind: str, title: str) -> list[str]:
     code = KINDS[kind]
     row = f"new.id * 4 + {code}"
     add = (f"INSERT INTO search_index (rowid, title, body, kind, target_id) "
-           f"SELECT {row}, {title}, new.body, '{kind}', new.id WHERE new.hidden_at IS NULL;")
+           f"SELECT {row}, {title}, plain_words(new.body), '{kind}', new.id WHERE new.hidden_at IS NULL;")
     return [
         f"CREATE TRIGGER IF NOT EXISTS search_{table}_insert AFTER INSERT ON {table} BEGIN {add} END",
         f"""CREATE TRIGGER IF NOT EXISTS search_{table}_update
@@ -57,11 +65,11 @@ STATEMENTS = [
 REBUILD = [
     "DELETE FROM search_index",
     "INSERT INTO search_index (rowid, title, body, kind, target_id) "
-    "SELECT id * 4 + 1, title, body, 'idea', id FROM ideas WHERE hidden_at IS NULL",
+    "SELECT id * 4 + 1, title, plain_words(body), 'idea', id FROM ideas WHERE hidden_at IS NULL",
     "INSERT INTO search_index (rowid, title, body, kind, target_id) "
-    "SELECT id * 4 + 2, title, body, 'help_request', id FROM help_requests WHERE hidden_at IS NULL",
+    "SELECT id * 4 + 2, title, plain_words(body), 'help_request', id FROM help_requests WHERE hidden_at IS NULL",
     "INSERT INTO search_index (rowid, title, body, kind, target_id) "
-    "SELECT id * 4 + 3, '', body, 'comment', id FROM comments WHERE hidden_at IS NULL",
+    "SELECT id * 4 + 3, '', plain_words(body), 'comment', id FROM comments WHERE hidden_at IS NULL",
 ]
 DROP = [
     *(f"DROP TRIGGER IF EXISTS search_{table}_{when}"
@@ -97,6 +105,22 @@ def purge(connection) -> None:
     if connection.dialect.name != "sqlite":
         return
     connection.execute(text("INSERT INTO search_index (search_index) VALUES ('optimize')"))
+
+
+@event.listens_for(Engine, "connect")
+def _add_plain_words(dbapi_connection, _record) -> None:
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        dbapi_connection.create_function("plain_words", 1, plain_words, deterministic=True)
+
+
+def reinstall(connection) -> None:
+    """Replace the index and its triggers with the ones above, and index everything again."""
+    if connection.dialect.name != "sqlite":
+        return
+    for statement in DROP:
+        connection.execute(text(statement))
+    install(connection)
+    rebuild(connection)
 
 
 # Tests and new databases made with create_all get the index too.
