@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 
-from flask import current_app
+from flask import current_app, request
+from flask_wtf import FlaskForm
+from flask_wtf.form import _Auto  # what FlaskForm gets when no formdata is given
 from wtforms import SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, ValidationError
@@ -13,6 +15,21 @@ from .models import Area, Topic, parse_skills
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+class Form(FlaskForm):
+    """Every form on the board. Its fields read only the form fields of a POST.
+
+    Flask-WTF would also read uploaded files and JSON bodies into the fields: the board takes
+    neither, and a file or a JSON list where text belongs is not text. Whatever else a request
+    carries is ignored, so a hostile body gets the form back, never a crash.
+    """
+
+    class Meta(FlaskForm.Meta):
+        def wrap_formdata(self, form, formdata):
+            if formdata is not _Auto:
+                return formdata
+            return request.form if form.is_submitted() else None
 
 
 def strip(value):

@@ -226,8 +226,12 @@ TAMPERED = ["not-a-number", "99999999", "-1", "1.5", "", "\u00e9\u0000"]
 def test_no_form_ever_shows_wtforms_own_words(app, make_user):
     """Whatever is posted to any field of any form, every message is the board's own."""
     person = make_user()
+    from board.forms_common import Form
+
     forms = every_form_class()
     assert len(forms) >= 15
+    # Only the board's own Form reads nothing but the form fields (no files, no JSON).
+    assert [f.__name__ for f in forms if not issubclass(f, Form)] == []
     patterns = wtforms_own_words()
     with app.test_request_context(method="POST"):
         from board.models import User

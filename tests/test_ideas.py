@@ -738,3 +738,29 @@ def test_a_tampered_area_or_topic_gets_our_message_next_to_the_field(
     assert textarea_value(response, "description") == "Kept description"
     assert not any(words in text_of(response) for words in WTFORMS_WORDS)
     assert count_rows(app, Idea) == 0
+
+
+# --- Hostile bodies -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("field", ["title", "description", "area", "topics", "other"])
+@pytest.mark.parametrize("filename", ["../../etc/passwd", "a\x00b", "a\r\nX-Injected: 1", "x" * 10_000])
+def test_a_file_sent_with_the_idea_form_is_ignored_not_a_crash(
+    app, client, make_user, auth, field, filename
+):
+    import io
+
+    auth.sign_in(make_user())
+    response = client.post("/ideas/new", content_type="multipart/form-data", data={
+        "title": "A community fridge", "description": "Share food.",
+        field: (io.BytesIO(b"not text"), filename)})
+    assert response.status_code < 500
+    assert "X-Injected" not in response.headers
+
+
+@pytest.mark.parametrize("body", ['{"title": ["a", "b"], "description": {"x": 1}}', "[1, 2]", '"x"'])
+def test_json_sent_to_the_idea_form_is_not_a_crash(app, client, make_user, auth, body):
+    auth.sign_in(make_user())
+    response = client.post("/ideas/new", data=body, content_type="application/json")
+    assert response.status_code < 500
+    assert count_rows(app, Idea) == 0

@@ -2,17 +2,16 @@ from __future__ import annotations
 
 import re
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, RadioField, SelectField, StringField, URLField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import URL, Email, Length, Optional, ValidationError
 
-from ..forms_common import body_field, one_line, required, strip
+from ..forms_common import Form, body_field, one_line, required, strip
 from ..models import Role, User, slugify
 from .models import RegistrationMode
 
 
-class RoleForm(FlaskForm):
+class RoleForm(Form):
     username = StringField(
         "Username", filters=[strip],
         validators=[required("Enter the username of the person."),
@@ -28,7 +27,7 @@ class RoleForm(FlaskForm):
             raise ValidationError("There is nobody with that username on this board.")
 
 
-class LabelForm(FlaskForm):
+class LabelForm(Form):
     """A topic's or an area's name."""
 
     name = StringField(
@@ -49,7 +48,7 @@ class LabelForm(FlaskForm):
 DOMAIN = re.compile(r"^@?[a-z0-9-]+(\.[a-z0-9-]+)+$")
 
 
-class SettingsForm(FlaskForm):
+class SettingsForm(Form):
     name = StringField(
         "Board name", filters=[strip, one_line],
         validators=[required("Enter the board's name."),
@@ -113,7 +112,7 @@ class SettingsForm(FlaskForm):
             raise ValidationError("List at least one email domain, or choose another way to register.")
 
 
-class InviteForm(FlaskForm):
+class InviteForm(Form):
     note = StringField(
         "Who is it for? (optional)", filters=[strip],
         validators=[Length(max=120, message="Keep the note to 120 characters or fewer.")],

@@ -1,10 +1,9 @@
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, StringField
 from wtforms.validators import Email, EqualTo, Length, Regexp, ValidationError
 
-from ..forms_common import required, strip
+from ..forms_common import Form, required, strip
 from ..admin import board_settings
 from ..mail import mail_enabled
 from ..models import User
@@ -51,7 +50,7 @@ def confirm_field(label: str, missing: str, autocomplete: str | None = None) -> 
     )
 
 
-class RegisterForm(FlaskForm):
+class RegisterForm(Form):
     username = StringField(
         "Username",
         description=USERNAME_HINT,
@@ -90,7 +89,7 @@ class RegisterForm(FlaskForm):
             raise ValidationError("There is already an account with that email address.")
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     login = StringField(
         "Username or email address",
         filters=[strip],
@@ -106,15 +105,15 @@ class LoginForm(FlaskForm):
     remember = BooleanField("Keep me signed in on this device")
 
 
-class FinishRegistrationForm(FlaskForm):
+class FinishRegistrationForm(Form):
     """One button, with the CSRF token, that makes the account the emailed link names."""
 
 
-class ForgotPasswordForm(FlaskForm):
+class ForgotPasswordForm(Form):
     email = email_field("The address you registered with.", autocomplete="email")
 
 
-class ResetPasswordForm(FlaskForm):
+class ResetPasswordForm(Form):
     password = password_field("New password", "Enter a new password.", autocomplete="new-password")
     confirm_password = confirm_field("Confirm new password", "Type your new password again.",
                                      autocomplete="new-password")

@@ -1,10 +1,9 @@
-from flask_wtf import FlaskForm
 
-from ..forms_common import body_field
+from ..forms_common import Form, body_field
 from ..ideas.forms import MARKDOWN_HINT
 
 
-class EditCommentForm(FlaskForm):
+class EditCommentForm(Form):
     comment = body_field(
         "Comment", "Write a comment.", setting="COMMENT_MAX_LENGTH", description=MARKDOWN_HINT
     )

@@ -1,15 +1,14 @@
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectField
 from wtforms.fields.choices import SelectChoice
 
-from ..forms_common import PlaceFields, body_field, skills_field, title_field
+from ..forms_common import Form, PlaceFields, body_field, skills_field, title_field
 from ..ideas.forms import MARKDOWN_HINT
 from ..models import HelpKind
 
 
-class HelpRequestForm(PlaceFields, FlaskForm):
+class HelpRequestForm(PlaceFields, Form):
     title = title_field(description="What do you need? For example: “A van for Saturday morning”.")
     details = body_field(
         "Details",
@@ -43,7 +42,7 @@ class HelpRequestForm(PlaceFields, FlaskForm):
         self.offer_places()
 
 
-class OfferForm(FlaskForm):
+class OfferForm(Form):
     message = body_field(
         "Message",
         "Write a short message to go with your offer.",
@@ -52,7 +51,7 @@ class OfferForm(FlaskForm):
     )
 
 
-class MessageForm(FlaskForm):
+class MessageForm(Form):
     body = body_field(
         "Message",
         "Write your message.",

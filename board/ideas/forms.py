@@ -1,14 +1,13 @@
-from flask_wtf import FlaskForm
 from wtforms import SelectField
 from wtforms.fields.choices import SelectChoice
 
-from ..forms_common import PlaceFields, body_field, title_field
+from ..forms_common import Form, PlaceFields, body_field, title_field
 from ..models import IdeaStatus
 
 MARKDOWN_HINT = "You can use Markdown: **bold**, _italic_, lists with - and links like [text](https://…)."
 
 
-class IdeaForm(PlaceFields, FlaskForm):
+class IdeaForm(PlaceFields, Form):
     title = title_field(description="A short name for your idea, up to 150 characters.")
     description = body_field(
         "Description",
@@ -21,13 +20,13 @@ class IdeaForm(PlaceFields, FlaskForm):
         self.offer_places()
 
 
-class CommentForm(FlaskForm):
+class CommentForm(Form):
     comment = body_field(
         "Comment", "Write a comment.", setting="COMMENT_MAX_LENGTH", description=MARKDOWN_HINT
     )
 
 
-class AnswerForm(FlaskForm):
+class AnswerForm(Form):
     """Staff answer an idea officially: where it stands, and why."""
 
     status = SelectField(

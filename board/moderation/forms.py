@@ -1,9 +1,8 @@
-from flask_wtf import FlaskForm
 
-from ..forms_common import body_field
+from ..forms_common import Form, body_field
 
 
-class ReportForm(FlaskForm):
+class ReportForm(Form):
     reason = body_field(
         "What is wrong?",
         "Say what is wrong, so the moderators can act on it.",
@@ -13,7 +12,7 @@ class ReportForm(FlaskForm):
     )
 
 
-class ModerationForm(FlaskForm):
+class ModerationForm(Form):
     """One reason, and a button per action that applies: the button pressed is the action."""
 
     reason = body_field(

@@ -1,4 +1,4 @@
-from flask_wtf import FlaskForm
+from ..forms_common import Form
 from wtforms import RadioField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired
@@ -6,7 +6,7 @@ from wtforms.validators import InputRequired
 from .models import Category, Frequency
 
 
-class EmailChoicesForm(FlaskForm):
+class EmailChoicesForm(Form):
     """One question per category: how often to be emailed about it."""
 
 

@@ -1,12 +1,12 @@
-from flask_wtf import FlaskForm
 from wtforms import PasswordField, RadioField, SelectMultipleField, StringField
 from wtforms.fields.choices import SelectChoice
 
-from ..forms_common import body_field, one_line, required, skills_field, strip
+from ..auth.forms import confirm_field, password_field
+from ..forms_common import Form, body_field, one_line, required, skills_field, strip
 from wtforms.validators import Length, ValidationError
 
 
-class AccountForm(FlaskForm):
+class AccountForm(Form):
     display_name = StringField(
         "Display name",
         description="How your name appears to others, for example “Sam from Elm Road”. "
@@ -48,7 +48,7 @@ class AccountForm(FlaskForm):
         return [self._areas[area_id] for area_id in self.areas.data or []]
 
 
-class DeleteAccountForm(FlaskForm):
+class DeleteAccountForm(Form):
     """Deleting an account asks for the password, so that a borrowed, signed-in device
     cannot do it, and asks what should happen to what the person posted."""
 
@@ -80,3 +80,26 @@ class DeleteAccountForm(FlaskForm):
     @property
     def keep_posts(self) -> bool:
         return self.posts.data == self.KEEP
+
+
+class ChangePasswordForm(Form):
+    """A new password, with the current one, so that a borrowed, signed-in device cannot
+    lock the person out. The new password follows the rules for registering."""
+
+    current_password = PasswordField(
+        "Current password",
+        validators=[required("Enter your current password."),
+                    Length(max=200, message="A password must be 200 characters or fewer.")],
+        render_kw={"autocomplete": "current-password"},
+    )
+    password = password_field("New password", "Enter a new password.", autocomplete="new-password")
+    confirm_password = confirm_field("Confirm new password", "Type your new password again.",
+                                     autocomplete="new-password")
+
+    def __init__(self, person, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.person = person
+
+    def validate_current_password(self, field):
+        if not field.errors and not self.person.check_password(field.data):
+            raise ValidationError("That is not your current password.")
