@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from contextlib import contextmanager
+from datetime import datetime, timedelta
 
+from sqlalchemy import DateTime, func, select, update
 from werkzeug.security import generate_password_hash
 
 from .extensions import db
@@ -118,26 +120,26 @@ HELP_REQUESTS = [
 KINDS = {1: HelpKind.EQUIPMENT, 2: HelpKind.COUNCIL, 3: HelpKind.TIME, 4: HelpKind.TIME,
          6: HelpKind.TIME}
 
-# Private messages once an offer is accepted: (help request index, helper, [(sender, text)])
+# Private messages once an offer is accepted: (help request index, helper, [(sender, text, days ago)])
 MESSAGES = [
     (0, "tom_h", [
-        ("amina", "Thank you Tom! Would Saturday the 14th at 9 work? Ruth has the pavilion key."),
-        ("tom_h", "The 14th is fine. I'll bring the mitre saw and a flask."),
+        ("amina", "Thank you Tom! Would Saturday the 14th at 9 work? Ruth has the pavilion key.", 17.8),
+        ("tom_h", "The 14th is fine. I'll bring the mitre saw and a flask.", 17.5),
     ]),
 ]  # fmt: skip
 
-# (help request index, invited person): the person asking invites someone whose skills match
-INVITATIONS = [(4, "sam")]
+# (help request index, invited person, days ago): the person asking invites someone whose skills match
+INVITATIONS = [(4, "sam", 5)]
 
-# (helper, help request index, message, answer)
+# (helper, help request index, message, days ago, accepted how many days ago or None)
 OFFERS = [
-    ("tom_h", 0, "I was a joiner for 40 years. I can do this over two Saturdays with my own tools.", "accept"),
-    ("lukasz", 0, "I can help Tom carry and fix the uprights.", "accept"),
-    ("lukasz", 1, "I have a van and free afternoons most weeks.", "accept"),
-    ("ruth", 2, "I've written a few of these for the residents' association. Send me the draft.", "accept"),
-    ("dave", 6, "I'm round the corner, I'll pop over on Sunday.", None),
-    ("amina", 3, "I did a first-aid course last spring, happy to cover October.", None),
-    ("sam", 5, "I can scan the photos at college for free.", None),
+    ("tom_h", 0, "I was a joiner for 40 years. I can do this over two Saturdays with my own tools.", 19, 18),
+    ("lukasz", 0, "I can help Tom carry and fix the uprights.", 17, 16.5),
+    ("lukasz", 1, "I have a van and free afternoons most weeks.", 11, 10),
+    ("ruth", 2, "I've written a few of these for the residents' association. Send me the draft.", 15, 14),
+    ("dave", 6, "I'm round the corner, I'll pop over on Sunday.", 0.4, None),
+    ("amina", 3, "I did a first-aid course last spring, happy to cover October.", 8, None),
+    ("sam", 5, "I can scan the photos at college for free.", 2, None),
 ]  # fmt: skip
 
 # (author, idea index, comment, days ago)
@@ -152,84 +154,162 @@ COMMENTS = [
     ("lukasz", 5, "The canal trust might fund the timber; worth asking.", 5),
 ]  # fmt: skip
 
+# (author, help request index, comment, days ago)
+REQUEST_COMMENTS = [("amina", 0, "Thank you both! Timber arrives on Friday.", 15.5)]
+
+# An advert posted under an idea, and reported: (author, idea index, comment, days ago,
+# reporter, reason, days ago)
+ADVERT = ("dave", 2, "Selling my old van, good condition, message me!", 3,
+          "priya", "An advert, not about the idea.", 2.5)
+
 SUPPORTS = {0: 7, 1: 6, 2: 5, 3: 6, 4: 4, 5: 3, 6: 2, 7: 3}
+
+# Notifications older than this many days have been read; newer ones wait.
+READ_AFTER_DAYS = 4
+
+
+class Story:
+    """The demo told in the order it happened, each step dated when it happened.
+
+    The board's own rules (posting, offering, notifying, queueing email) stamp what
+    they make with the present moment; after each step, everything that step made or
+    changed is moved back to the step's own time, so that notifications, events,
+    email and counters' dates agree with what they are about.
+    """
+
+    def __init__(self, now: datetime):
+        self.now = now
+        self.steps: list[tuple[float, int, object]] = []
+
+    def on(self, days_ago: float, step) -> None:
+        self.steps.append((days_ago, len(self.steps), step))
+
+    def tell(self) -> None:
+        # Oldest first; steps on the same day keep the order they were written in.
+        for days_ago, _, step in sorted(self.steps, key=lambda s: (-s[0], s[1])):
+            with self.dated(self.now - timedelta(days=days_ago)):
+                step()
+
+    @contextmanager
+    def dated(self, when: datetime):
+        started = utcnow()
+        yield
+        db.session.flush()
+        for table in db.metadata.sorted_tables:
+            for column in table.columns:
+                if isinstance(column.type, DateTime):
+                    db.session.execute(
+                        update(table).where(column >= started).values({column.name: when})
+                    )
+        db.session.expire_all()
 
 
 def fill_demo_board(password: str) -> list[User]:
     """Add the demo neighbourhood's people and posts to the session (the caller commits)."""
+    from .notifications.models import Notification
+
     now = utcnow()
+    story = Story(now)
     password_hash = generate_password_hash(password)
     people: dict[str, User] = {}
-    for username, name, bio, skills in PEOPLE:
-        person = User(
-            username=username,
-            email=f"{username}@example.org",
-            password_hash=password_hash,
-            display_name=name,
-            bio=bio,
-            created_at=now - timedelta(days=30),
-            email_verified_at=now - timedelta(days=30),
-        )
+    topics: dict[str, Topic] = {}
+    areas: dict[str, Area] = {}
+    ideas: dict[int, Idea] = {}
+    requests: dict[int, HelpRequest] = {}
+
+    def set_up_labels():
+        topics.update({name: Topic.named(name) for name in TOPICS})
+        areas.update({name: Area.named(name) for name in AREAS})
+        db.session.add_all([*topics.values(), *areas.values()])
+
+    story.on(40, set_up_labels)
+
+    def join(username, name, bio, skills):
+        person = User(username=username, email=f"{username}@example.org",
+                      password_hash=password_hash, display_name=name, bio=bio)
         person.set_skills([s.strip() for s in skills.split(",")])
+        person.email_verified_at = utcnow()
+        if username in STAFF:
+            person.role, person.is_official = STAFF[username]
+        person.areas = [areas[area] for area in HELPS_IN.get(username, [])]
         db.session.add(person)
         people[username] = person
-    for username, (role, official) in STAFF.items():
-        people[username].role, people[username].is_official = role, official
-    topics = {name: Topic.named(name) for name in TOPICS}
-    areas = {name: Area.named(name) for name in AREAS}
-    db.session.add_all([*topics.values(), *areas.values()])
-    for username, names in HELPS_IN.items():
-        people[username].areas = [areas[name] for name in names]
-    db.session.flush()
 
-    ideas = []
-    for author, title, body, days in IDEAS:
+    for number, row in enumerate(PEOPLE):
+        story.on(38 - number * 1.3, lambda row=row: join(*row))
+
+    def post_idea(index, author, title, body):
         idea = Idea.post(people[author], title, body)
-        idea.created_at = idea.last_activity_at = now - timedelta(days=days)
-        ideas.append(idea)
+        area, names = PLACES[index]
+        idea.place(areas.get(area), [topics[name] for name in names])
+        ideas[index] = idea
 
-    for index, (area, names) in PLACES.items():
-        ideas[index].place(areas.get(area), [topics[name] for name in names])
+    for index, (author, title, body, days) in enumerate(IDEAS):
+        story.on(days, lambda i=index, a=author, t=title, b=body: post_idea(i, a, t, b))
+        # Supporters come over the days after an idea is posted.
+        supporters = [username for username, *_ in PEOPLE if username != author][:SUPPORTS[index]]
+        for number, username in enumerate(supporters):
+            story.on(days * (1 - (number + 1) / (len(supporters) + 1)),
+                     lambda i=index, u=username: ideas[i].toggle_support(people[u]))
 
-    supporters = list(people.values())
-    for index, count in SUPPORTS.items():
-        for person in supporters[:count]:
-            if person.id != ideas[index].author_id:
-                ideas[index].toggle_support(person)
-
-    requests = []
-    for author, idea_index, title, body, skills, days in HELP_REQUESTS:
+    def ask_for_help(index, author, idea_index, title, body, skills):
         idea = ideas[idea_index] if idea_index is not None else None
-        help_request = HelpRequest.post(
+        requests[index] = HelpRequest.post(
             people[author], title, body, [s.strip() for s in skills.split(",")], idea=idea,
-            kind=KINDS.get(len(requests), HelpKind.SKILLS), area=idea.area if idea else None,
+            kind=KINDS.get(index, HelpKind.SKILLS), area=idea.area if idea else None,
             topics=idea.topics if idea else [],
         )
-        help_request.created_at = now - timedelta(days=days)
-        requests.append(help_request)
 
-    for helper, request_index, message, answer in OFFERS:
+    for index, (author, idea_index, title, body, skills, days) in enumerate(HELP_REQUESTS):
+        story.on(days, lambda r=(index, author, idea_index, title, body, skills): ask_for_help(*r))
+
+    def accept(request_index, helper):
         help_request = requests[request_index]
-        offer = help_request.make_offer(people[helper], message)
-        if answer == "accept":
-            help_request.accept(offer, by=help_request.author)
+        help_request.accept(help_request.offer_from(people[helper]), by=help_request.author)
+
+    for helper, request_index, message, days, accepted in OFFERS:
+        story.on(days, lambda r=request_index, h=helper, m=message:
+                 requests[r].make_offer(people[h], m))
+        if accepted is not None:
+            story.on(accepted, lambda r=request_index, h=helper: accept(r, h))
 
     for author, idea_index, body, days in COMMENTS:
-        comment = ideas[idea_index].add_comment(people[author], body)
-        comment.created_at = now - timedelta(days=days)
-    requests[0].add_comment(people["amina"], "Thank you both! Timber arrives on Friday.")
+        story.on(days, lambda i=idea_index, a=author, b=body: ideas[i].add_comment(people[a], b))
+    for author, request_index, body, days in REQUEST_COMMENTS:
+        story.on(days, lambda r=request_index, a=author, b=body:
+                 requests[r].add_comment(people[a], b))
     for request_index, helper, messages in MESSAGES:
-        offer = requests[request_index].offer_from(people[helper])
-        for sender, text in messages:
-            send_message(offer, people[sender], text)
-    for request_index, person in INVITATIONS:
-        invite_to_help(requests[request_index], people[person], by=requests[request_index].author)
+        for sender, text, days in messages:
+            story.on(days, lambda r=request_index, h=helper, s=sender, t=text:
+                     send_message(requests[r].offer_from(people[h]), people[s], t))
+    for request_index, person, days in INVITATIONS:
+        story.on(days, lambda r=request_index, p=person:
+                 invite_to_help(requests[r], people[p], by=requests[r].author))
 
-    advert = ideas[2].add_comment(people["dave"], "Selling my old van, good condition, message me!")
-    report(advert, by=people["priya"], reason="An advert, not about the idea.")
+    author, idea_index, body, days, reporter, reason, reported = ADVERT
+    advert: list = []
+    story.on(days, lambda: advert.append(ideas[idea_index].add_comment(people[author], body)))
+    story.on(reported, lambda: report(advert[0], by=people[reporter], reason=reason))
 
     for index, answers in ANSWERS.items():
         for status, response, days in answers:
-            update = ideas[index].answer(status, response, by=people["council_team"])
-            update.created_at = now - timedelta(days=days)
+            story.on(days, lambda i=index, s=status, r=response:
+                     ideas[i].answer(s, r, by=people["council_team"]))
+
+    story.tell()
+    _read_older_notifications(now - timedelta(days=READ_AFTER_DAYS), Notification)
     return list(people.values())
+
+
+def _read_older_notifications(before: datetime, Notification) -> None:
+    """People have read what they were told about a while ago, not what came lately."""
+    for notification in db.session.scalars(select(Notification).where(
+            Notification.created_at < before, Notification.read_at.is_(None))):
+        notification.read_at = notification.created_at + timedelta(hours=5)
+    db.session.flush()
+    db.session.execute(update(User).values(unread_notifications=(
+        select(func.count(Notification.id))
+        .where(Notification.recipient_id == User.id, Notification.read_at.is_(None))
+        .scalar_subquery()
+    )))
+    db.session.expire_all()
