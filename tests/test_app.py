@@ -388,3 +388,26 @@ def test_a_form_filled_to_every_limit_with_four_byte_characters_is_not_too_big(
                   for n, v in form["fields"]]
         response = who.post(action, data=MultiDict(fields))
         assert response.status_code not in (413, 500), (page, action)
+
+
+# --- Where signing in leads ----------------------------------------------------------
+
+
+@pytest.mark.parametrize("next_value", [
+    "/ideas\r\nX-Injected: 1", "/\nX-Injected: 1", "/ideas%0d%0aX-Injected: 1",
+    "/\t/evil.example", "/\x00", "/ideas\x0b", "/\x7f", "/\u0085evil", "\r\n/ideas",
+])
+def test_signing_in_with_a_control_character_in_next_stays_on_the_board(
+    app, client, make_user, next_value
+):
+    from urllib.parse import quote, urlsplit
+
+    make_user("sam")
+    response = client.post(f"/login?next={quote(next_value, safe='%')}",
+                           data={"login": "sam", "password": PASSWORD})
+    assert response.status_code == 302
+    assert "X-Injected" not in response.headers
+    location = urlsplit(response.headers["Location"])
+    assert not location.netloc or location.netloc == "localhost"
+    assert location.path.startswith("/") and not location.path.startswith("//")
+    assert not any(ord(c) < 32 or ord(c) == 127 for c in response.headers["Location"])

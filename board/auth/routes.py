@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from flask import current_app, flash, redirect, render_template, request, session, url_for
 from limits import parse as parse_limit
@@ -36,10 +36,17 @@ _NOBODY_HASH = generate_password_hash("no one has this password")
 
 
 def safe_next(target: str | None) -> str | None:
-    """The `next` address if it stays on this site, otherwise None."""
+    """The `next` address if it stays on this site, otherwise None.
+
+    Control characters are refused, typed or percent-encoded: a line break would split the
+    Location header, and browsers drop tabs and line breaks from an address, which would
+    turn "/<tab>/elsewhere.example" into a link to another site.
+    """
     if not target:
         return None
     target = target.strip().replace("\\", "/")
+    if any(ord(c) < 32 or 127 <= ord(c) < 160 for c in target + unquote(target)):
+        return None
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
         return None
