@@ -95,6 +95,8 @@ def load_settings(instance_path: str) -> dict:
         "RATELIMIT_STORAGE_URI": _env_str("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_HEADERS_ENABLED": True,
         "LOGIN_RATE_LIMIT": _env_str("LOGIN_RATE_LIMIT", "10 per minute"),
+        # Tries at the current password on the account's "Change your password", per person.
+        "CHANGE_PASSWORD_RATE_LIMIT": _env_str("CHANGE_PASSWORD_RATE_LIMIT", "10 per minute"),
         "REGISTER_RATE_LIMIT": _env_str("REGISTER_RATE_LIMIT", "5 per hour"),
         "POST_RATE_LIMIT": _env_str("POST_RATE_LIMIT", "30 per minute"),
         # The read-only API: requests per client, and the sizes of its pages.

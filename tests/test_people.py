@@ -6,10 +6,20 @@ import re
 from html.parser import HTMLParser
 
 import pytest
-from helpers import count_queries, field_error, make_test_app, text_of
+from helpers import (
+    PASSWORD,
+    PASSWORD_HASH,
+    Auth,
+    count_queries,
+    field_error,
+    make_test_app,
+    signed_in,
+    text_of,
+)
+from smtp import html_part, text_part
 from sqlalchemy import func, select
 
-from board.extensions import db
+from board.extensions import db, limiter
 from board.models import Idea, Skill, User, utcnow
 
 # --- Helpers ------------------------------------------------------------------
@@ -394,6 +404,156 @@ def test_the_account_limits_follow_the_boards_settings(tmp_path):
     assert stored_user(app, user_id)["skills"] == ["a", "b"]
     with app.app_context():
         db.engine.dispose()
+
+
+# --- Changing the password --------------------------------------------------------
+
+NEW_PASSWORD = "a brand new password"
+
+
+def change_password(browser, current=PASSWORD, new=NEW_PASSWORD, repeated=None):
+    response = browser.post("/account/password", data={
+        "current_password": current, "password": new,
+        "confirm_password": new if repeated is None else repeated})
+    # Finish the response as a server would, which sends the mail it wrote.
+    response.get_data()
+    response.close()
+    return response
+
+
+def signs_in(app, login, password) -> bool:
+    return Auth(app.test_client()).login(login, password).status_code == 302
+
+
+def test_the_account_page_leads_to_changing_the_password(client, auth, make_user):
+    auth.sign_in(make_user("alice"))
+
+    page = client.get("/account")
+
+    assert "Change your password" in section_text(page, "signing-in-heading")
+    assert 'href="/account/password"' in page.get_data(as_text=True)
+    form = client.get("/account/password")
+    assert form.status_code == 200
+    for label in ("Current password", "New password", "Confirm new password"):
+        assert label in text_of(form)
+
+
+def test_changing_the_password_keeps_this_browser_signed_in_and_signs_out_every_other(
+        app, client, make_user):
+    make_user("alice")
+    other_device = app.test_client()
+    assert Auth(other_device).login("alice").status_code == 302
+    assert Auth(client).login("alice").status_code == 302
+
+    response = change_password(client)
+
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/account"
+    page = client.get("/account")
+    assert page.status_code == 200
+    assert "Your password is changed. You are signed out on every other device." in text_of(page)
+    assert other_device.get("/account").status_code == 302
+    assert signs_in(app, "alice", NEW_PASSWORD)
+    assert not signs_in(app, "alice", PASSWORD)
+
+
+def test_a_wrong_current_password_is_shown_next_to_the_field_and_changes_nothing(
+        app, client, auth, make_user):
+    auth.sign_in(make_user("alice"))
+
+    response = change_password(client, current="not my password")
+
+    assert response.status_code == 422
+    assert "There is a problem" in text_of(response)
+    assert field_error(response, "current_password") == "Error: That is not your current password."
+    assert client.get("/account").status_code == 200
+    assert signs_in(app, "alice", PASSWORD)
+    assert not signs_in(app, "alice", NEW_PASSWORD)
+
+
+@pytest.mark.parametrize(("new", "repeated", "field_id", "message"), [
+    (NEW_PASSWORD, "a brand new pasword", "confirm_password", "The two passwords do not match."),
+    ("short", "short", "password", "A password must be 8 to 200 characters long."),
+    ("", "", "password", "Enter a new password."),
+])
+def test_a_new_password_that_does_not_follow_the_rules_is_explained_and_changes_nothing(
+        app, client, auth, make_user, new, repeated, field_id, message):
+    auth.sign_in(make_user("alice"))
+
+    response = change_password(client, new=new, repeated=repeated)
+
+    assert response.status_code == 422
+    assert field_error(response, field_id) == f"Error: {message}"
+    assert client.get("/account").status_code == 200
+    assert signs_in(app, "alice", PASSWORD)
+
+
+def test_changing_the_password_needs_signing_in_and_the_forms_token(tmp_path):
+    app = make_test_app(tmp_path / "csrf.db", WTF_CSRF_ENABLED=True)
+    with app.app_context():
+        db.create_all()
+        user = User(username="alice", email="alice@example.org", password_hash=PASSWORD_HASH)
+        db.session.add(user)
+        db.session.commit()
+        db.session.refresh(user)
+        db.session.expunge(user)
+    visitor = app.test_client()
+    assert visitor.get("/account/password").headers["Location"] == "/login?next=%2Faccount%2Fpassword"
+
+    browser = signed_in(app, user)
+    response = change_password(browser)
+
+    assert response.status_code == 400
+    with app.app_context():
+        assert User.by_username("alice").check_password(PASSWORD)
+        db.engine.dispose()
+
+
+def test_guessing_the_current_password_is_limited(tmp_path):
+    app = make_test_app(tmp_path / "limited.db", RATELIMIT_ENABLED=True,
+                        CHANGE_PASSWORD_RATE_LIMIT="3 per minute")
+    with app.app_context():
+        db.create_all()
+        limiter.reset()
+        user = User(username="alice", email="alice@example.org", password_hash=PASSWORD_HASH)
+        db.session.add(user)
+        db.session.commit()
+        db.session.refresh(user)
+        db.session.expunge(user)
+    browser = signed_in(app, user)
+
+    guesses = [change_password(browser, current=f"guess {n}").status_code for n in range(4)]
+
+    assert guesses == [422, 422, 422, 429]
+    with app.app_context():
+        limiter.reset()
+        db.engine.dispose()
+
+
+@pytest.mark.mail
+def test_a_confirmed_address_is_told_that_the_password_was_changed(
+        app, client, auth, make_user, smtp_server):
+    auth.sign_in(make_user("alice", email_verified_at=utcnow()))
+
+    assert change_password(client).status_code == 302
+
+    [notice] = smtp_server.wait_for(1)
+    assert notice["To"] == "alice@example.org"
+    assert notice["Subject"] == "Your password was changed"
+    text = text_part(notice)
+    assert "The password of your account (alice) on Simpl was changed" in text
+    assert "http://board.test/password/forgot" in text
+    assert NEW_PASSWORD not in text and NEW_PASSWORD not in html_part(notice)
+
+
+@pytest.mark.mail
+def test_an_unconfirmed_address_gets_no_email_about_the_password(
+        app, client, auth, make_user, smtp_server):
+    auth.sign_in(make_user("alice"))
+
+    assert change_password(client).status_code == 302
+
+    assert smtp_server.wait_for(1, seconds=1) == []
 
 
 # --- Performance ----------------------------------------------------------------

@@ -195,3 +195,27 @@ def test_a_password_reset_ends_the_copied_session_and_remember_me_cookie(tmp_pat
         for copy in copies:
             assert not copy.is_signed_in()
         Browser(url).sign_in("priya", "a brand new password")
+
+
+def test_changing_the_password_ends_every_other_session_and_keeps_this_browser_signed_in(board):
+    url, _ = board
+    elsewhere = Browser(url)
+    elsewhere.sign_in("lukasz")
+    person, copies = copied_cookies(url, "lukasz")
+    before = {name: person.cookie(name).value for name in COOKIES}
+
+    status, location, _ = person.post_form("/account/password", {
+        "current_password": PASSWORD, "password": "a brand new password",
+        "confirm_password": "a brand new password"})
+
+    assert status == 302 and location.endswith("/account")
+    _, _, page = person.request("/account")
+    assert "Your password is changed. You are signed out on every other device." in unescape(page)
+    assert person.is_signed_in()
+    # This browser was given new cookies; the ones copied from before sign no one in.
+    assert all(person.cookie(name).value != before[name] for name in COOKIES)
+    for browser in (elsewhere, *copies):
+        assert not browser.is_signed_in()
+    # The remember-me cookie this browser holds now still signs in on its own.
+    assert person.copy_of("remember_token").is_signed_in()
+    Browser(url).sign_in("lukasz", "a brand new password")

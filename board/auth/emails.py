@@ -48,3 +48,10 @@ def send_someone_tried_to_register(owner: User) -> None:
     url = absolute_url("auth.reset_password", token=make_token(RESET, owner))
     queue_email(owner.email, "Someone tried to register with your email address", "someone_registered",
                 person=owner, url=url, minutes=minutes)
+
+
+def send_password_changed(person: User) -> None:
+    """Tell the person their password was changed, so that a change they did not make
+    (on a device left signed in) does not go unnoticed."""
+    url = absolute_url("auth.forgot_password")
+    queue_email(person.email, "Your password was changed", "password_changed", person=person, url=url)

@@ -1,12 +1,14 @@
 from __future__ import annotations
 
-from flask import Response, abort, flash, redirect, render_template, url_for
-from flask_login import current_user, login_required, logout_user
+from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+from flask_login.config import COOKIE_NAME
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import contains_eager, selectinload
 
 from ..admin import board_settings
-from ..extensions import db
+from ..auth.emails import send_password_changed
+from ..extensions import db, limiter
 from ..listing import help_cards, help_list, idea_cards, idea_list
 from ..models import (
     Area,
@@ -21,10 +23,11 @@ from ..models import (
     parse_skills,
     user_skills,
 )
-from ..rate_limits import posting_limit
+from ..mail import mail_enabled
+from ..rate_limits import _person_or_address, posting_limit
 from ..text import render_markdown
 from . import bp
-from .forms import AccountForm, DeleteAccountForm
+from .forms import AccountForm, ChangePasswordForm, DeleteAccountForm
 from .own_data import download_name, erase, export_zip
 
 # How many of each kind a profile shows.
@@ -139,6 +142,33 @@ def sign_out_everywhere():
     logout_user()
     flash("You have signed out on every device, this one too.", "success")
     return redirect(url_for("auth.login"))
+
+
+def _change_password_limit():
+    return current_app.config["CHANGE_PASSWORD_RATE_LIMIT"]
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+# Per person: a stolen session must not be a way to guess the password at leisure.
+@limiter.limit(_change_password_limit, key_func=_person_or_address, methods=["POST"],
+               scope="change-password")
+def change_password():
+    person = current_user._get_current_object()
+    form = ChangePasswordForm(person)
+    if form.validate_on_submit():
+        # A new password ends every session and remember-me cookie (User.set_password)...
+        person.set_password(form.password.data)
+        if person.email_verified and mail_enabled():
+            send_password_changed(person)
+        db.session.commit()
+        # ...and this browser is signed in again with the new token, keeping remember-me
+        # if it had it, so only the other devices are signed out.
+        had_remember = current_app.config.get("REMEMBER_COOKIE_NAME", COOKIE_NAME) in request.cookies
+        login_user(person, remember=had_remember)
+        flash("Your password is changed. You are signed out on every other device.", "success")
+        return redirect(url_for("people.account"))
+    return render_template("people/account_password.html", form=form), 422 if form.errors else 200
 
 
 # --- Your data --------------------------------------------------------------------
