@@ -81,7 +81,9 @@ def help_url(thing) -> str:
 
 
 def comment_url(thing) -> str:
-    return f"/comments/{thing.id}"
+    """A comment in its place: on its idea's or help request's page, at its anchor."""
+    page = f"/ideas/{thing.idea_id}" if thing.idea_id else f"/help/{thing.help_request_id}"
+    return f"{page}#comment-{thing.id}"
 
 
 HELPFUL_MESSAGES = (
@@ -248,23 +250,24 @@ def test_a_search_finds_comments_on_ideas_and_the_result_names_the_idea(client, 
     assert "<mark>compost</mark>" in result.snippet_html
 
 
-def test_a_comment_result_leads_to_the_comment_on_its_ideas_page(client, garden, make_comment):
+def test_a_comment_result_links_straight_to_the_comment_on_its_ideas_page(client, garden, make_comment):
     comment = make_comment(garden, body="I have spare compost bins.")
     [href] = found(client, "compost")
-    response = client.get(href)
-    assert response.status_code == 302
-    assert response.headers["Location"] == f"/ideas/{garden.id}#comment-{comment.id}"
-    assert "spare compost bins" in text_of(client.get(response.headers["Location"]))
+    assert href == f"/ideas/{garden.id}#comment-{comment.id}"
+    page = client.get(href)
+    assert page.status_code == 200
+    assert f'id="comment-{comment.id}"' in page.get_data(as_text=True)
+    assert "spare compost bins" in text_of(page)
 
 
 def test_a_comment_on_a_help_request_is_found_and_leads_to_its_page(client, make_help_request, make_comment):
     wanted = make_help_request(title="A van on Saturday", body="To move benches.")
     comment = make_comment(wanted, body="My trailer could carry them.")
     [result] = results(search(client, "trailer"))
-    assert result.href == comment_url(comment)
+    assert result.href == f"/help/{wanted.id}#comment-{comment.id}"
     assert result.meta.startswith("Comment on “A van on Saturday”")
-    response = client.get(result.href)
-    assert response.headers["Location"] == f"/help/{wanted.id}#comment-{comment.id}"
+    page = client.get(result.href)
+    assert page.status_code == 200 and "My trailer could carry them." in text_of(page)
 
 
 def test_a_search_finds_every_kind_of_thing_that_mentions_the_word(client, garden, make_help_request, make_comment):
@@ -731,7 +734,7 @@ def test_a_comment_posted_through_the_form_is_found_at_once(app, garden, make_us
     response = client.post(f"/ideas/{garden.id}/comments", data={"comment": "Rainwater butts would help."})
     assert response.status_code == 302
     comment_id = int(response.headers["Location"].rsplit("-", 1)[1])
-    assert found(client, "rainwater") == [f"/comments/{comment_id}"]
+    assert found(client, "rainwater") == [f"/ideas/{garden.id}#comment-{comment_id}"]
 
 
 # --- Whatever people type --------------------------------------------------------------

@@ -148,6 +148,7 @@ class Hit:
     title_html: Markup
     author: object = None  # filled in by the page that shows it
     discussion: str | None = None  # for a comment: the title of what it is on
+    url: str | None = None  # where it is shown on the board
 
     @property
     def kind_label(self) -> str:

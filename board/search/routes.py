@@ -1,8 +1,9 @@
 from __future__ import annotations
 
-from flask import render_template, request
+from flask import render_template, request, url_for
 from sqlalchemy import select
 
+from ..comments import comment_url
 from ..extensions import db
 from ..filters import choices_of, read_filters
 from ..models import Area, Comment, HelpRequest, Idea, IdeaStatus, Topic, User
@@ -66,7 +67,7 @@ def with_context(hits):
                 .where(model.id.in_(ids[kind]))
             ):
                 authors[(kind, thing_id)] = author
-    discussions = {}
+    discussions, urls = {}, {}
     if ids["comment"]:
         for comment, author, idea_title, idea_hidden, request_title, request_hidden in db.session.execute(
             select(Comment, User, Idea.title, Idea.hidden_at, HelpRequest.title, HelpRequest.hidden_at)
@@ -76,6 +77,8 @@ def with_context(hits):
             .where(Comment.id.in_(ids["comment"]))
         ):
             authors[("comment", comment.id)] = author
+            # Straight to the comment in its place, rather than through /comments/N.
+            urls[comment.id] = comment_url(comment)
             # What a comment is on may itself be hidden: then its title is not shown either.
             if idea_title is not None:
                 discussions[comment.id] = "a removed idea" if idea_hidden else idea_title
@@ -84,4 +87,10 @@ def with_context(hits):
     for hit in hits:
         hit.author = authors.get((hit.kind, hit.target_id))
         hit.discussion = discussions.get(hit.target_id) if hit.kind == "comment" else None
+        if hit.kind == "idea":
+            hit.url = url_for("ideas.detail", idea_id=hit.target_id)
+        elif hit.kind == "help_request":
+            hit.url = url_for("help.detail", help_request_id=hit.target_id)
+        else:
+            hit.url = urls.get(hit.target_id)
     return [hit for hit in hits if hit.author is not None]
