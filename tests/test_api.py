@@ -200,3 +200,28 @@ def test_the_openapi_document_lists_every_operation(client):
     assert document["openapi"] == "3.1.0"
     assert {"/api/v1/ideas", "/api/v1/ideas/{idea_id}", "/api/v1/help-requests",
             "/api/v1/people/{username}", "/api/v1/skills"} <= set(document["paths"])
+
+
+def test_lists_carry_each_description_as_the_single_items_do_without_a_query_per_row(
+    app, client, make_user, make_idea, make_help_request
+):
+    from helpers import count_queries
+
+    author = make_user()
+    make_idea(author, title="Fridge", body="Share **food**.")
+    make_help_request(author, title="Van", body="Move _benches_.")
+    for path, one in (("/api/v1/ideas", "/api/v1/ideas/{}"), ("/api/v1/help-requests", "/api/v1/help-requests/{}")):
+        [item] = client.get(path).json["data"]
+        single = client.get(one.format(item["id"])).json
+        assert item["body"] == single["body"] and item["body_html"] == single["body_html"]
+        assert "<strong>food</strong>" in item["body_html"] or "<em>benches</em>" in item["body_html"]
+    with count_queries(app) as few:
+        client.get("/api/v1/ideas")
+    for number in range(5):
+        make_idea(author, title=f"Idea {number}", body="More.")
+    with count_queries(app) as many:
+        client.get("/api/v1/ideas")
+    assert len(many) == len(few)
+    document = client.get("/api/v1/openapi.json").json
+    for name in ("Idea", "HelpRequest"):
+        assert {"body", "body_html"} <= set(document["components"]["schemas"][name]["properties"])

@@ -42,6 +42,7 @@ def _schemas() -> dict:
         "last_activity_at": TIME, "status": {"enum": list(IdeaStatus.ALL)}, "status_label": STRING,
         "area": _nullable(_ref("Label")), "topics": {"type": "array", "items": _ref("Label")},
         "supporters_count": COUNT, "comments_count": COUNT,
+        "body": STRING, "body_html": STRING,
     })
     official = _object({
         "status": {"enum": list(IdeaStatus.ALL)}, "status_label": STRING, "response": STRING,
@@ -49,7 +50,6 @@ def _schemas() -> dict:
     })
     linked = _object({"id": {"type": "integer"}, "title": STRING, "api_url": URL})
     idea_full = {"allOf": [_ref("Idea"), _object({
-        "body": STRING, "body_html": STRING,
         "official_responses": {"type": "array", "items": official},
         "help_requests": {"type": "array", "items": linked},
     })]}
@@ -61,8 +61,9 @@ def _schemas() -> dict:
         "skills": {"type": "array", "items": STRING}, "area": _nullable(_ref("Label")),
         "topics": {"type": "array", "items": _ref("Label")}, "offers_count": COUNT,
         "comments_count": COUNT, "idea": _nullable(linked),
+        "body": STRING, "body_html": STRING,
     })
-    help_full = {"allOf": [_ref("HelpRequest"), _object({"body": STRING, "body_html": STRING})]}
+    help_full = _ref("HelpRequest")
     comment = _object({
         "id": {"type": "integer", "minimum": 1}, "author": _ref("Person"), "body": STRING,
         "body_html": STRING, "created_at": TIME, "updated_at": _nullable(TIME),

@@ -39,14 +39,14 @@ def idea(item: Idea) -> dict:
         "topics": [label(topic) for topic in item.topics],
         "supporters_count": item.supporters_count,
         "comments_count": item.comments_count,
+        "body": item.body,
+        "body_html": item.body_html,
     }
 
 
 def idea_in_full(item: Idea, help_requests: list[HelpRequest]) -> dict:
     return {
         **idea(item),
-        "body": item.body,
-        "body_html": item.body_html,
         "official_responses": [
             {
                 "status": update.status,
@@ -87,11 +87,13 @@ def help_request(item: HelpRequest) -> dict:
         "comments_count": item.comments_count,
         "idea": {"id": linked.id, "title": linked.title,
                  "api_url": url_for("api.idea", idea_id=linked.id, _external=True)} if linked else None,
+        "body": item.body,
+        "body_html": item.body_html,
     }
 
 
 def help_request_in_full(item: HelpRequest) -> dict:
-    return {**help_request(item), "body": item.body, "body_html": item.body_html}
+    return help_request(item)
 
 
 def comment(item) -> dict:

@@ -82,8 +82,8 @@ def _list_body(items: list, next_url: str | None) -> dict:
 
 # --- Ideas ------------------------------------------------------------------------------
 
-IDEA_LOAD = (joinedload(Idea.author), joinedload(Idea.area), selectinload(Idea.topics),
-             *Idea.without_bodies())
+# Lists carry each description, so that reusing them needs no request per item.
+IDEA_LOAD = (joinedload(Idea.author), joinedload(Idea.area), selectinload(Idea.topics))
 
 
 @bp.get("/ideas")
@@ -168,8 +168,7 @@ def idea_comments(idea_id: int):
 # --- Help requests ----------------------------------------------------------------------
 
 HELP_LOAD = (joinedload(HelpRequest.author), joinedload(HelpRequest.area), joinedload(HelpRequest.idea),
-             selectinload(HelpRequest.topics), selectinload(HelpRequest.skills),
-             *HelpRequest.without_bodies())
+             selectinload(HelpRequest.topics), selectinload(HelpRequest.skills))
 
 
 @bp.get("/help-requests")
@@ -206,7 +205,7 @@ def help_requests():
 
 @bp.get("/help-requests/<id:help_request_id>")
 def help_request(help_request_id: int):
-    item = _visible(HelpRequest, help_request_id, *HELP_LOAD[:-2])
+    item = _visible(HelpRequest, help_request_id, *HELP_LOAD)
     return _answer(represent.help_request_in_full(item), newest(item.updated_at, item.created_at))
 
 
