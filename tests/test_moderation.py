@@ -203,7 +203,7 @@ def reportable(people, make_idea, make_help_request, make_comment):
     return {
         "idea": (idea.id, f"/ideas/{idea.id}", "Community fridge on Elm Street"),
         "help_request": (help_request.id, f"/help/{help_request.id}", "A ladder for the mural"),
-        "comment": (comment.id, f"/comments/{comment.id}", "Anyone who disagrees is an idiot."),
+        "comment": (comment.id, f"/ideas/{idea.id}#comment-{comment.id}", "Anyone who disagrees is an idiot."),
         "user": (people.alice.id, "/users/alice", "@alice"),
     }
 
@@ -474,6 +474,17 @@ def test_moderators_still_read_a_hidden_comment_on_its_moderation_page(client_fo
     assert "Middle: you are all useless." in text
     assert "Hidden" in text
     assert "Comment by @alice" in text
+
+
+def test_a_hidden_comments_moderation_page_links_to_it_in_its_discussion(client_for, people, thread):
+    moderator = client_for(people.mod)
+    act(moderator, "comment", thread.middle.id, "hide")
+    page = moderator.get(f"/moderation/comment/{thread.middle.id}").get_data(as_text=True)
+    link = re.search(r'<a href="([^"]+)">See it on the board</a>', page).group(1)
+    assert link == f"{thread.page}#comment-{thread.middle.id}"
+    on_the_board = moderator.get(link)
+    assert on_the_board.status_code == 200
+    assert "Middle: you are all useless." in text_of(on_the_board)
 
 
 def test_the_author_of_a_hidden_comment_still_sees_what_they_wrote(client_for, people, thread):

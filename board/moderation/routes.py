@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
+from ..comments import comment_url
 from ..extensions import db
 from ..models import NotPossible
 from ..pagination import paginate, positive_int
@@ -47,7 +48,8 @@ def page_of(thing) -> str:
         return url_for("ideas.detail", idea_id=thing.id)
     if kind == "help_request":
         return url_for("help.detail", help_request_id=thing.id)
-    return url_for("comments.show", comment_id=thing.id)
+    # In its place in the discussion: /comments/N answers 404 once the comment is hidden.
+    return comment_url(thing)
 
 
 @bp.route("/report/<kind>/<target_id>", methods=["GET", "POST"])
