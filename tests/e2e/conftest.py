@@ -1,8 +1,9 @@
 """Browser tests: the real server (gunicorn) driven by Playwright in Debian's headless Chromium.
 
-Chromium comes from the system (`apt install chromium`) and axe-core from npm
-(`npm ci`); `.ci/run` installs both. Without them these tests are skipped with a
-message, unless SIMPL_REQUIRE_BROWSER=1 (set by CI) makes that a failure.
+Chromium comes from the system (`apt install chromium`; `.ci/run` installs it), and
+Playwright and axe-core (inside axe-playwright-python) from the `test` extra. Without
+them these tests are skipped with a message, unless SIMPL_REQUIRE_BROWSER=1 (set by
+CI) makes that a failure.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import shutil
 
 import pytest
 
-from e2e_helpers import AXE, DESKTOP, PASSWORD, sign_in
+from e2e_helpers import DESKTOP, PASSWORD, sign_in
 from helpers import demo_board_served
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or shutil.which("chromium-browser")
@@ -25,8 +26,11 @@ def _missing(needs_axe: bool) -> str | None:
         import playwright  # noqa: F401
     except ImportError:
         return "Playwright is not installed (pip install -e '.[test]')"
-    if needs_axe and not AXE.exists():
-        return "axe-core is not installed (npm ci)"
+    if needs_axe:
+        try:
+            import axe_playwright_python  # noqa: F401
+        except ImportError:
+            return "axe-core is not installed (pip install -e '.[test]')"
     return None
 
 
