@@ -159,18 +159,25 @@ def generate_board(sizes: Sizes, password: str, seed: int = 1, echo=print) -> No
             "body": body, "body_html": html, "created_at": posted[i], "updated_at": None,
             "hidden_at": None, "supporters_count": supporters[i + 1],
             "comments_count": comments_on[i + 1], "last_activity_at": posted[i],
+            "last_supported_at": None,
         })
+    support_rows = [
+        {"user_id": u, "idea_id": i,
+         "created_at": posted[i - 1] + timedelta(seconds=rng.random() * (now - posted[i - 1]).total_seconds())}
+        for u, i in supports
+    ]
+    del supports
+    for row in support_rows:  # trending reads the latest support from the idea's row
+        idea = idea_rows[row["idea_id"] - 1]
+        if idea["last_supported_at"] is None or row["created_at"] > idea["last_supported_at"]:
+            idea["last_supported_at"] = row["created_at"]
     _insert(Idea.__table__, idea_rows)
     _insert(Event.__table__, [
         _event(EventKind.IDEA_POSTED, r["author_id"], r["created_at"], idea_id=r["id"])
         for r in idea_rows
     ])
-    _insert(Support.__table__, [
-        {"user_id": u, "idea_id": i,
-         "created_at": posted[i - 1] + timedelta(seconds=rng.random() * (now - posted[i - 1]).total_seconds())}
-        for u, i in supports
-    ])
-    del supports
+    _insert(Support.__table__, support_rows)
+    del support_rows
 
     comment_rows = []
     last_activity: dict[int, datetime] = {}

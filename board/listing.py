@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from markupsafe import Markup
-from sqlalchemy import Select, bindparam, case, func, select
+from sqlalchemy import Select, bindparam, case, cast, func, literal, null, or_, select, union_all
 from sqlalchemy.orm import aliased
 
 from .extensions import db
@@ -31,7 +31,6 @@ from .models import (
     Idea,
     IdeaStatus,
     Skill,
-    Support,
     User,
     help_request_skills,
     utcnow,
@@ -137,27 +136,40 @@ TRENDING_DAYS = 14
 
 
 def trending_idea_list(*where) -> Select:
-    """Ideas by how much support they gained in the last fortnight (bound as `since`)."""
-    recent = (
-        select(Support.idea_id, func.count().label("recent"))
-        .where(Support.created_at >= bindparam("since"))
-        .group_by(Support.idea_id)
+    """Every visible idea matching `where`: those supported since `since` (bound) first, the
+    latest supported first, then all the others, newest first.
+
+    Each part is read in its own index order, a page at a time (the rest starts where the
+    recently supported end), so page 200 costs what page 1 costs: no sort of every idea.
+    """
+    since, limit, offset = bindparam("since"), bindparam("limit"), bindparam("offset")
+    recent = Idea.last_supported_at >= since
+    first = (
+        select(Idea.id, Idea.last_supported_at.label("at"), literal(0).label("part"))
+        .where(Idea.visible(), recent, *where)
+        .order_by(Idea.last_supported_at.desc(), Idea.id.desc())
+        .limit(limit).offset(offset)
         .subquery()
     )
-    page = (
-        select(Idea.id, recent.c.recent)
-        .join(recent, recent.c.idea_id == Idea.id)
-        .where(Idea.visible(), *where)
-        .order_by(recent.c.recent.desc(), Idea.id.desc())
-        .limit(bindparam("limit")).offset(bindparam("offset"))
+    recent_count = select(func.count(Idea.id)).where(Idea.visible(), recent, *where).scalar_subquery()
+    past_recent = case((offset == 0, 0), (offset > recent_count, offset - recent_count), else_=0)
+    rest = (
+        select(Idea.id, cast(null(), Idea.last_supported_at.type).label("at"), literal(1).label("part"))
+        .where(Idea.visible(), or_(Idea.last_supported_at.is_(None), Idea.last_supported_at < since),
+               *where)
+        .order_by(Idea.id.desc())
+        .limit(limit).offset(past_recent)
         .subquery()
     )
+    both = union_all(select(*first.c), select(*rest.c)).subquery()
+    order = (both.c.part, both.c.at.desc(), both.c.id.desc())
+    page = select(both).order_by(*order).limit(limit).subquery()
     return (
         select(*IDEA_CARD_COLUMNS)
         .join(page, page.c.id == Idea.id)
         .join(User, User.id == Idea.author_id)
         .outerjoin(Area, Area.id == Idea.area_id)
-        .order_by(page.c.recent.desc(), Idea.id.desc())
+        .order_by(page.c.part, page.c.at.desc(), Idea.id.desc())
     )
 
 

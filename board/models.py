@@ -424,8 +424,11 @@ class Idea(Content, Placed, Commentable, db.Model):
     __table_args__ = (
         # One covering index per sort order of the list, over visible ideas only,
         # and for the filters that narrow a list most.
-        visible_index("ix_ideas_visible_new", "id"),
+        # "new" reads only the id; trending also reads, past its recently supported
+        # ideas, whether each is one of them.
+        visible_index("ix_ideas_visible_new", "id", "last_supported_at"),
         visible_index("ix_ideas_visible_popular", "supporters_count", "id"),
+        visible_index("ix_ideas_visible_supported", "last_supported_at", "id"),
         visible_index("ix_ideas_visible_active", "last_activity_at", "id"),
         visible_index("ix_ideas_visible_status", "status", "id"),
         visible_index("ix_ideas_visible_area", "area_id", "id"),
@@ -441,6 +444,8 @@ class Idea(Content, Placed, Commentable, db.Model):
     comments_count: Mapped[int] = mapped_column(default=0, server_default="0")
     # The latest comment or help request, for "most active" and for the dashboard.
     last_activity_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # When its latest standing support was given, for "trending"; None when nobody supports it.
+    last_supported_at: Mapped[datetime | None]
     # Set by a moderator: the discussion stays readable but takes no new comments.
     comments_locked_at: Mapped[datetime | None]
     status: Mapped[str] = mapped_column(
@@ -515,12 +520,20 @@ class Idea(Content, Placed, Commentable, db.Model):
         """
         support = db.session.get(Support, (user.id, self.id))
         if support is None:
-            db.session.add(Support(user_id=user.id, idea_id=self.id))
+            now = utcnow()
+            db.session.add(Support(user_id=user.id, idea_id=self.id, created_at=now))
             self.supporters_count = Idea.supporters_count + 1
+            self.last_supported_at = now
             idea_supported.send(current_app._get_current_object(), idea=self, user=user)
         else:
             db.session.delete(support)
             self.supporters_count = Idea.supporters_count - 1
+            # Back to the latest support still standing, in the same statement.
+            self.last_supported_at = (
+                select(func.max(Support.created_at))
+                .where(Support.idea_id == self.id, Support.user_id != user.id)
+                .scalar_subquery()
+            )
         db.session.flush()
         return support is None
 

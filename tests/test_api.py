@@ -49,7 +49,8 @@ def test_ideas_filter_and_sort_like_the_list(app, client, make_user, make_idea):
     assert ids(client.get("/api/v1/ideas?area=elm-park&status=done")) == [placed.id]
     assert ids(client.get("/api/v1/ideas?status=new")) == [plain.id]
     assert ids(client.get("/api/v1/ideas?sort=popular")) == [placed.id, plain.id]
-    assert ids(client.get("/api/v1/ideas?sort=trending")) == [placed.id]
+    assert ids(client.get("/api/v1/ideas?sort=trending")) == [placed.id, plain.id]
+    assert ids(client.get("/api/v1/ideas?sort=trending&status=new")) == [plain.id]
     assert ids(client.get("/api/v1/ideas?topic=no-such-topic")) == []
 
 
@@ -78,7 +79,7 @@ def test_cursors_stay_stable_while_new_ideas_arrive(client, make_idea):
 
 def test_cursors_work_for_every_sort(client, make_idea):
     made = [make_idea(title=f"Idea {i}") for i in range(5)]
-    for sort in ("new", "popular", "active"):
+    for sort in ("new", "popular", "active", "trending"):
         seen, url = [], f"/api/v1/ideas?sort={sort}&limit=2"
         while url:
             response = client.get(url)
@@ -86,6 +87,26 @@ def test_cursors_work_for_every_sort(client, make_idea):
             url = response.json["links"]["next"]
         assert sorted(seen) == sorted(i.id for i in made), sort
         assert len(seen) == len(set(seen)), sort
+
+
+def test_trending_pages_through_every_idea_latest_supported_first_without_gaps_or_repeats(
+    app, client, make_user, make_idea
+):
+    made = [make_idea(title=f"Idea {i}") for i in range(7)]
+    fan = make_user()
+    with app.app_context():
+        for n in (2, 5, 0, 3):  # supported in this order: the last supported comes first
+            db.session.get(Idea, made[n].id).toggle_support(db.session.get(User, fan.id))
+            db.session.commit()
+    expected = [made[n].id for n in (3, 0, 5, 2, 6, 4, 1)]
+    for limit in (1, 2, 3, 4, 10):
+        seen, url = [], f"/api/v1/ideas?sort=trending&limit={limit}"
+        while url:
+            response = client.get(url)
+            assert response.status_code == 200
+            seen += ids(response)
+            url = response.json["links"]["next"]
+        assert seen == expected, limit
 
 
 def test_conditional_requests_get_304(client, make_idea, make_comment):

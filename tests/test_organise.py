@@ -8,7 +8,7 @@ from html import unescape
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from board.extensions import db
 from board.models import (
@@ -530,7 +530,7 @@ def test_a_page_past_the_end_of_a_filtered_list_shows_its_last_page(
 
     response = client.get("/ideas?sort=trending&topic=transport&page=9")
     assert response.status_code == 200
-    assert card_titles(response) == ["Bike racks"]
+    assert card_titles(response) == ["Later buses"]  # Bike racks' support came later
     assert "Page 2" in text_of(response)
 
     for n in range(3):
@@ -638,6 +638,10 @@ def support_as(app, idea, *people, days_ago: float | None = None) -> None:
                 .where(Support.idea_id == idea.id, Support.user_id.in_([u.id for u in people]))
                 .values(created_at=utcnow() - timedelta(days=days_ago))
             )
+            # As toggle_support keeps it: when the latest standing support was given.
+            found.last_supported_at = (
+                select(func.max(Support.created_at)).where(Support.idea_id == idea.id).scalar_subquery()
+            )
         db.session.commit()
 
 
@@ -671,31 +675,69 @@ def test_ideas_sort_by_latest_activity(app, client, make_user, make_idea, make_c
     assert card_titles(client.get("/ideas?sort=active")) == ["Middle", "Old", "New"]
 
 
-def test_trending_counts_only_support_from_the_last_14_days(app, client, make_user, make_idea):
+def trending_board(app, make_user, make_idea) -> list[str]:
+    """Five ideas, oldest first: two supported in the last fortnight, two only before it."""
     author = make_user("sam")
-    classic = make_idea(author=author, title="Old favourite")
-    rising = make_idea(author=author, title="Rising star")
-    steady = make_idea(author=author, title="Steady one")
-    make_idea(author=author, title="Never supported")
+    classic, rising, steady, never, fresh = (
+        make_idea(author=author, title=title)
+        for title in ("Old favourite", "Rising star", "Steady one", "Never supported", "Fresh one")
+    )
     people = [make_user() for _ in range(5)]
-    support_as(app, classic, *people, days_ago=15)  # five, but all too old to count
+    support_as(app, classic, *people, days_ago=15)  # five, but all before the fortnight
     support_as(app, rising, *people[:3], days_ago=2)
-    support_as(app, steady, *people[3:], days_ago=13.9)  # two, just inside the fortnight
-    support_as(app, steady, people[0], days_ago=20)      # and one too old
+    support_as(app, steady, *people[3:], days_ago=20)
+    support_as(app, steady, people[0], days_ago=0.5)  # fewer supporters, but the latest support
+    support_as(app, fresh, people[1], days_ago=14.5)
+    return ["Steady one", "Rising star", "Fresh one", "Never supported", "Old favourite"]
 
+
+def test_trending_shows_every_idea_newest_first_when_none_was_supported_lately(
+    app, client, make_user, make_idea
+):
+    first, second, third = (make_idea(title=t) for t in ("First", "Second", "Third"))
+    support_as(app, second, make_user(), days_ago=30)
     response = client.get("/ideas?sort=trending")
     assert response.status_code == 200
-    assert card_titles(response) == ["Rising star", "Steady one"]
+    assert card_titles(response) == ["Third", "Second", "First"]
+
+
+def test_trending_puts_the_latest_supported_first_then_every_other_idea_newest_first(
+    app, client, make_user, make_idea
+):
+    expected = trending_board(app, make_user, make_idea)
+    assert card_titles(client.get("/ideas?sort=trending")) == expected
     # The all-time order is different.
     assert card_titles(client.get("/ideas?sort=popular"))[:3] == ["Old favourite", "Steady one", "Rising star"]
 
 
-def test_trending_with_no_recent_support_says_so(app, client, make_user, make_idea):
-    idea = make_idea(title="Old favourite")
-    support_as(app, idea, make_user(), days_ago=30)
-    response = client.get("/ideas?sort=trending")
-    assert card_titles(response) == []
-    assert "No idea has gained support in the last two weeks." in text_of(response)
+def test_taking_back_the_latest_support_moves_an_idea_back_to_its_earlier_support(
+    app, client, make_user, make_idea
+):
+    author = make_user("sam")
+    older, newer = make_idea(author=author, title="Older"), make_idea(author=author, title="Newer")
+    early, late = make_user(), make_user()
+    support_as(app, older, early, days_ago=3)
+    support_as(app, newer, early, late, days_ago=2)  # more supporters, but earlier
+    support_as(app, older, late, days_ago=1)
+    assert card_titles(client.get("/ideas?sort=trending")) == ["Older", "Newer"]
+    support_as(app, older, late)  # taken back: its latest support is now three days old
+    assert card_titles(client.get("/ideas?sort=trending")) == ["Newer", "Older"]
+
+
+def test_trending_pages_count_every_visible_idea(app, client, make_user, make_idea):
+    app.config["PER_PAGE"] = 2
+    expected = trending_board(app, make_user, make_idea)
+    hidden = make_idea(title="Hidden by a moderator")
+    support_as(app, hidden, make_user(), days_ago=0.1)
+    with app.app_context():
+        db.session.get(Idea, hidden.id).hidden_at = utcnow()
+        db.session.commit()
+
+    pages = [card_titles(client.get(f"/ideas?sort=trending&page={n}")) for n in (1, 2, 3)]
+    assert pages == [expected[:2], expected[2:4], expected[4:]]
+    past_the_end = client.get("/ideas?sort=trending&page=9")
+    assert card_titles(past_the_end) == expected[4:]
+    assert "Page 3" in text_of(past_the_end)
 
 
 def test_sorts_combine_with_filters(app, client, board, make_user):

@@ -8,10 +8,14 @@ from __future__ import annotations
 
 import base64
 import json
-from datetime import datetime
+from datetime import datetime, timezone
 
 from flask import abort
 from sqlalchemy import and_, or_
+
+
+# A cursor value that is a moment or null (an idea nobody supported lately).
+DATETIME_OR_NONE = "datetime or none"
 
 
 def encode(values: list) -> str:
@@ -20,8 +24,8 @@ def encode(values: list) -> str:
 
 
 def decode(cursor: str | None, kinds: tuple[type, ...]) -> list | None:
-    """The cursor's values, each of the given type (int, str or datetime); 400 if it is not one
-    of ours."""
+    """The cursor's values, each of the given type (int, str, datetime or DATETIME_OR_NONE);
+    400 if it is not one of ours."""
     if not cursor:
         return None
     try:
@@ -30,8 +34,14 @@ def decode(cursor: str | None, kinds: tuple[type, ...]) -> list | None:
             raise ValueError
         values = []
         for value, kind in zip(raw, kinds):
-            if kind is datetime:
-                values.append(datetime.fromisoformat(value))
+            if kind is datetime or (kind == DATETIME_OR_NONE and value is not None):
+                moment = datetime.fromisoformat(value)
+                # Stored times are naive UTC; a cursor written with an offset means the same moment.
+                if moment.tzinfo is not None:
+                    moment = moment.astimezone(timezone.utc).replace(tzinfo=None)
+                values.append(moment)
+            elif kind == DATETIME_OR_NONE:
+                values.append(None)
             elif kind is int and isinstance(value, int) and not isinstance(value, bool):
                 values.append(value)
             elif kind is str and isinstance(value, str):

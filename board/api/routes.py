@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask import abort, current_app, jsonify, request, url_for
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from werkzeug.urls import iri_to_uri
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -11,7 +11,7 @@ from ..conditional import conditional, newest
 from ..extensions import db
 from ..listing import trending_since
 from ..models import (
-    Area, Comment, HelpKind, HelpRequest, HelpStatus, Idea, IdeaStatus, Skill, StatusUpdate, Support,
+    Area, Comment, HelpKind, HelpRequest, HelpStatus, Idea, IdeaStatus, Skill, StatusUpdate,
     Topic, User,
     help_request_skills, help_request_topics, idea_topics, normalise_skill,
 )
@@ -100,13 +100,7 @@ def ideas():
     if status:
         query = query.where(Idea.status == status)
     if sort == "trending":
-        recent = (
-            select(Support.idea_id, func.count().label("recent"))
-            .where(Support.created_at >= trending_since()).group_by(Support.idea_id).subquery()
-        )
-        columns = [recent.c.recent, Idea.id]
-        query = query.add_columns(recent.c.recent).join(recent, recent.c.idea_id == Idea.id)
-        kinds = (int, int)
+        items, next_url = _trending(query, limit)
     else:
         columns = {
             "new": [Idea.id],
@@ -115,14 +109,43 @@ def ideas():
         }[sort]
         query = query.add_columns(*columns[:-1])
         kinds = {"new": (int,), "popular": (int, int), "active": (datetime, int)}[sort]
-    position = cursors.decode(request.args.get("cursor"), kinds)
-    if position:
-        query = query.where(cursors.after(columns, position))
-    rows = db.session.execute(query.order_by(*(c.desc() for c in columns)).limit(limit + 1)).all()
-    rows, next_url = _page(rows, limit, lambda row: [*row[1:], row[0].id], "api.ideas")
-    items = [row[0] for row in rows]
+        position = cursors.decode(request.args.get("cursor"), kinds)
+        if position:
+            query = query.where(cursors.after(columns, position))
+        rows = db.session.execute(query.order_by(*(c.desc() for c in columns)).limit(limit + 1)).all()
+        rows, next_url = _page(rows, limit, lambda row: [*row[1:], row[0].id], "api.ideas")
+        items = [row[0] for row in rows]
     return _answer(_list_body([represent.idea(i) for i in items], next_url),
                    newest(*(i.last_activity_at for i in items)), next_url)
+
+
+def _trending(query, limit: int):
+    """Ideas supported since the cutoff, the latest supported first, then every other idea,
+    newest first. The cursor carries the cutoff of the first page, so that no idea crosses
+    from one part to the other while someone pages through."""
+    position = cursors.decode(request.args.get("cursor"), (datetime, int, cursors.DATETIME_OR_NONE, int))
+    if position and (position[1] not in (0, 1) or (position[1] == 0) == (position[2] is None)):
+        abort(400, "That cursor is not valid: use the 'next' link of a previous page.")
+    since = position[0] if position else trending_since()
+    rows = []
+    if not position or position[1] == 0:
+        recent = query.where(Idea.last_supported_at >= since)
+        if position:
+            recent = recent.where(cursors.after([Idea.last_supported_at, Idea.id], position[2:]))
+        rows = db.session.scalars(
+            recent.order_by(Idea.last_supported_at.desc(), Idea.id.desc()).limit(limit + 1)).all()
+    if len(rows) <= limit:
+        rest = query.where(or_(Idea.last_supported_at.is_(None), Idea.last_supported_at < since))
+        if position and position[1] == 1:
+            rest = rest.where(Idea.id < position[3])
+        rows += db.session.scalars(rest.order_by(Idea.id.desc()).limit(limit + 1 - len(rows))).all()
+
+    def cursor_of(idea: Idea) -> list:
+        if idea.last_supported_at is not None and idea.last_supported_at >= since:
+            return [since, 0, idea.last_supported_at, idea.id]
+        return [since, 1, None, idea.id]
+
+    return _page(rows, limit, cursor_of, "api.ideas")
 
 
 def _visible(model, thing_id: int, *options):

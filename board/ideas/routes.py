@@ -17,7 +17,6 @@ from ..models import (
     Idea,
     IdeaStatus,
     StatusUpdate,
-    Support,
     Topic,
     idea_topics,
 )
@@ -37,7 +36,8 @@ SORTS = {
     "new": ("Newest", (Idea.id.desc(),)),
     "popular": ("Most supported", (Idea.supporters_count.desc(), Idea.id.desc())),
     "active": ("Most active", (Idea.last_activity_at.desc(), Idea.id.desc())),
-    "trending": ("Trending", None),  # support gained in the last 14 days
+    # Supported in the last 14 days, the latest first, then every other idea, newest first.
+    "trending": ("Trending", None),
 }
 FILTERS = {
     "topic": Idea.id.in_(
@@ -77,7 +77,6 @@ def index():
     where = [Idea.visible(), *(FILTERS[name] for name in filters.active)]
     if sort == "trending":
         params["since"] = trending_since()
-        where.append(Idea.id.in_(select(Support.idea_id).where(Support.created_at >= bindparam("since"))))
     page = paginate(
         lambda limit, offset: idea_cards(query, limit=limit, offset=offset, **params),
         lambda: count_rows(Idea, where, **params),
