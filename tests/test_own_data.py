@@ -260,6 +260,7 @@ def test_my_data_holds_everything_i_posted_and_everything_stored_about_me(client
     assert (request["kind"], request["status"]) == ("skills", "open")
     assert [c["body"] for c in data["comments"]] == [OLIVIA_TEXTS["comment"], "A second comment from her."]
     assert data["comments"][0]["on"] == {"kind": "idea", "id": board.bob_idea,
+                                         "url": f"http://localhost/ideas/{board.bob_idea}",
                                          "title": BOB_TEXTS["idea_title"]}
     [offer] = data["offers"]
     assert (offer["message"], offer["status"]) == (OLIVIA_TEXTS["offer"], "accepted")
@@ -269,11 +270,10 @@ def test_my_data_holds_everything_i_posted_and_everything_stored_about_me(client
     assert [i["help_request"]["title"] for i in data["invitations_received"]] == [
         BOB_TEXTS["invite_request_title"]]
     [conversation] = data["conversations"]
-    assert conversation["with"] == "Bob Marrow"
-    assert [(m["from"], m["body"]) for m in conversation["messages"]] == [
-        ("you", OLIVIA_TEXTS["message"]), ("Bob Marrow", BOB_TEXTS["message_to_olivia"])]
-    sentences = [n["sentence"] for n in data["notifications"]]
-    assert f"Bob Marrow accepted your offer to help with \u201c{BOB_TEXTS['request_title']}\u201d" in sentences
+    assert conversation["help_request"]["id"] == board.bob_request
+    assert [m["body"] for m in conversation["messages_you_sent"]] == [OLIVIA_TEXTS["message"]]
+    told = [(n["what"], n["about"]["id"]) for n in data["notifications"]]
+    assert ("offer_accepted", board.bob_request) in told
     assert all(n["read"] is False for n in data["notifications"])
     [made] = data["reports_made"]
     assert made["reason"] == OLIVIA_TEXTS["report"]
@@ -289,11 +289,41 @@ def test_my_data_holds_nothing_of_anyone_elses(client, auth, app, board):
     for unrelated in (CAROL_TEXTS["idea_body"], CAROL_TEXTS["offer"], CAROL_TEXTS["message"],
                       CAROL_TEXTS["comment_on_olivia"], "Carol likes benches"):
         assert unrelated not in text
-    # Carol's name appears only where she is part of Olivia's own things (a notification).
-    data = download(client)
-    for key, value in data.items():
-        if key != "notifications":
-            assert "Carol Tansy" not in json.dumps(value, ensure_ascii=False)
+    assert "Carol Tansy" not in text
+
+
+OTHERS_TEXTS = {
+    "official_response": "Sage-official-response: the parks team will plant in spring.",
+    "offer": "Carol-offer-on-the-orchard: my long ladders.",
+    "message": "Carol-message-to-olivia: ladders arrive at nine.",
+}
+OLIVIAS_REPLY = "Olivia-reply-to-carol: the gate code is on the shed."
+
+
+def test_my_data_holds_what_i_wrote_and_none_of_anyone_elses_words_or_names(client, auth, app, board):
+    with app.app_context():
+        olivia, carol, moderator = (db.session.get(User, i) for i in (board.olivia, board.carol, board.moderator))
+        moderator.display_name = "Sage Pennyroyal"
+        db.session.get(Idea, board.olivia_idea).answer(
+            "under_consideration", OTHERS_TEXTS["official_response"], by=moderator)
+        request = db.session.get(HelpRequest, board.olivia_request)
+        offer = request.make_offer(carol, OTHERS_TEXTS["offer"])
+        request.accept(offer, by=olivia)
+        db.session.flush()
+        send_message(offer, carol, OTHERS_TEXTS["message"])
+        send_message(offer, olivia, OLIVIAS_REPLY)
+        db.session.commit()
+    auth.sign_in(person(app, board.olivia))
+
+    text = json.dumps(download(client), ensure_ascii=False)
+
+    others = [BOB["display_name"], BOB["username"], CAROL["display_name"], CAROL["username"],
+              "Sage Pennyroyal", "mod_sage", *OTHERS_TEXTS.values(), BOB_TEXTS["message_to_olivia"],
+              CAROL_TEXTS["comment_on_olivia"], CAROL_TEXTS["offer"], CAROL_TEXTS["message"],
+              "Carol likes benches"]
+    assert [found for found in others if found.lower() in text.lower()] == []
+    mine = [*OLIVIA.values(), *OLIVIA_TEXTS.values(), OLIVIAS_REPLY, "A second comment from her."]
+    assert [missing for missing in mine if missing not in text] == []
 
 
 # --- The account page -----------------------------------------------------------------------

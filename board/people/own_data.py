@@ -25,6 +25,7 @@ import re
 import secrets
 import zipfile
 
+from flask import url_for
 from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -51,7 +52,6 @@ from ..models import (
     utcnow,
 )
 from ..moderation.models import ModerationAction, Report
-from ..notifications.describe import describe
 from ..notifications.models import EmailChoice, Follow, Notification
 from ..notifications.rules import email_choices_of
 
@@ -67,19 +67,27 @@ REMOVED_SUMMARY = "Removed with a deleted account"
 
 
 def _about(thing) -> dict | None:
-    """What an idea or help request is, in the few words a list of one's own things needs."""
+    """Which idea or help request: its kind, id and address, and its title while it is public
+    (one's own posts are listed in full elsewhere in the export)."""
     if thing is None:
         return None
-    kind = "idea" if isinstance(thing, Idea) else "help_request"
-    return {"kind": kind, "id": thing.id, "title": thing.title}
+    if isinstance(thing, Idea):
+        kind, url = "idea", url_for("ideas.detail", idea_id=thing.id, _external=True)
+    else:
+        kind, url = "help_request", url_for("help.detail", help_request_id=thing.id, _external=True)
+    about = {"kind": kind, "id": thing.id, "url": url}
+    if thing.hidden_at is None:
+        about["title"] = thing.title
+    return about
 
 
 def export_of(user: User) -> dict:
-    """Everything the board holds about `user`, and everything they posted.
+    """Everything the board holds about `user`, and everything they wrote.
 
-    Other people appear only by their public name, and only where they are part of
-    the person's own things: the other side of their conversations, who answered
-    their offers, who their notifications are about. No one else's email address.
+    Nothing anyone else wrote, and no one else's name: where the person's things
+    touch someone else's (an official response, an offer received, a message, a
+    notification), the export names the post or the act (its kind, id and address),
+    never its words or who did it.
     """
     uid = user.id
     return {
@@ -152,8 +160,7 @@ def export_of(user: User) -> dict:
 def _ideas_of(uid: int) -> list[dict]:
     ideas = db.session.scalars(
         select(Idea).where(Idea.author_id == uid).order_by(Idea.id)
-        .options(selectinload(Idea.topics), joinedload(Idea.area),
-                 selectinload(Idea.status_updates).joinedload(StatusUpdate.by))
+        .options(selectinload(Idea.topics), joinedload(Idea.area), selectinload(Idea.status_updates))
     ).unique()
     return [
         {
@@ -168,9 +175,10 @@ def _ideas_of(uid: int) -> list[dict]:
             "hidden_by_moderators": idea.hidden_at is not None,
             "supporters_count": idea.supporters_count,
             "comments_count": idea.comments_count,
+            # The status the board gave the idea; the response is the official's words.
             "official_responses": [
-                {"status": answer.status, "response": answer.response,
-                 "by": answer.by.name if answer.by else None, "at": iso(answer.created_at)}
+                {"id": answer.id, "status": answer.status, "at": iso(answer.created_at),
+                 "url": url_for("ideas.detail", idea_id=idea.id, _external=True) + "#official"}
                 for answer in reversed(idea.status_updates)
             ],
         }
@@ -183,7 +191,7 @@ def _help_requests_of(uid: int) -> list[dict]:
         select(HelpRequest).where(HelpRequest.author_id == uid).order_by(HelpRequest.id)
         .options(selectinload(HelpRequest.skills), selectinload(HelpRequest.topics),
                  joinedload(HelpRequest.area), joinedload(HelpRequest.idea),
-                 selectinload(HelpRequest.offers).joinedload(Offer.helper))
+                 selectinload(HelpRequest.offers))
     ).unique()
     return [
         {
@@ -199,10 +207,11 @@ def _help_requests_of(uid: int) -> list[dict]:
             "created_at": iso(request.created_at),
             "updated_at": iso(request.updated_at),
             "hidden_by_moderators": request.hidden_at is not None,
-            # Offers are addressed to the person asking, who sees them on the request's page.
+            # Which offers came and how the person answered; the messages are the helpers' words.
             "offers_received": [
-                {"from": offer.helper.name, "message": offer.message, "status": offer.status,
-                 "made_at": iso(offer.created_at), "answered_at": iso(offer.decided_at)}
+                {"id": offer.id, "status": offer.status, "made_at": iso(offer.created_at),
+                 "answered_at": iso(offer.decided_at),
+                 "url": url_for("help.detail", help_request_id=request.id, _external=True) + "#offers"}
                 for offer in request.offers
             ],
         }
@@ -259,46 +268,54 @@ def _their_conversations(uid: int):
 
 
 def _conversations_of(uid: int) -> list[dict]:
+    """The messages the person sent, by conversation; the other side's messages are theirs."""
     messages = db.session.scalars(
-        select(Message).where(Message.offer_id.in_(_their_conversations(uid)))
-        .options(joinedload(Message.sender)).order_by(Message.offer_id, Message.id)
+        select(Message).where(Message.offer_id.in_(_their_conversations(uid)), Message.sender_id == uid)
+        .order_by(Message.offer_id, Message.id)
     ).all()
     if not messages:
         return []
     offers = {
         offer.id: offer for offer in db.session.scalars(
             select(Offer).where(Offer.id.in_({m.offer_id for m in messages}))
-            .options(joinedload(Offer.helper),
-                     joinedload(Offer.help_request).joinedload(HelpRequest.author))
+            .options(joinedload(Offer.help_request))
         )
     }
     conversations: dict[int, dict] = {}
     for message in messages:
         offer = offers[message.offer_id]
-        other = offer.help_request.author if offer.helper_id == uid else offer.helper
         conversation = conversations.setdefault(offer.id, {
-            "help_request": _about(offer.help_request), "with": other.name, "messages": [],
+            "help_request": _about(offer.help_request), "offer_id": offer.id,
+            "url": url_for("help.messages", help_request_id=offer.help_request_id, offer_id=offer.id,
+                           _external=True),
+            "messages_you_sent": [],
         })
-        conversation["messages"].append({
-            "from": "you" if message.sender_id == uid else message.sender.name,
-            "body": message.body, "sent_at": iso(message.created_at),
-        })
+        conversation["messages_you_sent"].append({"body": message.body, "sent_at": iso(message.created_at)})
     return list(conversations.values())
 
 
 def _notifications_of(uid: int) -> list[dict]:
+    """What each notification was about, without who acted: that is someone else's doing."""
     notifications = db.session.scalars(
         select(Notification).where(Notification.recipient_id == uid).order_by(Notification.id)
         .options(joinedload(Notification.event).options(
-            joinedload(Event.actor), joinedload(Event.idea), joinedload(Event.help_request),
-            joinedload(Event.offer).joinedload(Offer.helper),
+            joinedload(Event.idea), joinedload(Event.help_request),
         ))
     ).unique()
-    return [
-        {"sentence": describe(notification).sentence, "category": notification.category,
-         "read": notification.is_read, "at": iso(notification.created_at)}
-        for notification in notifications
-    ]
+    found = []
+    for notification in notifications:
+        event = notification.event
+        entry = {"what": event.kind, "about": _about(event.idea or event.help_request),
+                 "category": notification.category, "read": notification.is_read,
+                 "at": iso(notification.created_at)}
+        if event.kind == EventKind.STATUS_CHANGED:
+            entry["status"] = event.note
+        if event.comment_id is not None:
+            entry["comment_id"] = event.comment_id
+        if event.offer_id is not None:
+            entry["offer_id"] = event.offer_id
+        found.append(entry)
+    return found
 
 
 def export_zip(user: User) -> bytes:
