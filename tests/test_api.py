@@ -246,3 +246,20 @@ def test_lists_carry_each_description_as_the_single_items_do_without_a_query_per
     document = client.get("/api/v1/openapi.json").json
     for name in ("Idea", "HelpRequest"):
         assert {"body", "body_html"} <= set(document["components"]["schemas"][name]["properties"])
+
+
+def test_the_api_front_door_links_every_list_the_openapi_document_and_the_licence(client):
+    response = client.get("/api/v1/")
+    assert response.status_code == 200
+    assert response.headers["Content-Type"] == "application/json"
+    links = response.json["links"]
+    for name, path in {"ideas": "/api/v1/ideas", "help_requests": "/api/v1/help-requests",
+                       "topics": "/api/v1/topics", "areas": "/api/v1/areas",
+                       "statuses": "/api/v1/statuses", "skills": "/api/v1/skills",
+                       "openapi": "/api/v1/openapi.json"}.items():
+        assert links[name] == f"http://localhost{path}"
+        assert client.get(links[name]).status_code == 200, name
+    assert response.json["licence"] == {"name": "Open Government Licence v3.0",
+                                        "url": links["licence"]}
+    assert links["licence"].startswith("https://")
+    assert "/api/v1/" in client.get("/api/v1/openapi.json").json["paths"]

@@ -80,11 +80,16 @@ def _schemas() -> dict:
         "kinds_of_help": {"type": "array", "items": keyed},
     })
     links = _object({"self": URL, "next": _nullable(URL)})
+    front_door = _object({
+        "links": _object({name: URL for name in ("ideas", "help_requests", "topics", "areas",
+                                                 "statuses", "skills", "openapi", "licence")}),
+        "licence": _object({"name": STRING, "url": URL}),
+    })
     error = _object({"error": _object({
         "status": {"type": "integer"}, "title": STRING, "detail": STRING,
     })})
     return {
-        "Person": person, "Label": label, "Idea": idea, "IdeaFull": idea_full,
+        "Index": front_door, "Person": person, "Label": label, "Idea": idea, "IdeaFull": idea_full,
         "HelpRequest": help_request, "HelpRequestFull": help_full, "Comment": comment,
         "Profile": profile, "Skill": skill, "Statuses": statuses, "Links": links, "Error": error,
         **{f"{name}Page": _object({"data": {"type": "array", "items": _ref(name)}, "links": _ref("Links")})
@@ -146,6 +151,8 @@ def _document(max_page: int) -> dict:
                            "an ETag and Last-Modified; send them back to get 304 Not Modified.",
         },
         "paths": {
+            "/api/v1/": _operation("Where to start: every list, this document and the data's licence",
+                                   "Index", errors=()),
             "/api/v1/ideas": _operation("Ideas, newest first or in another order", "IdeaPage", [
                 _query("sort", "The order, as on the ideas page.", {"enum": ["new", "popular", "active", "trending"]}),
                 _query("status", "Only ideas with this official status.", {"enum": list(IdeaStatus.ALL)}),

@@ -7,6 +7,7 @@ from sqlalchemy import func, or_, select
 from werkzeug.urls import iri_to_uri
 from sqlalchemy.orm import joinedload, selectinload
 
+from ..admin import board_settings
 from ..conditional import conditional, newest
 from ..extensions import db
 from ..listing import trending_since
@@ -78,6 +79,23 @@ def _answer(body: dict, last_modified: datetime | None, next_url: str | None = N
 
 def _list_body(items: list, next_url: str | None) -> dict:
     return {"data": items, "links": {"self": iri_to_uri(request.url), "next": next_url}}
+
+
+# --- The front door ----------------------------------------------------------------------
+
+
+@bp.get("/")
+def index():
+    """Where a program starts: every list, the description of the API, and the data's licence."""
+    settings = board_settings()
+    lists = {"ideas": "api.ideas", "help_requests": "api.help_requests", "topics": "api.topics",
+             "areas": "api.areas", "statuses": "api.statuses", "skills": "api.skills",
+             "openapi": "api.openapi"}
+    links = {name: url_for(endpoint, _external=True) for name, endpoint in lists.items()}
+    return _answer({
+        "links": {**links, "licence": settings.data_licence_url},
+        "licence": {"name": settings.data_licence_name, "url": settings.data_licence_url},
+    }, None)
 
 
 # --- Ideas ------------------------------------------------------------------------------
