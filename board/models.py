@@ -27,6 +27,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     bindparam,
+    false,
     func,
     select,
     text,
@@ -218,7 +219,7 @@ class User(UserMixin, db.Model):
     last_active_at: Mapped[datetime] = mapped_column(default=utcnow)
     role: Mapped[str] = mapped_column(String(10), default=Role.MEMBER, server_default=Role.MEMBER)
     # Staff who answer for the council or the group running the board carry a badge.
-    is_official: Mapped[bool] = mapped_column(default=False, server_default=text("0"))
+    is_official: Mapped[bool] = mapped_column(default=False, server_default=false())
     # A suspended person can read like any visitor but cannot sign in.
     suspended_at: Mapped[datetime | None]
     # Set when the person follows the link sent to their address; only then is it emailed.

@@ -1,19 +1,82 @@
-"""Fixtures: an app on its own SQLite file per test, a client, a CLI runner, and
-small factories so that each test states only what matters to it."""
+"""Fixtures: an app on a database of its own per test, a client, a CLI runner, and
+small factories so that each test states only what matters to it.
+
+Every test that uses the database runs twice: on a SQLite file, and on PostgreSQL when
+TEST_DATABASE_URL names a server (tests/postgres.py). A test about one engine says so
+with `@pytest.mark.engine("sqlite")`.
+"""
 
 from __future__ import annotations
 
 import pytest
 
+import postgres
 from board.extensions import db
 from board.models import Comment, HelpRequest, Idea, Offer, User
-from helpers import PASSWORD_HASH, Auth, saved, make_test_app
+from helpers import PASSWORD_HASH, Auth, make_test_app, saved
 from smtp import SmtpServer
+
+ENGINES = ("sqlite", "postgresql")
+
+
+def pytest_collection_modifyitems(config, items):
+    """A test marked for one engine is not collected for the other."""
+    kept, dropped = [], []
+    for item in items:
+        marker = item.get_closest_marker("engine")
+        engine = getattr(item, "callspec", None) and item.callspec.params.get("engine")
+        (dropped if marker and engine and engine not in marker.args else kept).append(item)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = kept
+
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    if not postgres.SERVER_URL:
+        pytest.skip(postgres.NOT_CONFIGURED)
+    server = postgres.Server(postgres.SERVER_URL)
+    yield server
+    server.close()
+
+
+@pytest.fixture(params=ENGINES)
+def engine(request):
+    """The database engine this run of the test is on."""
+    if request.param == "postgresql":
+        request.getfixturevalue("postgres_server")
+    return request.param
+
+
+def _build_schema(url: str) -> None:
+    template = make_test_app(url)
+    with template.app_context():
+        db.create_all()
+        db.engine.dispose()
 
 
 @pytest.fixture
-def db_path(tmp_path):
-    return tmp_path / "board.db"
+def database_url(engine, tmp_path, request):
+    """A database of the test's own, with the board's schema, as a SQLAlchemy URL."""
+    if engine == "sqlite":
+        yield f"sqlite:///{tmp_path / 'board.db'}"
+        return
+    server = request.getfixturevalue("postgres_server")
+    name = server.database_with_schema(_build_schema)
+    yield server.url_of(name)
+    server.drop(name)
+
+
+@pytest.fixture
+def empty_database_url(engine, tmp_path, request):
+    """A database of the test's own with nothing in it, for migrations and the CLI."""
+    if engine == "sqlite":
+        yield f"sqlite:///{tmp_path / 'empty.db'}"
+        return
+    server = request.getfixturevalue("postgres_server")
+    name = server.empty_database()
+    yield server.url_of(name)
+    server.drop(name)
 
 
 @pytest.fixture
@@ -26,16 +89,17 @@ def smtp_server():
 
 
 @pytest.fixture
-def app(request, db_path):
-    """The board on its own SQLite file. Tests marked `mail` also get an SMTP server."""
+def app(request, database_url):
+    """The board on its own database. Tests marked `mail` also get an SMTP server."""
     overrides = {}
     if request.node.get_closest_marker("mail"):
         server = request.getfixturevalue("smtp_server")
         overrides = {"MAIL_SERVER": "127.0.0.1", "MAIL_PORT": server.port,
                      "MAIL_FROM": "Simpl <board@board.test>"}
-    app = make_test_app(db_path, **overrides)
-    with app.app_context():
-        db.create_all()
+    app = make_test_app(database_url, **overrides)
+    if database_url.startswith("sqlite"):  # PostgreSQL's copy of the template has it already
+        with app.app_context():
+            db.create_all()
     yield app
     with app.app_context():
         db.engine.dispose()

@@ -25,11 +25,13 @@ PASSWORD = "correct horse battery"
 PASSWORD_HASH = generate_password_hash(PASSWORD)
 
 
-def make_test_app(db_path, **overrides):
+def make_test_app(database, **overrides):
+    """The board for a test, on `database`: a SQLAlchemy URL, or a SQLite file's path."""
+    url = str(database) if "://" in str(database) else f"sqlite:///{database}"
     config = {
         "TESTING": True,
         "SECRET_KEY": "test-secret-key",
-        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{db_path}",
+        "SQLALCHEMY_DATABASE_URI": url,
         "WTF_CSRF_ENABLED": False,
         "RATELIMIT_ENABLED": False,
         "MAIL_SERVER": "",  # whatever the environment says; mail tests start their own

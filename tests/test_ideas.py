@@ -699,11 +699,11 @@ def test_the_idea_page_costs_the_same_queries_for_1_help_request_as_for_20(
     assert twenty == one
 
 
-def test_reading_an_idea_gives_a_visitor_no_cookie(app, db_path, make_idea, make_comment):
+def test_reading_an_idea_gives_a_visitor_no_cookie(app, database_url, make_idea, make_comment):
     idea = make_idea()
     make_comment(idea)
     # With CSRF on, as in production: a form on the page would start a session.
-    response = make_test_app(db_path, WTF_CSRF_ENABLED=True).test_client().get(f"/ideas/{idea.id}")
+    response = make_test_app(database_url, WTF_CSRF_ENABLED=True).test_client().get(f"/ideas/{idea.id}")
     assert response.status_code == 200
     assert "Set-Cookie" not in response.headers
 

@@ -6,7 +6,7 @@ import hashlib
 import secrets
 from datetime import datetime, timedelta
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text, select, text, update
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text, false, select, text, update
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -49,7 +49,7 @@ class BoardSettings(db.Model):
     # Comma-separated, lower case, without "@": "camden.gov.uk, example.org".
     allowed_domains: Mapped[str] = mapped_column(Text, default="")
     # Posting waits until a person has confirmed their address (when the board sends email).
-    require_verified_email: Mapped[bool] = mapped_column(default=False, server_default=text("0"))
+    require_verified_email: Mapped[bool] = mapped_column(default=False, server_default=false())
     # The licence open data is published under (/data), and the privacy notice (/privacy).
     data_licence_name: Mapped[str] = mapped_column(
         String(120), default=DEFAULT_LICENCE_NAME, server_default=DEFAULT_LICENCE_NAME

@@ -54,7 +54,7 @@ def upgrade():
 
     with op.batch_alter_table('users', schema=None) as batch_op:
         batch_op.add_column(sa.Column('role', sa.String(length=10), server_default='member', nullable=False))
-        batch_op.add_column(sa.Column('is_official', sa.Boolean(), server_default=sa.text('0'), nullable=False))
+        batch_op.add_column(sa.Column('is_official', sa.Boolean(), server_default=sa.false(), nullable=False))
         batch_op.add_column(sa.Column('suspended_at', sa.DateTime(), nullable=True))
         batch_op.create_check_constraint('role', "role IN ('member', 'moderator', 'admin')")
 

@@ -120,7 +120,7 @@ def upgrade():
         batch_op.create_index('ix_notifications_recipient', ['recipient_id', 'id'], unique=False)
 
     with op.batch_alter_table('board_settings', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('require_verified_email', sa.Boolean(), server_default=sa.text('0'), nullable=False))
+        batch_op.add_column(sa.Column('require_verified_email', sa.Boolean(), server_default=sa.false(), nullable=False))
 
     with op.batch_alter_table('events', schema=None) as batch_op:
         batch_op.add_column(sa.Column('note', sa.String(length=40), nullable=True))
