@@ -346,3 +346,49 @@ def check() -> None:
     if current is not None and current != head:
         raise click.ClickException(f"The database is not up to date. Bring it up to date "
                                    f"by starting the board: {START_COMMAND}")
+
+
+@board_cli.command("copy-to")
+@click.argument("target_url")
+@database_up_to_date
+def copy_to(target_url: str) -> None:
+    """Copy this board into the empty database TARGET_URL, such as
+    postgresql+psycopg://simpl@db.example.org/simpl.
+
+    Every table is copied with its ids, the search index is rebuilt, and the rows are
+    counted on both sides. Stop the board first, so that nothing changes while it
+    copies; then point DATABASE_URL at the new database. A database that already holds
+    tables is refused.
+    """
+    from sqlalchemy import create_engine
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from . import create_app
+    from .moving import TargetNotEmpty, copy_rows, ensure_empty
+
+    try:
+        target = create_engine(target_url)
+        ensure_empty(target)
+    except TargetNotEmpty as refusal:
+        raise click.ClickException(str(refusal)) from None
+    except (SQLAlchemyError, ValueError, ImportError) as error:
+        raise click.ClickException(f"Cannot reach {target_url}: {error}") from None
+    # The migrations build the target's schema, exactly as `db upgrade` would there.
+    target_app = create_app({
+        "SQLALCHEMY_DATABASE_URI": target_url, "SECRET_KEY": current_app.secret_key,
+        "INSTANCE_PATH": current_app.instance_path,
+    })
+    with target_app.app_context():
+        upgrade()
+        db.engine.dispose()
+    click.echo(f"Copying {db.engine.url.render_as_string(hide_password=True)} to "
+               f"{target.url.render_as_string(hide_password=True)}")
+    copied = copy_rows(db.engine, target, progress=lambda table, rows: click.echo(f"  {table}: {rows}"))
+    target.dispose()
+    different = [table for table in copied if not table.complete]
+    if different:
+        raise click.ClickException("Row counts differ after copying: " + ", ".join(
+            f"{table.name} ({table.source_rows} here, {table.target_rows} there)" for table in different
+        ))
+    click.echo(f"Copied {sum(table.target_rows for table in copied)} rows in {len(copied)} tables; "
+               "every table's count matches. Point DATABASE_URL at the new database to use it.")
