@@ -1,5 +1,10 @@
 """The entry point: `flask --app app ...` and `gunicorn app:app` both find the board here."""
 
-from board import create_app
+import sys
 
-app = create_app()
+from board import ConfigurationError, create_app
+
+try:
+    app = create_app()
+except ConfigurationError as problem:
+    sys.exit(f"Simpl cannot start: {problem}")

@@ -16,6 +16,10 @@ from .extensions import csrf, db, limiter, login_manager, migrate
 ROOT = Path(__file__).resolve().parent.parent
 
 
+class ConfigurationError(RuntimeError):
+    """The board's settings cannot work together; the message says what to change."""
+
+
 def create_app(config: dict | None = None) -> Flask:
     # The instance folder holds the SQLite file and the generated secret key.
     instance_path = (config or {}).get("INSTANCE_PATH") or os.environ.get("INSTANCE_PATH")
@@ -30,6 +34,13 @@ def create_app(config: dict | None = None) -> Flask:
         app.config.from_mapping(config)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     if not app.config.get("SECRET_KEY"):
+        if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+            # Each server would make a key of its own, and sign out everyone the other signed in.
+            raise ConfigurationError(
+                "SECRET_KEY is not set. With a database server, every app server must sign "
+                "sessions with the same key: set SECRET_KEY to the same long random value on "
+                "each (make one with: python3 -c 'import secrets; print(secrets.token_hex(32))')."
+            )
         app.config["SECRET_KEY"] = instance_secret_key(app.instance_path)
     if app.config["PROXY_FIX_HOPS"]:
         hops = app.config["PROXY_FIX_HOPS"]

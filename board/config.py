@@ -92,7 +92,14 @@ def load_settings(instance_path: str) -> dict:
         "FRAGMENT_CACHE_BYTES": _env_int("FRAGMENT_CACHE_BYTES", 16 * 1024 * 1024),
         # Rate limits (Flask-Limiter syntax). RATELIMIT_ENABLED=0 switches them all off.
         "RATELIMIT_ENABLED": _env_bool("RATELIMIT_ENABLED", True),
+        # Where counts are kept: each worker's memory by default; with several workers or
+        # servers, one Redis for all (redis://127.0.0.1:6379), so a limit holds across them.
         "RATELIMIT_STORAGE_URI": _env_str("RATELIMIT_STORAGE_URI", "memory://"),
+        # Several boards may share one Redis: each counts under its own prefix.
+        "RATELIMIT_KEY_PREFIX": _env_str("RATELIMIT_KEY_PREFIX", "simpl"),
+        # If Redis stops answering, each worker counts in its own memory until it is back,
+        # rather than failing every request that has a limit.
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": _env_bool("RATELIMIT_IN_MEMORY_FALLBACK_ENABLED", True),
         "RATELIMIT_HEADERS_ENABLED": True,
         "LOGIN_RATE_LIMIT": _env_str("LOGIN_RATE_LIMIT", "10 per minute"),
         # Tries at the current password on the account's "Change your password", per person.

@@ -8,12 +8,16 @@ with `@pytest.mark.engine("sqlite")`.
 
 from __future__ import annotations
 
+import os
+import shutil
+
 import pytest
 
 import postgres
 from board.extensions import db
 from board.models import Comment, HelpRequest, Idea, Offer, User
 from helpers import PASSWORD_HASH, Auth, make_test_app, saved
+from redis_server import NOT_INSTALLED, RedisServer
 from smtp import SmtpServer
 
 ENGINES = ("sqlite", "postgresql")
@@ -31,10 +35,17 @@ def pytest_collection_modifyitems(config, items):
         items[:] = kept
 
 
+def missing_service(reason: str):
+    """Skip, with what to install; in CI (SIMPL_REQUIRE_SERVICES=1) a missing service fails."""
+    if os.environ.get("SIMPL_REQUIRE_SERVICES") == "1":
+        pytest.fail(reason)
+    pytest.skip(reason)
+
+
 @pytest.fixture(scope="session")
 def postgres_server():
     if not postgres.SERVER_URL:
-        pytest.skip(postgres.NOT_CONFIGURED)
+        missing_service(postgres.NOT_CONFIGURED)
     server = postgres.Server(postgres.SERVER_URL)
     yield server
     server.close()
@@ -59,7 +70,9 @@ def _build_schema(url: str) -> None:
 def database_url(engine, tmp_path, request):
     """A database of the test's own, with the board's schema, as a SQLAlchemy URL."""
     if engine == "sqlite":
-        yield f"sqlite:///{tmp_path / 'board.db'}"
+        url = f"sqlite:///{tmp_path / 'board.db'}"
+        _build_schema(url)
+        yield url
         return
     server = request.getfixturevalue("postgres_server")
     name = server.database_with_schema(_build_schema)
@@ -80,6 +93,17 @@ def empty_database_url(engine, tmp_path, request):
 
 
 @pytest.fixture
+def redis_server(tmp_path):
+    """A real Redis server on 127.0.0.1 (tests/redis_server.py)."""
+    if shutil.which("redis-server") is None:
+        missing_service(NOT_INSTALLED)
+    server = RedisServer(tmp_path)
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
 def smtp_server():
     """A real SMTP server on 127.0.0.1 that keeps what it receives (tests/smtp.py)."""
     server = SmtpServer()
@@ -97,9 +121,6 @@ def app(request, database_url):
         overrides = {"MAIL_SERVER": "127.0.0.1", "MAIL_PORT": server.port,
                      "MAIL_FROM": "Simpl <board@board.test>"}
     app = make_test_app(database_url, **overrides)
-    if database_url.startswith("sqlite"):  # PostgreSQL's copy of the template has it already
-        with app.app_context():
-            db.create_all()
     yield app
     with app.app_context():
         db.engine.dispose()

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import http.cookiejar
 import os
 import re
 import socket
 import subprocess
 import sys
 import time
+import urllib.error
+import urllib.parse
 import urllib.request
 from contextlib import contextmanager
 from html import unescape
@@ -177,15 +180,34 @@ def free_port() -> int:
 
 @contextmanager
 def demo_board_served(instance: Path, password: str = PASSWORD, gunicorn_args: tuple = (),
-                      **env_overrides: str):
-    """The demo board on a fresh database, served by gunicorn on 127.0.0.1: yields its URL."""
-    env = {**os.environ, "INSTANCE_PATH": str(instance), "RATELIMIT_ENABLED": "0",
-           "MAIL_SERVER": "", **env_overrides}
-    env.pop("DATABASE_URL", None)
+                      database_url: str | None = None, **env_overrides: str):
+    """The demo board on a fresh database, served by gunicorn on 127.0.0.1: yields its URL.
+
+    The database is a SQLite file in the instance folder unless `database_url` names one.
+    """
+    env = _server_environment(instance, database_url, env_overrides)
     flask = [sys.executable, "-m", "flask", "--app", "app"]
     subprocess.run([*flask, "db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True)
     subprocess.run([*flask, "board", "demo", "--password", password], cwd=ROOT, env=env,
                    check=True, capture_output=True)
+    with board_served(instance, database_url, gunicorn_args, **env_overrides) as url:
+        yield url
+
+
+def _server_environment(instance: Path, database_url: str | None, overrides: dict) -> dict:
+    env = {**os.environ, "INSTANCE_PATH": str(instance), "RATELIMIT_ENABLED": "0",
+           "MAIL_SERVER": "", "SECRET_KEY": "test-secret-key", **overrides}
+    env.pop("DATABASE_URL", None)
+    if database_url:
+        env["DATABASE_URL"] = database_url
+    return env
+
+
+@contextmanager
+def board_served(instance: Path, database_url: str | None = None, gunicorn_args: tuple = (),
+                 **env_overrides: str):
+    """The board on an existing database, served by its own gunicorn on 127.0.0.1: yields its URL."""
+    env = _server_environment(instance, database_url, env_overrides)
     port = free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "--workers", "2", "--bind", f"127.0.0.1:{port}",
@@ -204,3 +226,35 @@ def demo_board_served(instance: Path, password: str = PASSWORD, gunicorn_args: t
     finally:
         server.terminate()
         server.wait(timeout=20)
+
+
+class NoRedirects(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+class Browser:
+    """A person's browser against a served board: its own cookie jar, and redirects shown,
+    not followed."""
+
+    def __init__(self, url: str):
+        self.url = url
+        self.jar = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(self.jar), NoRedirects
+        )
+
+    def request(self, path: str, data: dict | None = None) -> tuple[int, str, str]:
+        body = urllib.parse.urlencode(data).encode() if data is not None else None
+        try:
+            with self.opener.open(self.url + path, data=body, timeout=20) as response:
+                return response.status, response.headers.get("Location", ""), response.read().decode()
+        except urllib.error.HTTPError as answer:
+            return answer.code, answer.headers.get("Location", ""), answer.read().decode()
+
+    def post_form(self, page: str, data: dict, to: str | None = None) -> tuple[int, str, str]:
+        """Post as the page's form would, with the CSRF token the page gave."""
+        status, _, html = self.request(page)
+        assert status == 200, (page, status)
+        token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html).group(1)
+        return self.request(to or page, {"csrf_token": unescape(token), **data})
