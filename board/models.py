@@ -200,6 +200,11 @@ class Role:
     LABELS = {MEMBER: "Member", MODERATOR: "Moderator", ADMIN: "Admin"}
 
 
+# The largest id an id column holds on every engine (PostgreSQL's integer is 32 bits):
+# a larger number in an address can name nothing.
+MAX_ID = 2**31 - 1
+
+
 class User(UserMixin, db.Model):
     __tablename__ = "users"
     __table_args__ = (

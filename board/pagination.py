@@ -14,6 +14,7 @@ from flask import current_app, request
 from sqlalchemy import func, select
 
 from .extensions import db
+from .models import MAX_ID
 
 
 @dataclass
@@ -27,9 +28,10 @@ class Page:
         return self.number > 1
 
 
-def positive_int(raw: str | None, max_digits: int = 18) -> int | None:
-    """A positive whole number written in ASCII digits (so not '²' or '٣'), or None."""
-    if raw and raw.isascii() and raw.isdecimal() and len(raw) <= max_digits and int(raw) > 0:
+def positive_int(raw: str | None, max_digits: int = 10) -> int | None:
+    """A positive whole number written in ASCII digits (so not '²' or '٣') that could be
+    an id, or None."""
+    if raw and raw.isascii() and raw.isdecimal() and len(raw) <= max_digits and 0 < int(raw) <= MAX_ID:
         return int(raw)
     return None
 

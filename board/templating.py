@@ -11,14 +11,15 @@ from flask_login import current_user
 from markupsafe import Markup, escape
 from werkzeug.routing import IntegerConverter
 
-from .models import utcnow
+from .models import MAX_ID, utcnow
 
 
 class IdConverter(IntegerConverter):
-    """A database id: a positive whole number that fits in 64 bits, so huge ones are a 404."""
+    """A database id: a positive whole number that fits the id columns (32 bits on
+    PostgreSQL), so huge ones are a 404 rather than an error from the database."""
 
     def __init__(self, url_map):
-        super().__init__(url_map, min=1, max=2**63 - 1)
+        super().__init__(url_map, min=1, max=MAX_ID)
 
 
 @lru_cache(maxsize=8)
