@@ -63,6 +63,7 @@ def test_limits_come_from_the_environment(tmp_path, monkeypatch):
     assert app.config["RATELIMIT_ENABLED"] is False
 
 
+@pytest.mark.engine("sqlite")
 def test_sqlite_uses_wal_foreign_keys_and_a_busy_timeout(app):
     with app.app_context():
         assert db.session.execute(text("PRAGMA journal_mode")).scalar() == "wal"
@@ -102,8 +103,8 @@ def test_an_unknown_page_gets_the_friendly_404_page(client):
     assert "Go to the home page" in text_of(response)
 
 
-def test_a_crash_gets_the_friendly_500_page_without_details(db_path):
-    app = make_test_app(db_path, TESTING=False, PROPAGATE_EXCEPTIONS=False)
+def test_a_crash_gets_the_friendly_500_page_without_details(database_url):
+    app = make_test_app(database_url, TESTING=False, PROPAGATE_EXCEPTIONS=False)
 
     @app.get("/crash-for-test")
     def crash():
@@ -119,9 +120,9 @@ def test_a_wrong_method_gets_405(client):
     assert client.get("/logout").status_code == 405
 
 
-def test_forms_without_a_csrf_token_are_refused(app, db_path, make_user):
+def test_forms_without_a_csrf_token_are_refused(app, database_url, make_user):
     make_user("alice")  # in the same database file as the CSRF-checking app below
-    csrf_app = make_test_app(db_path, WTF_CSRF_ENABLED=True)
+    csrf_app = make_test_app(database_url, WTF_CSRF_ENABLED=True)
     client = csrf_app.test_client()
     login_page = client.get("/login")
     client.post("/login", data={"login": "alice", "password": PASSWORD,
@@ -147,7 +148,7 @@ def test_forms_without_a_csrf_token_are_refused(app, db_path, make_user):
 
 
 def test_a_second_worker_on_the_same_file_sees_and_writes_the_same_data(
-    app, db_path, make_user, auth, client
+    app, database_url, make_user, auth, client
 ):
     """Two app instances on one SQLite file behave like two gunicorn workers."""
     alice = make_user("alice")
@@ -155,7 +156,7 @@ def test_a_second_worker_on_the_same_file_sees_and_writes_the_same_data(
     response = client.post("/ideas/new", data={"title": "Shared", "description": "From worker one"})
     idea_path = response.headers["Location"]
 
-    second = make_test_app(db_path)
+    second = make_test_app(database_url)
     other = second.test_client()
     assert "From worker one" in text_of(other.get(idea_path))
     with other.session_transaction() as session:

@@ -410,8 +410,8 @@ def test_edit_links_in_a_kept_discussion_are_only_on_the_viewers_own_comments(
     assert f"/comments/{by_alice.id}/edit" not in html
 
 
-def test_discussions_render_the_same_with_keeping_switched_off(db_path, app, make_idea, make_comment):
+def test_discussions_render_the_same_with_keeping_switched_off(database_url, app, make_idea, make_comment):
     idea = make_idea()
     make_comment(idea, body="Plain and simple")
-    uncached = make_test_app(db_path, FRAGMENT_CACHE_SECONDS=0).test_client()
+    uncached = make_test_app(database_url, FRAGMENT_CACHE_SECONDS=0).test_client()
     assert "Plain and simple" in text_of(uncached.get(f"/ideas/{idea.id}"))

@@ -899,10 +899,10 @@ def test_a_helper_viewing_a_busy_request_costs_no_extra_queries(
     assert queries_for(app, client, url) == one
 
 
-def test_reading_a_help_request_gives_a_visitor_no_cookie(app, db_path, make_help_request):
+def test_reading_a_help_request_gives_a_visitor_no_cookie(app, database_url, make_help_request):
     help_request = make_help_request()
     # With CSRF on, as in production: a form on the page would start a session.
-    visitor = make_test_app(db_path, WTF_CSRF_ENABLED=True).test_client()
+    visitor = make_test_app(database_url, WTF_CSRF_ENABLED=True).test_client()
     response = visitor.get(f"/help/{help_request.id}")
     assert response.status_code == 200
     assert "Set-Cookie" not in response.headers

@@ -191,7 +191,7 @@ def next_digest_time(after: datetime, weekday: int | None = None, hour: int = 8)
 
 def signed_elsewhere(app, work):
     """What `work` makes on a board with the same data but another secret key: a forgery."""
-    other = make_test_app(app.config["SQLALCHEMY_DATABASE_URI"].removeprefix("sqlite:///"),
+    other = make_test_app(app.config["SQLALCHEMY_DATABASE_URI"],
                           SECRET_KEY="someone-elses-key")
     with other.app_context():
         try:

@@ -481,11 +481,11 @@ def test_a_licence_address_must_be_a_web_address(app, admin):
 
 
 @pytest.fixture
-def other_worker(db_path):
+def other_worker(database_url):
     """A second app on the same database file, as a second gunicorn worker would be."""
     from helpers import make_test_app
 
-    second = make_test_app(db_path, SETTINGS_CACHE_SECONDS=3600)
+    second = make_test_app(database_url, SETTINGS_CACHE_SECONDS=3600)
     yield second
     with second.app_context():
         db.engine.dispose()
