@@ -33,7 +33,7 @@ from .models import (
     user_skills,
     utcnow,
 )
-from .text import render_markdown
+from .text import plain_words, render_markdown
 
 BATCH = 20_000
 
@@ -156,7 +156,8 @@ def generate_board(sizes: Sizes, password: str, seed: int = 1, echo=print) -> No
         idea_rows.append({
             "id": i + 1, "author_id": authors[i],
             "title": f"{rng.choice(WHAT).capitalize()} {rng.choice(WHERE)}",
-            "body": body, "body_html": html, "created_at": posted[i], "updated_at": None,
+            "body": body, "body_html": html, "search_text": plain_words(body),
+            "created_at": posted[i], "updated_at": None,
             "hidden_at": None, "supporters_count": supporters[i + 1],
             "comments_count": comments_on[i + 1], "last_activity_at": posted[i],
             "last_supported_at": None,
@@ -187,7 +188,8 @@ def generate_board(sizes: Sizes, password: str, seed: int = 1, echo=print) -> No
         last_activity[idea] = max(at, last_activity.get(idea, at))
         comment_rows.append({
             "id": n, "author_id": rng.randint(1, sizes.people), "idea_id": idea,
-            "help_request_id": None, "body": body, "body_html": html, "created_at": at,
+            "help_request_id": None, "body": body, "body_html": html, "search_text": plain_words(body),
+            "created_at": at,
             "updated_at": None, "hidden_at": None,
         })
     _insert(Comment.__table__, comment_rows)
@@ -229,7 +231,8 @@ def generate_board(sizes: Sizes, password: str, seed: int = 1, echo=print) -> No
         request_rows.append({
             "id": i + 1, "author_id": author, "idea_id": idea["id"] if idea else None,
             "title": f"Help with the {rng.choice(WHAT)}: {rng.choice(SKILLS)} needed",
-            "body": body, "body_html": html, "status": status, "created_at": asked[i],
+            "body": body, "body_html": html, "search_text": plain_words(body),
+            "status": status, "created_at": asked[i],
             "updated_at": None, "hidden_at": None, "offers_count": len(helpers),
             "comments_count": 0,
         })

@@ -37,7 +37,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from .extensions import db
 from .signals import event_recorded, idea_supported
-from .text import render_markdown
+from .text import plain_words, render_markdown
 
 
 def utcnow() -> datetime:
@@ -334,6 +334,9 @@ class Content:
     body: Mapped[str] = mapped_column(Text)
     # The body rendered and sanitised once, when written, instead of on every view.
     body_html: Mapped[str] = mapped_column(Text)
+    # What search indexes and quotes: the body's plain words (board/text.py). Only the
+    # database reads it, so it is never loaded.
+    search_text: Mapped[str] = mapped_column(Text, default="", server_default="", deferred=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime | None]
     hidden_at: Mapped[datetime | None]
@@ -359,6 +362,7 @@ class Content:
     def set_body(self, text: str) -> None:
         self.body = text
         self.body_html = render_markdown(text)
+        self.search_text = plain_words(text)
 
     def is_by(self, user) -> bool:
         return bool(user and user.is_authenticated and self.author_id == user.id)
