@@ -46,8 +46,10 @@ def create_app(config: dict | None = None) -> Flask:
         hops = app.config["PROXY_FIX_HOPS"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
+    from . import incoming
     from .templating import IdConverter, init_templating
 
+    incoming.init_app(app)
     app.url_map.converters["id"] = IdConverter
     db.init_app(app)
     from .search.index import outside_the_index

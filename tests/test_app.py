@@ -160,7 +160,7 @@ def test_a_second_worker_on_the_same_file_sees_and_writes_the_same_data(
     other = second.test_client()
     assert "From worker one" in text_of(other.get(idea_path))
     with other.session_transaction() as session:
-        session["_user_id"] = str(alice.id)
+        session["_user_id"] = alice.get_id()
     assert other.post(f"{idea_path}/comments", data={"comment": "From worker two"}).status_code == 302
 
     assert "From worker two" in text_of(client.get(idea_path))
@@ -412,3 +412,17 @@ def test_signing_in_with_a_control_character_in_next_stays_on_the_board(
     assert not location.netloc or location.netloc == "localhost"
     assert location.path.startswith("/") and not location.path.startswith("//")
     assert not any(ord(c) < 32 or ord(c) == 127 for c in response.headers["Location"])
+
+
+@pytest.mark.parametrize("path", ["/users/%00", "/users/amina%00", "/skills/van%00"])
+def test_an_address_with_a_nul_names_no_page(client, path):
+    assert client.get(path).status_code == 404
+
+
+def test_nul_characters_sent_in_a_form_or_a_query_are_dropped_not_a_server_error(client, make_user):
+    make_user("amina")
+    response = client.post("/login", data={"login": "ami\x00na", "password": "wrong\x00"})
+    assert response.status_code == 422
+    assert "do not match" in text_of(response)
+    assert client.get("/search?q=gar%00den").status_code == 200
+    assert client.get("/ideas?area=%00&topic=%00&sort=%00").status_code == 200

@@ -211,10 +211,10 @@ def test_the_download_button_carries_a_csrf_token_and_a_forged_post_is_refused(t
         olivia = User(username=OLIVIA["username"], email=OLIVIA["email"], password_hash=PASSWORD_HASH)
         db.session.add(olivia)
         db.session.commit()
-        olivia_id = olivia.id
+        olivia_cookie_id = olivia.get_id()
     client = app.test_client()
     with client.session_transaction() as session:
-        session["_user_id"], session["_fresh"] = str(olivia_id), True
+        session["_user_id"], session["_fresh"] = olivia_cookie_id, True
 
     assert client.post("/account/data").status_code == 400
     token = csrf_token_from(client.get("/account"))
