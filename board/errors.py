@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, current_app, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
 from .extensions import db
@@ -50,6 +52,16 @@ def init_app(app: Flask) -> None:
     def not_possible(error):
         db.session.rollback()
         return render_error(409, str(error))
+
+    @app.errorhandler(IntegrityError)
+    @app.errorhandler(StaleDataError)
+    def clashed(error):
+        # Two requests did the same thing at the same moment (a double click, two people
+        # taking one username): the database kept one and refused the other, whole.
+        db.session.rollback()
+        current_app.logger.info("A change clashed with another and was refused: %s", error)
+        return render_error(409, "Someone made the same change at the same moment, so this one "
+                                 "was not made. Reload the page to see where things stand.")
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):

@@ -8,6 +8,7 @@ import re
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.parse
@@ -258,3 +259,25 @@ class Browser:
         assert status == 200, (page, status)
         token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html).group(1)
         return self.request(to or page, {"csrf_token": unescape(token), **data})
+
+
+def run_at_once(app, work, threads=2):
+    """Run `work` in several threads at the same moment, each in its own app context."""
+    barrier = threading.Barrier(threads)
+    results, errors = [], []
+
+    def run():
+        try:
+            with app.app_context():
+                barrier.wait()
+                results.append(work())
+        except Exception as error:  # noqa: BLE001 - reported by the test
+            errors.append(error)
+
+    started = [threading.Thread(target=run) for _ in range(threads)]
+    for thread in started:
+        thread.start()
+    for thread in started:
+        thread.join(60)
+    assert not errors, errors
+    return results

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import base64
 import re
-import threading
 import zlib
 import time
 from datetime import datetime, timedelta
@@ -40,6 +39,7 @@ from helpers import (
     fetch,
     field_error,
     make_test_app,
+    run_at_once,
     signed_in,
     text_of,
 )
@@ -204,28 +204,6 @@ def signed_elsewhere(app, work):
 def in_app_context(app, work):
     with app.app_context():
         return work()
-
-
-def run_at_once(app, work, threads=2):
-    """Run `work` in several threads at the same moment, each in its own app context."""
-    barrier = threading.Barrier(threads)
-    results, errors = [], []
-
-    def run():
-        try:
-            with app.app_context():
-                barrier.wait()
-                results.append(work())
-        except Exception as error:  # noqa: BLE001 - reported by the test
-            errors.append(error)
-
-    started = [threading.Thread(target=run) for _ in range(threads)]
-    for thread in started:
-        thread.start()
-    for thread in started:
-        thread.join(60)
-    assert not errors, errors
-    return results
 
 
 @pytest.fixture

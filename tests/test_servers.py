@@ -20,9 +20,9 @@ def _wrong_passwords(url: str, times: int) -> list[int]:
 
 
 @contextmanager
-def two_servers(tmp_path, database_url, storage_uri):
+def two_servers(tmp_path, database_url, storage_uri, key_prefix="simpl"):
     limits = {"RATELIMIT_ENABLED": "1", "LOGIN_RATE_LIMIT": "10 per minute",
-              "RATELIMIT_STORAGE_URI": storage_uri}
+              "RATELIMIT_STORAGE_URI": storage_uri, "RATELIMIT_KEY_PREFIX": key_prefix}
     one_worker = ("--workers", "1")
     with board_served(tmp_path / "one", database_url, one_worker, **limits) as first, \
             board_served(tmp_path / "two", database_url, one_worker, **limits) as second:
@@ -30,7 +30,7 @@ def two_servers(tmp_path, database_url, storage_uri):
 
 
 def test_the_login_limit_holds_across_two_servers_sharing_redis(tmp_path, database_url, redis_server):
-    with two_servers(tmp_path, database_url, redis_server.url) as (first, second):
+    with two_servers(tmp_path, database_url, redis_server.url, redis_server.key_prefix) as (first, second):
         assert 429 not in _wrong_passwords(first, 5) + _wrong_passwords(second, 5)
         assert _wrong_passwords(second, 1) == [429]
         assert _wrong_passwords(first, 1) == [429]
