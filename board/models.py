@@ -326,6 +326,16 @@ def visible_index(name: str, *columns: str) -> Index:
     return Index(name, *columns, sqlite_where=text(VISIBLE), postgresql_where=text(VISIBLE))
 
 
+def hold(row) -> None:
+    """Make anyone else changing this row wait until this transaction ends.
+
+    On PostgreSQL this is SELECT ... FOR UPDATE; SQLite has no row locks and needs none,
+    since a request that writes holds the whole database from its first statement.
+    """
+    model = type(row)
+    db.session.execute(select(model.id).where(model.id == row.id).with_for_update())
+
+
 class Content:
     """What ideas, help requests and comments share: an author, a Markdown body,
     timestamps, and a hidden flag that moderation sets. `visible()` is the one
@@ -526,9 +536,11 @@ class Idea(Content, Placed, Commentable, db.Model):
     def toggle_support(self, user: User) -> bool:
         """Support the idea, or take the support back. Returns whether it is now supported.
 
-        Counters move by "SET n = n + 1" in SQL, so two workers never lose a count.
+        Counters move by "SET n = n + 1" in SQL, so two workers never lose a count, and
+        two clicks at once take turns, so the second sees what the first did.
         """
-        support = db.session.get(Support, (user.id, self.id))
+        hold(self)
+        support = db.session.get(Support, (user.id, self.id), populate_existing=True)
         if support is None:
             now = utcnow()
             db.session.add(Support(user_id=user.id, idea_id=self.id, created_at=now))
@@ -718,6 +730,7 @@ class HelpRequest(Content, Placed, Commentable, db.Model):
             raise NotPossible("You cannot offer help on your own request.")
         if self.status == HelpStatus.CLOSED:
             raise NotPossible("This request is closed and no longer takes offers.")
+        hold(self)  # two offers sent at once take turns: the second sees the first
         if self.offer_from(helper) is not None:
             raise NotPossible("You have already offered help on this request.")
         offer = Offer(help_request=self, helper=helper, message=message)
