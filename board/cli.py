@@ -299,6 +299,7 @@ def check() -> None:
     """
     from .mail import mail_enabled
     from .mail.models import OutboxMessage
+    from .search.index import installed as search_installed
 
     url = db.engine.url
     engine = url.get_backend_name()
@@ -318,7 +319,7 @@ def check() -> None:
         waiting = db.session.scalar(select(func.count(OutboxMessage.id)).where(
             OutboxMessage.sent_at.is_(None), OutboxMessage.failed_at.is_(None)))
         # The session's own connection: a second one would wait for its lock.
-        search_index = engine == "sqlite" and inspect(db.session.connection()).has_table("search_index")
+        search_engine = search_installed(db.session.connection())
         db.session.rollback()
     except SQLAlchemyError as error:
         raise click.ClickException(f"Cannot read the database: {_one_line(error)}") from None
@@ -329,10 +330,8 @@ def check() -> None:
                    f"the latest is {head}")
     else:
         click.echo(f"Migrations: {current}, but the latest is {head}")
-    if engine == "sqlite":
-        click.echo(f"Search index: {'installed' if search_index else 'missing'}")
-    else:
-        click.echo(f"Search index: not available on {engine} (search needs SQLite's FTS5)")
+    click.echo(f"Search index: installed ({search_engine})" if search_engine
+               else "Search index: missing (bring the database up to date)")
     click.echo(f"Rate limits kept in: {_without_password(current_app.config['RATELIMIT_STORAGE_URI'])}"
                + ("" if current_app.config["RATELIMIT_ENABLED"] else " (rate limits are off)"))
     if mail_enabled():

@@ -63,11 +63,12 @@ def test_demo_refuses_a_board_that_already_has_ideas(runner, make_idea):
     assert "already has ideas" in result.output
 
 
-def test_check_says_where_the_data_lives(runner, make_idea):
+def test_check_says_where_the_data_lives(app, runner, make_idea):
     make_idea()
     result = runner.invoke(args=["board", "check"])
     assert result.exit_code == 0
-    assert "board.db" in result.output and "Ideas: 1" in result.output
+    database = app.config["SQLALCHEMY_DATABASE_URI"].rsplit("/", 1)[-1]
+    assert database in result.output and "Ideas: 1" in result.output
 
 
 def _free_port() -> int:
@@ -231,6 +232,22 @@ def test_send_mail_on_a_board_never_started_sends_nothing_through_a_real_server(
     assert "Sent 0 email(s)." in result.stdout
 
 
+@pytest.mark.engine("postgresql")
+def test_check_on_postgresql_says_so_and_finds_its_search_index(tmp_path, empty_database_url):
+    database = {"DATABASE_URL": empty_database_url, "SECRET_KEY": "the same on every server"}
+    assert _board(tmp_path, "demo", **database).returncode == 0
+    result = _board(tmp_path, "check", RATELIMIT_STORAGE_URI="redis://:s3cret@127.0.0.1:6379/0", **database)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert any(line.startswith("Database: postgresql+psycopg://") and line.endswith("(postgresql)")
+               for line in lines)
+    assert any(re.fullmatch(r"Migrations: \S+, the latest", line) for line in lines)
+    assert "Search index: installed (PostgreSQL full-text search)" in lines
+    assert "Rate limits kept in: redis://:***@127.0.0.1:6379/0" in lines
+    assert "People: 9" in lines
+    assert "s3cret" not in result.stdout + result.stderr
+
+
 def test_check_tells_an_operator_what_the_board_relies_on_and_hides_passwords(tmp_path):
     instance = tmp_path / "instance"
     assert _board(instance, "demo").returncode == 0
@@ -240,7 +257,7 @@ def test_check_tells_an_operator_what_the_board_relies_on_and_hides_passwords(tm
     lines = result.stdout.splitlines()
     assert f"Database: sqlite:///{instance / 'simpl.db'} (sqlite)" in lines
     assert any(re.fullmatch(r"Migrations: \S+, the latest", line) for line in lines)
-    assert "Search index: installed" in lines
+    assert "Search index: installed (SQLite FTS5)" in lines
     assert "Rate limits kept in: memory://limits:***@localhost" in lines
     assert "Email: on, through 127.0.0.1:2525" in lines
     assert "Outbox: 0 email(s) waiting" in lines

@@ -37,6 +37,12 @@ def install(connection) -> None:
     _engine(connection).install(connection)
 
 
+def installed(connection) -> str | None:
+    """Which search index the database holds ("SQLite FTS5"), or None when it has none."""
+    engine = _engine(connection)
+    return engine.NAME if engine.installed(connection) else None
+
+
 def rebuild(connection) -> None:
     """Index everything visible again from scratch."""
     _engine(connection).rebuild(connection)

@@ -17,6 +17,7 @@ from sqlalchemy import text
 
 from .common import KINDS, MAX_QUERY_LENGTH, MAX_TERMS, START, STOP, Hit, highlight
 
+NAME = "PostgreSQL full-text search"
 CONFIGURATION = "simpl"
 TABLES = {"idea": ("ideas", "title"), "help_request": ("help_requests", "title"),
           "comment": ("comments", "''")}
@@ -51,6 +52,15 @@ def install(connection) -> None:
             f"CREATE INDEX IF NOT EXISTS search_{table} ON {table} USING gin (search_vector) "
             "WHERE hidden_at IS NULL"
         ))
+
+
+def installed(connection) -> bool:
+    columns = connection.scalar(text(
+        "SELECT count(*) FROM information_schema.columns "
+        "WHERE column_name = 'search_vector' AND table_name IN ('ideas', 'help_requests', 'comments') "
+        "AND table_schema = current_schema()"
+    ))
+    return columns == len(TABLES)
 
 
 def rebuild(connection) -> None:

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import text
+from sqlalchemy import inspect, text
 
 from .common import KINDS, MAX_QUERY_LENGTH, MAX_TERMS, START, STOP, Hit, highlight
 
+NAME = "SQLite FTS5"
 TABLES = {"idea": ("ideas", "title"), "help_request": ("help_requests", "title"),
           "comment": ("comments", "''")}
 
@@ -57,6 +58,10 @@ DROP = [
 def install(connection) -> None:
     for statement in INSTALL:
         connection.execute(text(statement))
+
+
+def installed(connection) -> bool:
+    return inspect(connection).has_table("search_index")
 
 
 def rebuild(connection) -> None:
