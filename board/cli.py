@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
 import re
 import sys
+from contextlib import contextmanager
 from functools import wraps
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -17,7 +19,7 @@ from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from flask.cli import AppGroup
 from flask_migrate import upgrade
-from sqlalchemy import func, inspect, select
+from sqlalchemy import func, inspect, select, text
 from sqlalchemy.exc import SQLAlchemyError
 
 from .extensions import db
@@ -26,6 +28,8 @@ from .models import Idea, Role, User
 board_cli = AppGroup("board", help="Look after this Simpl board.")
 
 START_COMMAND = ".venv/bin/flask --app app board start"
+# Any number, the same in every process of the board: PostgreSQL's lock for migrating.
+MIGRATION_LOCK = 7_210_301
 
 
 def _one_line(error: BaseException) -> str:
@@ -45,6 +49,24 @@ def _database_state() -> tuple[str | None, str, bool]:
     return current, head, has_tables
 
 
+@contextmanager
+def _one_migration_at_a_time():
+    """After an upgrade, the mail and digest timers of several servers may start at the same
+    moment: one of them migrates while the others wait, then find the work done."""
+    if db.engine.dialect.name == "postgresql":
+        with db.engine.connect() as connection:
+            connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": MIGRATION_LOCK})
+            try:
+                yield
+            finally:
+                connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": MIGRATION_LOCK})
+        return
+    # SQLite: the processes share one machine, and the instance folder.
+    with open(Path(current_app.instance_path) / "migrating.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
+
+
 def database_up_to_date(command):
     """Bring the database up to date before an operator command runs, as starting the
     board does, so that every command works on a board that has never been started."""
@@ -56,7 +78,10 @@ def database_up_to_date(command):
             # Tables without a revision were made straight from the models (create_all),
             # so they are as the code is: migrating them would try to make them again.
             if current != head and (current is not None or not has_tables):
-                upgrade()
+                with _one_migration_at_a_time():
+                    current, head, has_tables = _database_state()  # another may have done it
+                    if current != head and (current is not None or not has_tables):
+                        upgrade()
         except (SQLAlchemyError, CommandError, OSError) as error:
             raise click.ClickException(
                 f"Cannot bring the database up to date "

@@ -381,3 +381,16 @@ def test_the_demo_looks_weeks_old_with_notifications_dated_when_things_happened(
     assert "Mark as read" in page and page.count('notification--unread') < len(shown)
     with app.app_context():
         db.engine.dispose()
+
+
+def test_commands_started_at_once_on_a_new_board_migrate_it_once(tmp_path, empty_database_url):
+    """Timers on several servers start their commands at the same moment after an upgrade."""
+    # Nothing waits to be sent, so the mail server is never reached.
+    env = {**os.environ, "INSTANCE_PATH": str(tmp_path), "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": "1",
+           "DATABASE_URL": empty_database_url, "SECRET_KEY": "the same on every server"}
+    started = [subprocess.Popen([sys.executable, "-m", "flask", "--app", "app", "board", "send-mail"],
+                                cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                text=True) for _ in range(3)]
+    results = [(process.wait(timeout=120), *process.communicate()) for process in started]
+    assert [code for code, _, _ in results] == [0, 0, 0], results
+    assert all("Sent 0 email(s)." in out for _, out, _ in results)
