@@ -784,6 +784,8 @@ def test_operators_are_searched_as_plain_words(client, make_idea):
     make_idea(title="A path by the canal", body="Lamps.")
     assert found(client, "NEAR") == [idea_url(near)]
     assert found(client, "NEAR path") == [idea_url(near)]
+    # "or" is a word like any other: both words must be there, on every engine.
+    assert found(client, "river OR canal") == []
 
 
 def test_a_query_of_ten_thousand_characters_still_shows_a_page(client, garden):

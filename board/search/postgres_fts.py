@@ -85,7 +85,8 @@ def match_expression(query: str) -> str | None:
     so a search means the same on both engines; None when no word is left.
     """
     query = re.sub(r"\b\w+:", " ", query[:MAX_QUERY_LENGTH])
-    return " ".join(re.findall(r"\w+", query)[:MAX_TERMS]) or None
+    # Each word quoted, so that "or" is a word here too, never websearch's operator.
+    return " ".join(f'"{word}"' for word in re.findall(r"\w+", query)[:MAX_TERMS]) or None
 
 
 def _matches(kinds, only_ids) -> str:
