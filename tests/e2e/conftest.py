@@ -47,10 +47,19 @@ def pytest_collection_modifyitems(config, items):
 
 
 @pytest.fixture(scope="session")
-def base_url(tmp_path_factory):
-    """The board, served by gunicorn on a fresh database with the demo content."""
-    with demo_board_served(tmp_path_factory.mktemp("e2e-instance"), password=PASSWORD) as url:
+def base_url(request, tmp_path_factory):
+    """The board, served by gunicorn on a fresh database with the demo content: a SQLite
+    file, or PostgreSQL for tests parametrized with `base_url` "postgresql" (indirect)."""
+    instance = tmp_path_factory.mktemp("e2e-instance")
+    if getattr(request, "param", "sqlite") == "sqlite":
+        with demo_board_served(instance, password=PASSWORD) as url:
+            yield url
+        return
+    server = request.getfixturevalue("postgres_server")
+    database = server.empty_database()
+    with demo_board_served(instance, password=PASSWORD, database_url=server.url_of(database)) as url:
         yield url
+    server.drop(database)
 
 
 @pytest.fixture(scope="session")

@@ -9,6 +9,9 @@ from playwright.sync_api import expect
 
 from e2e_helpers import PASSWORD, register, screenshot, sign_in, unique_name
 
+# The journeys run on both engines the board runs on (the other browser checks on SQLite).
+pytestmark = pytest.mark.parametrize("base_url", ["sqlite", "postgresql"], indirect=True)
+
 
 def post_idea(page, title: str, description: str) -> str:
     page.get_by_role("link", name="Post an idea").first.click()
