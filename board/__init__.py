@@ -68,7 +68,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     from . import (
         admin, api, auth, comments, errors, feeds, help, home, ideas, mail, moderation,
-        notifications, opendata, people, search,
+        notifications, opendata, people, search, transactions,
     )
     from .cli import board_cli
 
@@ -79,6 +79,7 @@ def create_app(config: dict | None = None) -> Flask:
     for blueprint in (module.bp for module in blueprints):
         app.register_blueprint(blueprint)
     errors.init_app(app)
+    transactions.init_app(app)
     mail.init_app(app)
     notifications.init_app(app)
     init_templating(app)

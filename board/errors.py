@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from flask import Flask, current_app, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
 from .extensions import db
 from .models import NotAllowed, NotPossible
+from .transactions import ended_by_a_clash
 
 MESSAGES = {
     400: ("Something was wrong with that request", "Go back, reload the page and try again."),
@@ -52,6 +53,14 @@ def init_app(app: Flask) -> None:
     def not_possible(error):
         db.session.rollback()
         return render_error(409, str(error))
+
+    @app.errorhandler(OperationalError)
+    def database_error(error):
+        if ended_by_a_clash(error):  # still clashing after being tried again
+            return clashed(error)
+        db.session.rollback()
+        current_app.logger.exception("The database failed", exc_info=error)
+        return render_error(500)
 
     @app.errorhandler(IntegrityError)
     @app.errorhandler(StaleDataError)

@@ -31,8 +31,10 @@ from sqlalchemy import (
     func,
     select,
     text,
+    update,
 )
 from sqlalchemy.orm import Mapped, declared_attr, defer, mapped_column, relationship
+from sqlalchemy.orm.attributes import set_committed_value
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from .extensions import db
@@ -309,7 +311,20 @@ class User(UserMixin, db.Model):
         return cls.by_email(login) if "@" in login else cls.by_username(login.strip())
 
     def touch(self) -> None:
-        self.last_active_at = utcnow()
+        """Note that the person is active now.
+
+        Approximate on purpose: when another change holds their row (telling them of
+        something), the moment is left for next time rather than waited for, so two
+        people acting on each other's posts at once never wait on each other.
+        """
+        now = utcnow()
+        db.session.execute(
+            update(User)
+            .where(User.id.in_(select(User.id).where(User.id == self.id).with_for_update(skip_locked=True)))
+            .values(last_active_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        set_committed_value(self, "last_active_at", now)
 
     def __repr__(self) -> str:
         return f"<User {self.username}>"
@@ -518,15 +533,15 @@ class Idea(Content, Placed, Commentable, db.Model):
             raise NotAllowed("Only the board's staff can answer ideas officially.")
         if status not in IdeaStatus.ALL:
             raise NotPossible("That is not a status ideas can have.")
-        update = StatusUpdate(idea=self, status=status, by=by)
-        update.set_response(response)
-        db.session.add(update)
+        answer = StatusUpdate(idea=self, status=status, by=by)
+        answer.set_response(response)
+        db.session.add(answer)
         self.status = status
         self._on_activity()
         db.session.flush()
         Event.record(EventKind.STATUS_CHANGED, by, recipient_id=self.author_id, idea=self,
                      note=status)
-        return update
+        return answer
 
     def is_supported_by(self, user) -> bool:
         if not (user and user.is_authenticated):
