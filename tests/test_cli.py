@@ -293,7 +293,7 @@ def test_check_on_an_empty_database_file_says_so_in_one_line(tmp_path):
 def test_commands_on_an_unreachable_database_say_so_in_one_line_and_hide_the_password(tmp_path):
     nowhere = f"postgresql://simpl:hunter2@127.0.0.1:{_free_port()}/simpl"
     for args in (("check",), ("demo",), ("set-role", "amina", "admin")):
-        result = _board(tmp_path / "instance", *args, DATABASE_URL=nowhere)
+        result = _board(tmp_path / "instance", *args, DATABASE_URL=nowhere, SECRET_KEY="shared")
         assert result.returncode != 0
         assert "Traceback" not in result.stderr
         error = result.stderr.strip().splitlines()

@@ -230,7 +230,7 @@ def test_a_kind_that_is_not_offered_gets_a_message_and_keeps_what_was_typed(clie
     response = client.post("/help/new", data={"title": "Borrow a gazebo", "details": "For the fete.",
                                               "skills": "gazebo", "kind": "spaceship", "idea": 0})
     assert response.status_code == 422
-    assert field_error(response, "kind") == "Error: Not a valid choice."
+    assert field_error(response, "kind") == "Error: Choose what kind of help it is."
     assert textarea_value(response, "details") == "For the fete."
 
 

@@ -178,8 +178,8 @@ def test_only_moderators_see_the_moderation_link_and_only_admins_the_admin_link(
                           re.S)[0]
 
     assert 'href="/moderation"' not in nav(people.bob)
-    assert 'href="/moderation"' in nav(people.mod) and 'href="/admin/people"' not in nav(people.mod)
-    assert 'href="/moderation"' in nav(people.admin) and 'href="/admin/people"' in nav(people.admin)
+    assert 'href="/moderation"' in nav(people.mod) and 'href="/admin"' not in nav(people.mod)
+    assert 'href="/moderation"' in nav(people.admin) and 'href="/admin"' in nav(people.admin)
 
 
 def test_unknown_kinds_and_ids_on_the_moderation_page_are_404(client_for, people, make_idea):

@@ -333,7 +333,8 @@ def test_an_email_choice_that_is_not_offered_gets_a_message(client, auth, make_u
         "mine": "hourly", "invitations": "immediately", "matches": "never", "following": "weekly",
     })
     assert response.status_code == 422
-    assert "Not a valid choice" in text_of(response)
+    assert "Choose how often to hear about this." in text_of(response)
+    assert "Not a valid choice" not in text_of(response)
 
 
 def test_deleting_a_post_puts_the_unread_counts_right(

@@ -759,13 +759,14 @@ def test_no_query_gives_an_error_only_results_or_a_helpful_message(client, garde
         assert results(response) == [] and shows_a_helpful_message(response)
 
 
-@pytest.mark.parametrize("query", ["", "   ", "\t\n"])
+# A NUL is dropped as the request is read, so a query of one is an empty one.
+@pytest.mark.parametrize("query", ["", "   ", "\t\n", "\x00"])
 def test_an_empty_query_invites_people_to_type_words(client, garden, query):
     response = search(client, query)
     assert "Type a word or two to find ideas, help requests and comments." in text_of(response)
 
 
-@pytest.mark.parametrize("query", ['"', "*", "-", "()", ":", "🌻🌼🌷", "\x00"])
+@pytest.mark.parametrize("query", ['"', "*", "-", "()", ":", "🌻🌼🌷"])
 def test_a_query_without_words_says_so_and_suggests_one(client, garden, query):
     response = search(client, query)
     assert "We could not find any words to search for in" in text_of(response)
