@@ -67,8 +67,22 @@ def create_app(config: dict | None = None) -> Flask:
         _configure_sqlite(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
 
     from . import (
-        admin, api, auth, comments, errors, feeds, help, home, ideas, mail, moderation,
-        notifications, opendata, people, search, transactions,
+        admin,
+        api,
+        auth,
+        comments,
+        errors,
+        feeds,
+        help,
+        home,
+        ideas,
+        mail,
+        moderation,
+        notifications,
+        opendata,
+        people,
+        search,
+        transactions,
     )
     from .cli import board_cli
 

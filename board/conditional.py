@@ -3,7 +3,7 @@ with 304 Not Modified, for feeds and the API, which clients poll."""
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from flask import Response, request
 
@@ -19,6 +19,6 @@ def conditional(response: Response, last_modified: datetime | None) -> Response:
     response.add_etag()
     if last_modified is not None:
         # HTTP dates have whole seconds; stored times are naive UTC.
-        response.last_modified = last_modified.replace(microsecond=0, tzinfo=timezone.utc)
+        response.last_modified = last_modified.replace(microsecond=0, tzinfo=UTC)
     response.headers["Cache-Control"] = "no-cache"  # may keep it, but must ask again
     return response.make_conditional(request)

@@ -142,7 +142,7 @@ def instance_secret_key(instance_path: str) -> str:
             if key:
                 return key
             time.sleep(0.02)  # another worker is still writing it
-        raise RuntimeError(f"{path} is empty: delete it and start again")
+        raise RuntimeError(f"{path} is empty: delete it and start again") from None
     key = secrets.token_hex(32)
     with os.fdopen(fd, "w") as handle:
         handle.write(key)

@@ -13,7 +13,6 @@ from wtforms.validators import DataRequired, ValidationError
 
 from .models import Area, Topic, parse_skills
 
-
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 

@@ -25,8 +25,8 @@ from .extensions import db
 from .models import (
     Area,
     Comment,
-    HelpRequest,
     HelpKind,
+    HelpRequest,
     HelpStatus,
     Idea,
     IdeaStatus,
@@ -120,7 +120,11 @@ IDEA_CARD_COLUMNS = (Idea.id, Idea.title, Idea.created_at, Idea.supporters_count
                      Idea.comments_count, *AUTHOR_COLUMNS, Idea.status, Area.name.label("area_name"))
 
 
-def idea_list(*where, order_by=(Idea.id.desc(),)) -> Select:
+NEWEST_IDEAS = (Idea.id.desc(),)
+NEWEST_REQUESTS = (HelpRequest.id.desc(),)
+
+
+def idea_list(*where, order_by=NEWEST_IDEAS) -> Select:
     """The query for a list of idea cards: visible ideas matching `where`, in this order."""
     page = _page_ids(Idea, where, order_by)
     return (
@@ -177,7 +181,7 @@ def trending_since():
     return utcnow() - timedelta(days=TRENDING_DAYS)
 
 
-def help_list(*where, order_by=(HelpRequest.id.desc(),)) -> Select:
+def help_list(*where, order_by=NEWEST_REQUESTS) -> Select:
     """The query for a list of help request cards, with the title of a linked, visible idea."""
     page = _page_ids(HelpRequest, where, order_by)
     return (

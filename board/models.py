@@ -13,7 +13,7 @@ import hmac
 import re
 import secrets
 import unicodedata
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from flask import current_app
 from flask_login import UserMixin
@@ -44,7 +44,7 @@ from .text import plain_words, render_markdown
 
 def utcnow() -> datetime:
     """Naive UTC, the way every timestamp is stored (SQLite has no time zones)."""
-    return datetime.now(timezone.utc).replace(tzinfo=None)
+    return datetime.now(UTC).replace(tzinfo=None)
 
 
 def iso(moment: datetime | None) -> str | None:

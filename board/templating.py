@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
@@ -29,7 +29,7 @@ def _zone(name: str) -> ZoneInfo:
 
 def _local(value: datetime) -> datetime:
     zone = _zone(current_app.config["BOARD_TIMEZONE"])
-    return value.replace(tzinfo=timezone.utc).astimezone(zone)
+    return value.replace(tzinfo=UTC).astimezone(zone)
 
 
 def format_date(value: datetime | None) -> str:
@@ -96,7 +96,6 @@ def init_templating(app: Flask) -> None:
     @app.context_processor
     def board_context():
         from .admin import board_settings
-
         from .mail import mail_enabled
 
         settings = board_settings()

@@ -2,11 +2,9 @@ import logging
 import warnings
 from logging.config import fileConfig
 
-from sqlalchemy.exc import SAWarning
-
-from flask import current_app
-
 from alembic import context
+from flask import current_app
+from sqlalchemy.exc import SAWarning
 
 # this is the Alembic Config object, which provides
 # access to the values within the .ini file in use.

@@ -192,8 +192,9 @@ def every_form_class() -> list[type]:
     import importlib
     import pkgutil
 
-    import board
     from flask_wtf import FlaskForm
+
+    import board
 
     for module in pkgutil.walk_packages(board.__path__, "board."):
         if module.name.endswith(".forms") or module.name == "board.forms_common":

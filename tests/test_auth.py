@@ -7,15 +7,22 @@ from html import escape
 from html.parser import HTMLParser
 
 import pytest
-from helpers import (
-    PASSWORD, Auth, account, count_rows, csrf_token_from, field_error, input_value, make_test_app,
-    text_of,
-)
 from sqlalchemy import func, select
 from werkzeug.security import generate_password_hash
 
 from board.extensions import db, limiter
 from board.models import User
+from helpers import (
+    PASSWORD,
+    Auth,
+    account,
+    count_rows,
+    csrf_token_from,
+    field_error,
+    input_value,
+    make_test_app,
+    text_of,
+)
 
 # --- Helpers ------------------------------------------------------------------
 

@@ -12,7 +12,6 @@ from board.extensions import db
 from board.models import Comment, Idea
 from helpers import count_rows, fetch, field_error, make_test_app, text_of, textarea_value
 
-
 # --- Helpers -------------------------------------------------------------------
 
 

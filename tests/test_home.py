@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import re
 
-
 from board.extensions import db
 from board.models import HelpRequest, Idea, Offer, User
 from helpers import count_queries, text_of
-
 
 # --- Small helpers ---------------------------------------------------------------
 

@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from board import create_app
 from board.extensions import db
-from board.models import Comment, HelpRequest, Idea, Offer, Topic, User
+from board.models import Comment, Idea, Offer, Topic, User
 from helpers import PASSWORD, demo_board_served
 
 INJECTED = "X-Injected"
@@ -89,7 +89,7 @@ def hostile_bodies(token: str) -> list[tuple[str, dict, bytes]]:
                                         for name in (b"next", b"return", b"redirect"))),
     ]
     names = (b"title", b"description", b"comment", b"upload")
-    for name, filename in zip(names, (b"../../etc/passwd", b"a\x00b", b"a\r\nX-Injected: 1", b"x" * 10_000)):
+    for name, filename in zip(names, (b"../../etc/passwd", b"a\x00b", b"a\r\nX-Injected: 1", b"x" * 10_000), strict=True):
         file_part = (b'Content-Disposition: form-data; name="' + name + b'"; filename="' + filename
                      + b'"\r\nContent-Type: application/octet-stream\r\n\r\nnot text')
         bodies.append((f"file {name.decode()} {filename[:12]!r}",
@@ -132,7 +132,7 @@ def test_no_hostile_body_gets_a_server_error_on_any_post_route(board, who):
             response = session.post(url + path, data=body, headers=headers, allow_redirects=False,
                                     timeout=10)
             assert_fine(response, url, f"{endpoint} {what}")
-        for bad, name in zip(BAD_NEXT, ("next", "return", "redirect", "next")):
+        for bad, name in zip(BAD_NEXT, ("next", "return", "redirect", "next"), strict=True):
             response = session.post(url + path, params={name: bad}, allow_redirects=False,
                                     data={"csrf_token": token, name: bad}, timeout=10)
             assert_fine(response, url, f"{endpoint} {name}={bad!r}")

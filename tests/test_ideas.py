@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import timezone
+from datetime import UTC
 from html import unescape
 from zoneinfo import ZoneInfo
 
@@ -12,8 +12,16 @@ from sqlalchemy import func, select
 
 from board.extensions import db
 from board.models import Comment, HelpRequest, Idea, Offer, Support, User
-from helpers import count_queries, count_rows, fetch, field_error, input_value, make_test_app, text_of, textarea_value
-
+from helpers import (
+    count_queries,
+    count_rows,
+    fetch,
+    field_error,
+    input_value,
+    make_test_app,
+    text_of,
+    textarea_value,
+)
 
 # --- Helpers -------------------------------------------------------------------
 
@@ -120,7 +128,7 @@ def test_my_posted_idea_has_its_own_page(app, client, make_user, auth):
     assert "Benches on the green" in text
     assert "<strong>three</strong>" in prose_of(page)
     assert "**three**" not in text
-    local = created.replace(tzinfo=timezone.utc).astimezone(ZoneInfo("Europe/London"))
+    local = created.replace(tzinfo=UTC).astimezone(ZoneInfo("Europe/London"))
     assert f"Posted by Ada Lovelace on {local.day} {local:%B %Y}" in text
     assert "0 supporters" in text
 

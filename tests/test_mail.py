@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import base64
 import re
-import zlib
 import time
+import zlib
 from datetime import datetime, timedelta
 from html import unescape
 from types import SimpleNamespace
@@ -33,8 +33,8 @@ from board.tokens import VERIFY, make_token, unsubscribe_token
 from helpers import (
     PASSWORD,
     PASSWORD_HASH,
-    account,
     Auth,
+    account,
     count_rows,
     fetch,
     field_error,
@@ -311,7 +311,7 @@ def test_registering_with_an_address_that_has_an_account_looks_the_same_and_tell
     new = register("bob", "bob@example.org")
     taken = register("mallory", "alice@example.org")
 
-    for one, other in zip(new[:3], taken[:3]):
+    for one, other in zip(new[:3], taken[:3], strict=True):
         assert one.status_code == other.status_code
         assert one.headers.get("Location") == other.headers.get("Location")
         assert (one.get_data(as_text=True).replace("bob@example.org", "ADDRESS")

@@ -91,7 +91,9 @@ def test_upgrading_a_board_with_content_keeps_every_row(tmp_path):
 
     engine = create_engine(f"sqlite:///{path}")
     with engine.connect() as connection:
-        count = lambda table: connection.exec_driver_sql(f"SELECT count(*) FROM {table}").scalar()
+        def count(table):
+            return connection.exec_driver_sql(f"SELECT count(*) FROM {table}").scalar()
+
         assert [count(t) for t in ("users", "ideas", "supports", "comments", "help_requests", "offers")] \
             == [2, 1, 1, 1, 1, 1]
         # People follow what they took part in before following existed.

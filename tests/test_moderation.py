@@ -17,7 +17,6 @@ from board.moderation.models import ModerationAction, Report
 from board.templating import format_datetime
 from helpers import PASSWORD, Auth, count_rows, fetch, field_error, text_of
 
-
 REASON = "Breaks the code of conduct: personal attack."
 
 

@@ -26,7 +26,6 @@ from board.models import (
 from board.templating import format_date
 from helpers import count_rows, fetch, field_error, saved, signed_in, text_of
 
-
 # --- Helpers -------------------------------------------------------------------------
 
 

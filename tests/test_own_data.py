@@ -17,10 +17,10 @@ from dataclasses import dataclass
 import pytest
 from sqlalchemy import func, inspect, select
 
+from board.admin.models import Invite
 from board.extensions import db
 from board.help.models import Invitation, Message, invite_to_help, send_message
 from board.mail.models import OutboxMessage
-from board.admin.models import Invite
 from board.models import Comment, HelpRequest, Idea, Offer, Role, Support, User
 from board.moderation import moderate, report
 from board.moderation.models import ModerationAction, Report

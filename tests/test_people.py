@@ -6,6 +6,10 @@ import re
 from html.parser import HTMLParser
 
 import pytest
+from sqlalchemy import func, select
+
+from board.extensions import db, limiter
+from board.models import Idea, Skill, User, utcnow
 from helpers import (
     PASSWORD,
     PASSWORD_HASH,
@@ -17,10 +21,6 @@ from helpers import (
     text_of,
 )
 from smtp import html_part, text_part
-from sqlalchemy import func, select
-
-from board.extensions import db, limiter
-from board.models import Idea, Skill, User, utcnow
 
 # --- Helpers ------------------------------------------------------------------
 

@@ -16,7 +16,6 @@ from board.extensions import db
 from board.models import User, utcnow
 from helpers import PASSWORD, account, count_rows, field_error, signed_in, text_of
 
-
 # --- Helpers -------------------------------------------------------------------------
 
 

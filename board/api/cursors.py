@@ -8,11 +8,10 @@ from __future__ import annotations
 
 import base64
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from flask import abort
 from sqlalchemy import and_, or_
-
 
 # A cursor value that is a moment or null (an idea nobody supported lately).
 DATETIME_OR_NONE = "datetime or none"
@@ -33,12 +32,12 @@ def decode(cursor: str | None, kinds: tuple[type, ...]) -> list | None:
         if not isinstance(raw, list) or len(raw) != len(kinds):
             raise ValueError
         values = []
-        for value, kind in zip(raw, kinds):
+        for value, kind in zip(raw, kinds, strict=True):
             if kind is datetime or (kind == DATETIME_OR_NONE and value is not None):
                 moment = datetime.fromisoformat(value)
                 # Stored times are naive UTC; a cursor written with an offset means the same moment.
                 if moment.tzinfo is not None:
-                    moment = moment.astimezone(timezone.utc).replace(tzinfo=None)
+                    moment = moment.astimezone(UTC).replace(tzinfo=None)
                 values.append(moment)
             elif kind == DATETIME_OR_NONE:
                 values.append(None)
@@ -56,6 +55,6 @@ def decode(cursor: str | None, kinds: tuple[type, ...]) -> list | None:
 def after(columns: list, values: list):
     """Rows after the cursor, for a list ordered by `columns` descending (ties by the last)."""
     condition = columns[-1] < values[-1]
-    for column, value in zip(reversed(columns[:-1]), reversed(values[:-1])):
+    for column, value in zip(reversed(columns[:-1]), reversed(values[:-1]), strict=True):
         condition = or_(column < value, and_(column == value, condition))
     return condition

@@ -4,17 +4,29 @@ from datetime import datetime
 
 from flask import abort, current_app, jsonify, request, url_for
 from sqlalchemy import func, or_, select
-from werkzeug.urls import iri_to_uri
 from sqlalchemy.orm import joinedload, selectinload
+from werkzeug.urls import iri_to_uri
 
 from ..admin import board_settings
 from ..conditional import conditional, newest
 from ..extensions import db
 from ..listing import trending_since
 from ..models import (
-    Area, Comment, HelpKind, HelpRequest, HelpStatus, Idea, IdeaStatus, Skill, StatusUpdate,
-    Topic, User,
-    help_request_skills, help_request_topics, idea_topics, normalise_skill,
+    Area,
+    Comment,
+    HelpKind,
+    HelpRequest,
+    HelpStatus,
+    Idea,
+    IdeaStatus,
+    Skill,
+    StatusUpdate,
+    Topic,
+    User,
+    help_request_skills,
+    help_request_topics,
+    idea_topics,
+    normalise_skill,
 )
 from . import bp, cursors, represent
 from .openapi import document

@@ -3,8 +3,8 @@ from __future__ import annotations
 from wtforms import BooleanField, EmailField, PasswordField, StringField
 from wtforms.validators import Email, EqualTo, Length, Regexp, ValidationError
 
-from ..forms_common import Form, required, strip
 from ..admin import board_settings
+from ..forms_common import Form, required, strip
 from ..mail import mail_enabled
 from ..models import User
 

@@ -3,14 +3,14 @@ from __future__ import annotations
 from urllib.parse import unquote, urlsplit
 
 from flask import current_app, flash, redirect, render_template, request, session, url_for
-from limits import parse as parse_limit
 from flask_login import current_user, login_required, login_user, logout_user
+from limits import parse as parse_limit
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from ..extensions import db, limiter
 from ..admin import board_settings
 from ..admin.models import Invite, RegistrationMode
+from ..extensions import db, limiter
 from ..mail import mail_enabled
 from ..models import NotPossible, User, utcnow
 from ..rate_limits import email_limit_per_address, email_limit_per_person

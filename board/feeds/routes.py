@@ -3,7 +3,7 @@ and the thing's id, so they never change when a post is edited."""
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 from feedgen.feed import FeedGenerator
@@ -16,8 +16,16 @@ from ..conditional import conditional
 from ..extensions import db
 from ..filters import read_filters
 from ..models import (
-    Comment, HelpKind, HelpRequest, HelpStatus, Idea, IdeaStatus, StatusUpdate,
-    help_request_skills, help_request_topics, idea_topics,
+    Comment,
+    HelpKind,
+    HelpRequest,
+    HelpStatus,
+    Idea,
+    IdeaStatus,
+    StatusUpdate,
+    help_request_skills,
+    help_request_topics,
+    idea_topics,
 )
 from . import bp
 
@@ -33,7 +41,7 @@ def tag(kind: str, thing_id: int) -> str:
 
 
 def _utc(moment: datetime) -> datetime:
-    return moment.replace(tzinfo=timezone.utc)
+    return moment.replace(tzinfo=UTC)
 
 
 def _feed(title: str, feed_id: str, page_url: str, subtitle: str) -> FeedGenerator:

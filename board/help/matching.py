@@ -10,7 +10,13 @@ from sqlalchemy import bindparam, case, func, select
 from ..extensions import db
 from ..listing import HelpCard, help_cards, help_list
 from ..models import (
-    HelpRequest, HelpStatus, Offer, User, help_request_skills, user_areas, user_skills,
+    HelpRequest,
+    HelpStatus,
+    Offer,
+    User,
+    help_request_skills,
+    user_areas,
+    user_skills,
 )
 from .models import Invitation
 

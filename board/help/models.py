@@ -10,7 +10,15 @@ from sqlalchemy.orm import Mapped, joinedload, mapped_column, relationship
 
 from ..extensions import db
 from ..models import (
-    Event, EventKind, HelpRequest, NotAllowed, NotPossible, Offer, OfferStatus, User, utcnow,
+    Event,
+    EventKind,
+    HelpRequest,
+    NotAllowed,
+    NotPossible,
+    Offer,
+    OfferStatus,
+    User,
+    utcnow,
 )
 from ..text import render_markdown
 

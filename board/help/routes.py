@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
@@ -9,31 +9,30 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from ..comments import discussion_html, post_comment_or_show_errors
 from ..extensions import db
+from ..filters import choices_of, read_filters
 from ..ideas.forms import CommentForm
 from ..listing import help_cards, help_list
-from ..filters import choices_of, read_filters
 from ..models import (
+    Area,
     HelpKind,
     HelpRequest,
-    NotAllowed,
-    User,
     HelpStatus,
     Idea,
+    NotAllowed,
     NotPossible,
     Offer,
     OfferStatus,
-    Area,
     Topic,
+    User,
     help_request_skills,
     help_request_topics,
     parse_skills,
 )
-from ..pagination import count_rows, paginate, positive_int
-from ..permissions import can_see, ensure_can_edit, visible_or_404
-from ..rate_limits import posting_limit
-from ..permissions import confirmed_to_post
 from ..notifications.following import is_following
 from ..notifications.reading import delete_with_its_notifications
+from ..pagination import count_rows, paginate, positive_int
+from ..permissions import can_see, confirmed_to_post, ensure_can_edit, visible_or_404
+from ..rate_limits import posting_limit
 from . import bp
 from .forms import HelpRequestForm, MessageForm, OfferForm
 from .matching import people_who_could_help
@@ -56,7 +55,7 @@ FILTERS = {
 }
 
 
-@lru_cache(maxsize=None)
+@cache
 def list_query(active: tuple[str, ...]):
     """The help list's query for a combination of filters, built once."""
     return help_list(*(FILTERS[name] for name in active), order_by=LIST_ORDER)

@@ -3,6 +3,7 @@ from __future__ import annotations
 from flask import render_template
 from flask_login import current_user, login_required
 
+from ..help.matching import requests_you_could_help_with
 from ..listing import help_cards, help_list, idea_cards, idea_list
 from ..models import HelpRequest, HelpStatus, Idea
 from . import bp
@@ -13,7 +14,6 @@ from .dashboard import (
     offers_awaiting_answer,
     offers_made_by,
 )
-from ..help.matching import requests_you_could_help_with
 
 HOME_LIST_LENGTH = 6
 

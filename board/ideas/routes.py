@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
@@ -20,12 +20,18 @@ from ..models import (
     Topic,
     idea_topics,
 )
-from ..pagination import count_rows, paginate
-from ..permissions import can_see, ensure_can_edit, is_moderator, moderators_only, visible_or_404
 from ..notifications.following import is_following
 from ..notifications.reading import delete_with_its_notifications
+from ..pagination import count_rows, paginate
+from ..permissions import (
+    can_see,
+    confirmed_to_post,
+    ensure_can_edit,
+    is_moderator,
+    moderators_only,
+    visible_or_404,
+)
 from ..rate_limits import posting_limit
-from ..permissions import confirmed_to_post
 from . import bp
 from .forms import AnswerForm, CommentForm, IdeaForm
 
@@ -48,7 +54,7 @@ FILTERS = {
 }
 
 
-@lru_cache(maxsize=None)
+@cache
 def list_query(sort: str, active: tuple[str, ...]):
     """The ideas list's query for a sort and a combination of filters, built once."""
     where = [FILTERS[name] for name in active]

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import smtplib
 import ssl
-from datetime import timedelta, timezone
+from datetime import UTC, timedelta
 from email.message import EmailMessage
-from email.utils import formataddr, format_datetime, make_msgid
+from email.utils import format_datetime, formataddr, make_msgid
 from urllib.parse import urlsplit
 
 from flask import current_app
@@ -40,7 +40,7 @@ def as_email(message: OutboxMessage) -> EmailMessage:
     email["From"] = sender_address()
     email["To"] = message.to_address
     email["Subject"] = message.subject
-    email["Date"] = format_datetime(message.created_at.replace(tzinfo=timezone.utc))
+    email["Date"] = format_datetime(message.created_at.replace(tzinfo=UTC))
     email["Message-ID"] = make_msgid(domain=urlsplit(current_app.config["BOARD_URL"]).hostname)
     if message.unsubscribe_url:
         email["List-Unsubscribe"] = f"<{message.unsubscribe_url}>"

@@ -10,7 +10,6 @@ from sqlalchemy.orm import joinedload
 from ..models import Event, EventKind, HelpRequest, Idea, IdeaStatus, Offer
 from .models import Category, Notification
 
-
 # What `describe` reads, loaded with the notifications in the same query.
 WHAT_IT_IS_ABOUT = joinedload(Notification.event).options(
     joinedload(Event.actor),

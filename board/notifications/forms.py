@@ -1,8 +1,8 @@
-from ..forms_common import Form
 from wtforms import RadioField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired
 
+from ..forms_common import Form
 from .models import Category, Frequency
 
 

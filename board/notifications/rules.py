@@ -15,7 +15,7 @@ from sqlalchemy import func, insert, select, update
 
 from ..extensions import db
 from ..mail import mail_enabled
-from ..models import Event, EventKind, User, user_skills, help_request_skills, utcnow
+from ..models import Event, EventKind, User, help_request_skills, user_skills, utcnow
 from .emails import email_at_once
 from .following import follow, followers_of
 from .models import Category, EmailChoice, Frequency, Notification

@@ -16,11 +16,11 @@ import csv
 import io
 import json
 from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from itertools import groupby
 from statistics import median
-from typing import Callable, Iterable, Iterator
 
 from flask import url_for
 from sqlalchemy import and_, bindparam, case, extract, func, literal, select
@@ -28,8 +28,18 @@ from sqlalchemy.orm import aliased
 
 from ..extensions import db
 from ..models import (
-    Area, HelpRequest, Idea, Skill, StatusUpdate, Topic, User, help_request_skills,
-    help_request_topics, idea_topics, iso, utcnow,
+    Area,
+    HelpRequest,
+    Idea,
+    Skill,
+    StatusUpdate,
+    Topic,
+    User,
+    help_request_skills,
+    help_request_topics,
+    idea_topics,
+    iso,
+    utcnow,
 )
 
 BATCH_SIZE = 1000

@@ -1,9 +1,9 @@
 from wtforms import PasswordField, RadioField, SelectMultipleField, StringField
 from wtforms.fields.choices import SelectChoice
+from wtforms.validators import Length, ValidationError
 
 from ..auth.forms import confirm_field, password_field
 from ..forms_common import Form, body_field, one_line, required, skills_field, strip
-from wtforms.validators import Length, ValidationError
 
 
 class AccountForm(Form):

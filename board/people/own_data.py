@@ -31,7 +31,6 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from ..auth.models import Registration
 from ..extensions import db
-from ..search.index import purge
 from ..help.models import Invitation, Message
 from ..mail.models import OutboxMessage
 from ..models import (
@@ -54,6 +53,7 @@ from ..models import (
 from ..moderation.models import ModerationAction, Report
 from ..notifications.models import EmailChoice, Follow, Notification
 from ..notifications.rules import email_choices_of
+from ..search.index import purge
 
 DATA_FILE = "my-data.json"
 DELETED_NAME = "Deleted user"

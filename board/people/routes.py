@@ -10,6 +10,7 @@ from ..admin import board_settings
 from ..auth.emails import send_password_changed
 from ..extensions import db, limiter
 from ..listing import help_cards, help_list, idea_cards, idea_list
+from ..mail import mail_enabled
 from ..models import (
     Area,
     HelpRequest,
@@ -23,7 +24,6 @@ from ..models import (
     parse_skills,
     user_skills,
 )
-from ..mail import mail_enabled
 from ..rate_limits import _person_or_address, posting_limit
 from ..text import render_markdown
 from . import bp

@@ -1,13 +1,12 @@
 """The board: people, ideas, help requests, offers, comments
 
 Revision ID: 9032fc3dfb8c
-Revises: 
+Revises:
 Create Date: 2026-11-25 10:49:48.789498
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '9032fc3dfb8c'

@@ -5,9 +5,8 @@ Revises: 9032fc3dfb8c
 Create Date: 2026-11-25 12:01:43.285370
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'fe3d61f0fc9d'

@@ -5,9 +5,8 @@ Revises: fe3d61f0fc9d
 Create Date: 2026-11-25 12:15:25.185379
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '5fbb79166a7b'

@@ -5,9 +5,8 @@ Revises: 5fbb79166a7b
 Create Date: 2026-11-25 12:59:41.142265
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '6f92ddee7827'

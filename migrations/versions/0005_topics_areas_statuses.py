@@ -5,9 +5,8 @@ Revises: 6f92ddee7827
 Create Date: 2026-11-25 13:09:35.776511
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0ee8d27c6aea'

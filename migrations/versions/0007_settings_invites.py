@@ -5,9 +5,8 @@ Revises: 0006_search_index
 Create Date: 2026-11-25 13:22:13.534311
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '1eae7bfc7119'

@@ -5,9 +5,8 @@ Revises: 1eae7bfc7119
 Create Date: 2026-11-25 14:15:16.979715
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0008'

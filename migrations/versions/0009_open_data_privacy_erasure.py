@@ -5,9 +5,8 @@ Revises: 0008
 Create Date: 2026-11-25 14:37:59.148545
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0009'

@@ -8,8 +8,8 @@ Create Date: 2026-12-03 14:30:00
 import importlib.util
 from pathlib import Path
 
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 from board.search.index import install, rebuild, uninstall
 from board.text import plain_words

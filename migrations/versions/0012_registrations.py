@@ -5,9 +5,8 @@ Revises: 0011_search_plain_words
 Create Date: 2026-12-10 12:00:00
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0012'
