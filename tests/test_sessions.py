@@ -12,48 +12,19 @@ import sqlite3
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.parse
-import urllib.request
 from html import unescape
 
 import pytest
 
+import helpers
 from helpers import PASSWORD, ROOT, demo_board_served
 from smtp import text_part
 
 COOKIES = ("session", "remember_token")
 
 
-class NoRedirects(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None
-
-
-class Browser:
-    """A person's browser: its own cookie jar, and redirects shown, not followed."""
-
-    def __init__(self, url: str):
-        self.url = url
-        self.jar = http.cookiejar.CookieJar()
-        self.opener = urllib.request.build_opener(
-            urllib.request.HTTPCookieProcessor(self.jar), NoRedirects
-        )
-
-    def request(self, path: str, data: dict | None = None) -> tuple[int, str, str]:
-        body = urllib.parse.urlencode(data).encode() if data is not None else None
-        try:
-            with self.opener.open(self.url + path, data=body, timeout=20) as response:
-                return response.status, response.headers.get("Location", ""), response.read().decode()
-        except urllib.error.HTTPError as answer:
-            return answer.code, answer.headers.get("Location", ""), answer.read().decode()
-
-    def post_form(self, page: str, data: dict, to: str | None = None) -> tuple[int, str, str]:
-        """Post as the page's form would, with the CSRF token the page gave."""
-        status, _, html = self.request(page)
-        assert status == 200, (page, status)
-        token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html).group(1)
-        return self.request(to or page, {"csrf_token": unescape(token), **data})
+class Browser(helpers.Browser):
+    """A browser that signs in, and whose cookies can be copied as a thief would."""
 
     def sign_in(self, login: str, password: str = PASSWORD) -> None:
         status, location, _ = self.post_form(
