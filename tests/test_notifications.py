@@ -327,6 +327,17 @@ def test_email_choices_have_sensible_defaults_and_can_be_changed(app, client, au
                       "following": "weekly"}
 
 
+def test_a_question_left_unanswered_is_named_once_in_the_summary_and_once_beside_it(
+    client, auth, make_user
+):
+    auth.sign_in(make_user())
+    response = client.post("/account/notifications", data={
+        "invitations": "immediately", "matches": "never", "following": "weekly",
+    })
+    assert response.status_code == 422
+    assert text_of(response).count("Choose how often to hear about this.") == 2
+
+
 def test_an_email_choice_that_is_not_offered_gets_a_message(client, auth, make_user):
     auth.sign_in(make_user())
     response = client.post("/account/notifications", data={
