@@ -101,8 +101,9 @@ def board(app, make_user) -> Board:
         bob_other_request = HelpRequest.post(bob, BOB_TEXTS["invite_request_title"], "Chairs.", ["lifting"])
         carol_idea = Idea.post(carol, CAROL_TEXTS["idea_title"], CAROL_TEXTS["idea_body"])
 
-        # Olivia supports, comments on and offers help with Bob's things; Carol does too.
-        for person in (olivia, carol):
+        # Olivia supports (the latest to), comments on and offers help with Bob's things;
+        # Carol does too.
+        for person in (carol, olivia):
             bob_idea.toggle_support(person)
         olivia_comment = bob_idea.add_comment(olivia, OLIVIA_TEXTS["comment"])
         bob_idea.add_comment(olivia, "A second comment from her.")
@@ -444,6 +445,8 @@ def test_removing_my_posts_keeps_the_counters_on_other_peoples_posts_right(clien
         bob_idea = db.session.get(Idea, board.bob_idea)
         assert bob_idea.supporters_count == 1 == len(bob_idea.supports)
         assert bob_idea.comments_count == 1 == len(bob_idea.comments)
+        # Trending goes by the support still standing, not hers.
+        assert bob_idea.last_supported_at == max(s.created_at for s in bob_idea.supports)
         bob_request = db.session.get(HelpRequest, board.bob_request)
         assert bob_request.offers_count == 1 == len(bob_request.offers)
         for someone in db.session.scalars(select(User)):

@@ -419,10 +419,17 @@ def _forget_conversations(uid: int) -> None:
 
 
 def _forget_what_they_did_on_the_board(uid: int) -> None:
+    supported = select(Support.idea_id).where(Support.user_id == uid)
+    others = Support.user_id != uid
     db.session.execute(
         update(Idea)
-        .where(Idea.id.in_(select(Support.idea_id).where(Support.user_id == uid)))
-        .values(supporters_count=Idea.supporters_count - 1)
+        .where(Idea.id.in_(supported))
+        .values(
+            supporters_count=Idea.supporters_count - 1,
+            # Trending goes by the latest support still standing.
+            last_supported_at=select(func.max(Support.created_at))
+            .where(Support.idea_id == Idea.id, others).scalar_subquery(),
+        )
         .execution_options(synchronize_session=False)
     )
     for model, column in (
