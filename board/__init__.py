@@ -65,6 +65,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     with app.app_context():
         _configure_sqlite(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
+        _configure_postgresql(db.engine)
 
     from . import (
         admin,
@@ -142,6 +143,22 @@ def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
     @event.listens_for(engine, "begin")
     def on_begin(connection):
         connection.exec_driver_sql("BEGIN IMMEDIATE" if _is_write_request() else "BEGIN")
+
+
+def _configure_postgresql(engine: Engine) -> None:
+    """A page that only reads runs without a transaction of its own on PostgreSQL.
+
+    Each statement then sees the latest committed data, as it would at the start of a
+    transaction, and the BEGIN and ROLLBACK that would wrap every page view (two round
+    trips to the database server) are not sent. Requests that write keep their
+    transaction, so every change they make lands whole or not at all.
+    """
+    if engine.dialect.name != "postgresql":
+        return
+
+    @event.listens_for(engine, "checkout")
+    def on_checkout(dbapi_connection, _record, _proxy):
+        dbapi_connection.autocommit = not _is_write_request()
 
 
 def _is_write_request() -> bool:

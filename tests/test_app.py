@@ -427,3 +427,17 @@ def test_nul_characters_sent_in_a_form_or_a_query_are_dropped_not_a_server_error
     assert "do not match" in text_of(response)
     assert client.get("/search?q=gar%00den").status_code == 200
     assert client.get("/ideas?area=%00&topic=%00&sort=%00").status_code == 200
+
+
+@pytest.mark.engine("postgresql")
+def test_on_postgresql_a_read_runs_without_a_transaction_and_a_write_in_one(app):
+    def autocommit(method: str) -> bool:
+        with app.test_request_context("/", method=method):
+            mode = db.session.connection().connection.driver_connection.autocommit
+            db.session.remove()
+            return mode
+
+    # Reading saves the BEGIN and ROLLBACK round trips; a change still lands whole or not at all.
+    assert autocommit("GET") is True
+    assert autocommit("POST") is False
+    assert autocommit("GET") is True
