@@ -160,6 +160,13 @@ def _configure_postgresql(engine: Engine) -> None:
     def on_checkout(dbapi_connection, _record, _proxy):
         dbapi_connection.autocommit = not _is_write_request()
 
+    @event.listens_for(engine, "before_cursor_execute")
+    def streaming_in_a_transaction(connection, _cursor, _statement, _parameters, context, _many):
+        # Results read a batch at a time (downloads) come from a server-side cursor,
+        # which lives only inside a transaction.
+        if context is not None and context.execution_options.get("stream_results"):
+            connection.connection.driver_connection.autocommit = False
+
 
 def _is_write_request() -> bool:
     try:
