@@ -67,6 +67,12 @@ def _one_migration_at_a_time():
         yield
 
 
+def _behind(current: str | None, head: str, has_tables: bool) -> bool:
+    # Tables without a revision were made straight from the models (create_all), so
+    # they are as the code is: migrating them would try to make them again.
+    return current != head and (current is not None or not has_tables)
+
+
 def database_up_to_date(command):
     """Bring the database up to date before an operator command runs, as starting the
     board does, so that every command works on a board that has never been started."""
@@ -74,13 +80,9 @@ def database_up_to_date(command):
     @wraps(command)
     def run(*args, **kwargs):
         try:
-            current, head, has_tables = _database_state()
-            # Tables without a revision were made straight from the models (create_all),
-            # so they are as the code is: migrating them would try to make them again.
-            if current != head and (current is not None or not has_tables):
+            if _behind(*_database_state()):
                 with _one_migration_at_a_time():
-                    current, head, has_tables = _database_state()  # another may have done it
-                    if current != head and (current is not None or not has_tables):
+                    if _behind(*_database_state()):  # unless another did it meanwhile
                         upgrade()
         except (SQLAlchemyError, CommandError, OSError) as error:
             raise click.ClickException(
