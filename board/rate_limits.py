@@ -13,7 +13,7 @@ from flask_login import current_user
 from .extensions import limiter
 
 
-def _person_or_address() -> str:
+def person_or_address() -> str:
     if current_user.is_authenticated:
         return f"user:{current_user.id}"
     return get_remote_address()
@@ -21,7 +21,7 @@ def _person_or_address() -> str:
 
 posting_limit = limiter.limit(
     lambda: current_app.config["POST_RATE_LIMIT"],
-    key_func=_person_or_address,
+    key_func=person_or_address,
     methods=["POST"],
     scope="posting",
 )
@@ -32,6 +32,6 @@ email_limit_per_address = limiter.limit(
     lambda: current_app.config["EMAIL_RATE_LIMIT"], methods=["POST"], scope="email-address"
 )
 email_limit_per_person = limiter.limit(
-    lambda: current_app.config["EMAIL_RATE_LIMIT"], key_func=_person_or_address,
+    lambda: current_app.config["EMAIL_RATE_LIMIT"], key_func=person_or_address,
     methods=["POST"], scope="email-person",
 )

@@ -24,7 +24,7 @@ from ..models import (
     parse_skills,
     user_skills,
 )
-from ..rate_limits import _person_or_address, posting_limit
+from ..rate_limits import person_or_address, posting_limit
 from ..text import render_markdown
 from . import bp
 from .forms import AccountForm, ChangePasswordForm, DeleteAccountForm
@@ -151,7 +151,7 @@ def _change_password_limit():
 @bp.route("/account/password", methods=["GET", "POST"])
 @login_required
 # Per person: a stolen session must not be a way to guess the password at leisure.
-@limiter.limit(_change_password_limit, key_func=_person_or_address, methods=["POST"],
+@limiter.limit(_change_password_limit, key_func=person_or_address, methods=["POST"],
                scope="change-password")
 def change_password():
     person = current_user._get_current_object()
