@@ -77,6 +77,7 @@ def create_app(config: dict | None = None) -> Flask:
         help,
         home,
         ideas,
+        languages,
         mail,
         moderation,
         notifications,
@@ -89,7 +90,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     blueprints = (
         home, auth, ideas, help, comments, people, moderation, admin, search, notifications, api,
-        feeds, opendata,
+        feeds, opendata, languages,
     )
     for blueprint in (module.bp for module in blueprints):
         app.register_blueprint(blueprint)
@@ -98,6 +99,7 @@ def create_app(config: dict | None = None) -> Flask:
     mail.init_app(app)
     notifications.init_app(app)
     init_templating(app)
+    languages.init_app(app)
     app.cli.add_command(board_cli)
     app.after_request(_security_headers)
     return app

@@ -42,6 +42,9 @@ def load_settings(instance_path: str) -> dict:
         "SECRET_KEY": os.environ.get("SECRET_KEY") or None,  # filled from the instance folder
         # The name a new board starts with; admins change it at /admin/settings.
         "BOARD_NAME": _env_str("BOARD_NAME", "Simpl"),
+        # The languages a new board starts with (en, fr, cy); admins change them at /admin/settings.
+        "BOARD_LANGUAGE": _env_str("BOARD_LANGUAGE", "en"),
+        "BOARD_LANGUAGES": _env_str("BOARD_LANGUAGES", "en,fr,cy"),
         "INVITE_DAYS": _env_int("INVITE_DAYS", 14),
         # Dates are stored in UTC and shown in the board's own time zone.
         "BOARD_TIMEZONE": _env_str("BOARD_TIMEZONE", "Europe/London"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from flask import current_app, request
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.form import _Auto  # what FlaskForm gets when no formdata is given
 from wtforms import SelectField, SelectMultipleField, StringField, TextAreaField
@@ -140,3 +141,26 @@ class PlaceFields:
 
     def chosen_topics(self) -> list[Topic]:
         return [self._topics[topic_id] for topic_id in self.topics.data or []]
+
+
+class WrittenIn:
+    """"Language of this text" on the forms people write on, so that pages can mark what they
+    wrote with its language. It starts as the page's language; a text whose language the board
+    no longer offers keeps it."""
+
+    language = SelectField(
+        _l("Language of this text"),
+        invalid_choice_message=_l("Choose one of the languages listed."),
+        description=_l("So that screen readers read it in the right language."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from .languages import LANGUAGES, offered, page_language
+
+        codes = offered()
+        if not self.language.data:
+            self.language.data = page_language()
+        if self.language.data in LANGUAGES and self.language.data not in codes:
+            codes = [*codes, self.language.data]
+        self.language.choices = [SelectChoice(code, LANGUAGES[code]) for code in codes]

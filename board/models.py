@@ -240,6 +240,9 @@ class User(UserMixin, db.Model):
     session_token: Mapped[str] = mapped_column(
         String(64), default=lambda: secrets.token_urlsafe(32), server_default=""
     )
+    # The language the person chose for the board (en, fr, cy); "" until they choose one,
+    # and their browser's language applies meanwhile (board/languages).
+    language: Mapped[str] = mapped_column(String(8), default="", server_default="")
 
     skills: Mapped[list[Skill]] = relationship(secondary=user_skills, order_by=Skill.name)
     areas: Mapped[list[Area]] = relationship(secondary=user_areas, order_by=Area.name)
@@ -364,6 +367,9 @@ class Content:
     # What search indexes and quotes: the body's plain words (board/text.py). Only the
     # database reads it, so it is never loaded.
     search_text: Mapped[str] = mapped_column(Text, default="", server_default="", deferred=True)
+    # The language the text is written in, which pages mark with lang="..." so that a screen
+    # reader pronounces it right whatever the language of the page around it.
+    language: Mapped[str] = mapped_column(String(8), default="en", server_default="en")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime | None]
     hidden_at: Mapped[datetime | None]

@@ -71,6 +71,8 @@ def _defaults() -> BoardSettings:
     settings.set_texts("", "")
     settings.contact_email, settings.allowed_domains = "", ""
     settings.registration_mode = "open"
+    settings.default_language = current_app.config["BOARD_LANGUAGE"]
+    settings.languages_offered = current_app.config["BOARD_LANGUAGES"]
     settings.require_verified_email = False
     settings.data_licence_name, settings.data_licence_url = DEFAULT_LICENCE_NAME, DEFAULT_LICENCE_URL
     return settings

@@ -2,11 +2,21 @@ from __future__ import annotations
 
 import re
 
-from wtforms import BooleanField, EmailField, RadioField, SelectField, StringField, URLField
+from flask_babel import lazy_gettext as _l
+from wtforms import (
+    BooleanField,
+    EmailField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    URLField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import URL, Email, Length, Optional, ValidationError
 
 from ..forms_common import Form, body_field, one_line, required, strip
+from ..languages import LANGUAGES
 from ..models import Role, User, slugify
 from .models import RegistrationMode
 
@@ -96,6 +106,21 @@ class SettingsForm(Form):
     allowed_domains = StringField(
         "Email domains allowed to register", filters=[strip],
         description="Only for “listed email domains”. Separate them with commas, for example: camden.gov.uk, example.org",
+    )
+
+    default_language = SelectField(
+        _l("Default language"),
+        choices=[SelectChoice(code, name) for code, name in LANGUAGES.items()],
+        invalid_choice_message=_l("Choose one of the languages listed."),
+        description=_l("The language of the board for people who have not chosen one and whose "
+                       "browser asks for none of the languages offered."),
+    )
+    languages_offered = SelectMultipleField(
+        _l("Languages offered"),
+        choices=[SelectChoice(code, name) for code, name in LANGUAGES.items()],
+        invalid_choice_message=_l("Choose languages from the list."),
+        description=_l("People can switch the board to any of these. The default language is "
+                       "always offered."),
     )
 
     require_verified_email = BooleanField(

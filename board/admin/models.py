@@ -61,6 +61,12 @@ class BoardSettings(db.Model):
     # Raised by every save, so that each worker sees a change on its very next request.
     version: Mapped[int] = mapped_column(default=0, server_default="0")
     privacy_notice_html: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # The language of a page when neither the visitor's choice nor their browser's settles it,
+    # and the languages the board offers (comma-separated codes: "en,fr,cy").
+    default_language: Mapped[str] = mapped_column(String(8), default="en", server_default="en")
+    languages_offered: Mapped[str] = mapped_column(
+        String(60), default="en,fr,cy", server_default="en,fr,cy"
+    )
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     def set_texts(self, introduction: str, code_of_conduct: str, privacy_notice: str = "") -> None:
@@ -70,6 +76,13 @@ class BoardSettings(db.Model):
         self.code_of_conduct_html = render_markdown(code_of_conduct) if code_of_conduct else ""
         self.privacy_notice = privacy_notice or ""
         self.privacy_notice_html = render_markdown(privacy_notice) if privacy_notice else ""
+
+    @property
+    def languages(self) -> list[str]:
+        """The languages offered, the default first; never none."""
+        offered = [code for code in (self.languages_offered or "").split(",") if code]
+        default = self.default_language or "en"
+        return [default] + [code for code in offered if code != default]
 
     @property
     def domains(self) -> list[str]:

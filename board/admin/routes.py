@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..filters import forget_choices
+from ..languages import LANGUAGES
 from ..models import Area, NotAllowed, Role, Topic, User
 from ..permissions import admins_only
 from . import board_settings, bp
@@ -111,6 +112,7 @@ def settings():
         "require_verified_email": current.require_verified_email,
         "privacy_notice": current.privacy_notice, "data_licence_name": current.data_licence_name,
         "data_licence_url": current.data_licence_url,
+        "default_language": current.default_language, "languages_offered": current.languages,
     })
     if form.validate_on_submit():
         row = db.session.get(BoardSettings, 1) or BoardSettings(id=1)
@@ -122,6 +124,10 @@ def settings():
         row.contact_email = (form.contact_email.data or "").lower()
         row.registration_mode = form.registration_mode.data
         row.require_verified_email = form.require_verified_email.data
+        row.default_language = form.default_language.data
+        row.languages_offered = ",".join(
+            code for code in LANGUAGES if code == row.default_language or code in form.languages_offered.data
+        )
         row.allowed_domains = ", ".join(
             d.strip().lstrip("@").lower() for d in form.allowed_domains.data.split(",") if d.strip()
         )

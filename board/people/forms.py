@@ -1,4 +1,5 @@
-from wtforms import PasswordField, RadioField, SelectMultipleField, StringField
+from flask_babel import lazy_gettext as _l
+from wtforms import PasswordField, RadioField, SelectField, SelectMultipleField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, ValidationError
 
@@ -35,6 +36,17 @@ class AccountForm(Form):
         invalid_value_message="Choose areas from the list.",
         description="Requests from these areas come first in what you could help with.",
     )
+
+    language = SelectField(
+        _l("Language"),
+        invalid_choice_message=_l("Choose one of the languages listed."),
+        description=_l("The language the board speaks to you in, on every device you sign in on."),
+    )
+
+    def offer_languages(self) -> None:
+        from ..languages import LANGUAGES, offered
+
+        self.language.choices = [SelectChoice(code, LANGUAGES[code]) for code in offered()]
 
     def offer_areas(self, areas) -> None:
         self._areas = {area.id: area for area in areas}

@@ -9,6 +9,7 @@ from sqlalchemy.orm import contains_eager, selectinload
 from ..admin import board_settings
 from ..auth.emails import send_password_changed
 from ..extensions import db, limiter
+from ..languages import page_language, remember_language
 from ..listing import help_cards, help_list, idea_cards, idea_list
 from ..mail import mail_enabled
 from ..models import (
@@ -116,9 +117,11 @@ def account():
             "bio": current_user.bio or "",
             "skills": ", ".join(s.name for s in current_user.skills),
             "areas": [area.id for area in current_user.areas],
+            "language": current_user.language or page_language(),
         }
     )
     form.offer_areas(Area.all())
+    form.offer_languages()
     in_use = db.session.scalars(SKILLS_IN_USE).all()
     if in_use:
         form.skills.description += " Often offered here: " + ", ".join(in_use) + "."
@@ -127,9 +130,13 @@ def account():
         current_user.bio = form.bio.data or None
         current_user.set_skills(parse_skills(form.skills.data))
         current_user.areas = form.chosen_areas()
+        chosen = form.language.data if "language" in request.form else None
+        if chosen:
+            current_user.language = chosen
         db.session.commit()
         flash("Your account is updated.", "success")
-        return redirect(url_for("people.account"))
+        response = redirect(url_for("people.account"))
+        return remember_language(response, chosen) if chosen else response
     return render_template("people/account.html", form=form), 422 if form.errors else 200
 
 

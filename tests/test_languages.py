@@ -1,0 +1,154 @@
+"""The board in English, French and Welsh: choosing a language, the browser's language,
+the board's default, and the language people write in."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from board.admin.models import BoardSettings
+from board.extensions import db
+from board.forms_common import Form
+from helpers import Auth, account, signed_in
+
+SETTINGS = {
+    "name": "Simpl", "introduction": "", "contact_email": "", "code_of_conduct": "",
+    "registration_mode": "open", "allowed_domains": "",
+    "data_licence_name": "Open Government Licence v3.0",
+    "data_licence_url": "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/",
+}
+
+
+def page_lang(response) -> str:
+    match = re.search(r'<html lang="([^"]+)"', response.get_data(as_text=True))
+    assert match, "the page has no <html lang>"
+    return match.group(1)
+
+
+def switcher_links(response) -> list[str]:
+    return re.findall(r'<a href="/language/[^"]*"[^>]*>[^<]*</a>', response.get_data(as_text=True))
+
+
+def offer_languages(app, default="en", offered="en,fr,cy"):
+    with app.app_context():
+        row = db.session.get(BoardSettings, 1) or BoardSettings(id=1, name="Simpl")
+        row.default_language, row.languages_offered = default, offered
+        db.session.add(row)
+        db.session.commit()
+
+
+# --- Choosing a language -----------------------------------------------------------------
+
+
+def test_the_switcher_changes_the_page_language_and_remembers_it_in_a_cookie(client):
+    assert page_lang(client.get("/")) == "en"
+    response = client.get("/language/fr?next=/ideas/")
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/ideas/"
+    cookies = response.headers.getlist("Set-Cookie")
+    assert len(cookies) == 1 and cookies[0].startswith("language=fr;"), "a cookie, and no session"
+    assert page_lang(client.get("/ideas/")) == "fr"
+    assert page_lang(client.get("/")) == "fr"
+
+
+def test_the_switcher_names_each_language_in_that_language_and_marks_the_current_one(client):
+    client.get("/language/cy")
+    links = switcher_links(client.get("/ideas/"))
+    assert len(links) == 3
+    english, french, welsh = links
+    assert 'lang="en" hreflang="en"' in english and ">English<" in english
+    assert 'lang="fr" hreflang="fr"' in french and ">Français<" in french
+    assert 'lang="cy" hreflang="cy"' in welsh and ">Cymraeg<" in welsh
+    assert 'aria-current="true"' in welsh and "aria-current" not in english + french
+    assert "next=/ideas/" in welsh
+
+
+@pytest.mark.parametrize("target", [
+    "https://elsewhere.example/", "//elsewhere.example/", "/\\elsewhere.example", "/%09/elsewhere.example",
+])
+def test_the_switcher_sends_nobody_to_another_site(client, target):
+    response = client.get("/language/fr", query_string={"next": target})
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/"
+
+
+def test_a_language_the_board_does_not_offer_cannot_be_chosen(app, client):
+    offer_languages(app, offered="en,cy")
+    assert client.get("/language/fr").status_code == 404
+    assert client.get("/language/xx").status_code == 404
+    client.set_cookie("language", "fr")
+    assert page_lang(client.get("/")) == "en"
+
+
+def test_a_signed_in_choice_is_kept_in_the_account_across_sign_out_and_in(app, client, make_user):
+    make_user("amina")
+    auth = Auth(client)
+    auth.login("amina")
+    client.get("/language/cy?next=/ideas/")
+    assert account(app, "amina").language == "cy"
+    auth.logout()
+    other_device = app.test_client()
+    assert page_lang(other_device.get("/")) == "en"
+    Auth(other_device).login("amina")
+    assert page_lang(other_device.get("/")) == "cy"
+
+
+def test_the_account_page_lets_a_person_choose_their_language(app, make_user):
+    browser = signed_in(app, make_user("amina"))
+    page = browser.get("/account")
+    assert 'name="language"' in page.get_data(as_text=True)
+    response = browser.post("/account", data={"display_name": "", "bio": "", "skills": "", "language": "fr"})
+    assert response.status_code == 302
+    assert account(app, "amina").language == "fr"
+    assert page_lang(browser.get("/")) == "fr"
+
+
+# --- The browser's language and the board's default ------------------------------------
+
+
+def test_the_browser_language_applies_when_the_board_offers_it(app, client):
+    response = client.get("/", headers={"Accept-Language": "fr-CA,fr;q=0.9,en;q=0.5"})
+    assert page_lang(response) == "fr"
+    assert {"Cookie", "Accept-Language"} <= set(response.vary)
+    offer_languages(app, offered="en,cy")
+    assert page_lang(client.get("/", headers={"Accept-Language": "fr"})) == "en"
+
+
+def test_the_admins_default_language_is_for_those_who_ask_for_none_offered(app, client, make_user):
+    admin = signed_in(app, make_user("root", role="admin"))
+    response = admin.post("/admin/settings", data={
+        **SETTINGS, "default_language": "cy", "languages_offered": ["en", "cy"],
+    })
+    assert response.status_code == 302
+    assert page_lang(client.get("/")) == "cy"
+    assert page_lang(client.get("/", headers={"Accept-Language": "fr, de"})) == "cy"
+    assert page_lang(client.get("/", headers={"Accept-Language": "en-GB"})) == "en"
+    assert len(switcher_links(client.get("/"))) == 2
+
+
+def test_with_one_language_offered_there_is_no_switcher_and_no_vary(app, client):
+    offer_languages(app, offered="en")
+    response = client.get("/", headers={"Accept-Language": "fr"})
+    assert switcher_links(response) == []
+    assert page_lang(response) == "en"
+    assert "Accept-Language" not in response.vary
+
+
+def test_the_default_language_is_always_offered(app, make_user):
+    admin = signed_in(app, make_user("root", role="admin"))
+    admin.post("/admin/settings", data={**SETTINGS, "default_language": "fr", "languages_offered": ["cy"]})
+    with app.app_context():
+        assert db.session.get(BoardSettings, 1).languages == ["fr", "cy"]
+
+
+# --- Forms' own messages ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("language", "required"), [
+    ("fr", "Ce champ est requis."), ("cy", "Rhaid cwblhau'r maes hwn."),
+])
+def test_the_forms_own_messages_are_in_the_page_language(app, language, required):
+    with app.test_request_context("/", headers={"Accept-Language": language}):
+        form = Form(meta={"csrf": False})
+        assert form.meta.get_translations(form).gettext("This field is required.") == required
