@@ -74,6 +74,7 @@ class Page:
     path: str
     share: float  # the target, of the ceiling
     page_one: str | None = None  # a deep page of a list: the slug of the list's first page
+    script: str = ""  # a wrk script that chooses each request (the path is then only its start)
 
 
 @dataclass
@@ -438,7 +439,8 @@ def page_table(rows: list[Measured], deep_column: bool) -> list[str]:
     for m in rows:
         r, verdict = m.result, " ✓" if passes(m.result, m.share, m.page.share) else " ✗"
         verdict = verdict if m.page.share else ""  # a load without a target
-        line = (f"| {m.page.name} | `{m.page.path if len(m.page.path) < 60 else m.page.path[:57] + '…'}` | "
+        shown = m.page.script or (m.page.path if len(m.page.path) < 60 else m.page.path[:57] + "…")
+        line = (f"| {m.page.name} | `{shown}` | "
                 f"{m.page.kind} | {r.rps:,.0f} | {m.ceiling.rps:,.0f} | {m.share:.2f}{verdict} | "
                 f"{m.page.share or '–'} | {r.p50_ms:.1f} | {r.p99_ms:.1f} | {r.worker_mb:.0f} | {r.errors} |")
         if deep_column:
@@ -541,7 +543,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--regenerate", action="store_true", help="make the board again")
     parser.add_argument("--no-write", action="store_true", help="print, but leave RESULTS.md alone")
-    parser.add_argument("--only", default="", help="measure only pages whose name contains this")
+    parser.add_argument("--only", default="", help="measure only pages whose name contains this (or one of several, a|b)")
     parser.add_argument("--postgresql", metavar="URL", default="",
                         help="also measure the visitors' pages on this PostgreSQL database "
                              "(postgresql+psycopg://...), filled with the same board")
@@ -567,7 +569,7 @@ def main() -> None:
     engines: list[tuple[Measured, Result]] = []
 
     def measure(group: str, page: Page, server: Server = simpl, **options) -> Measured | None:
-        if args.only not in page.name:
+        if not any(part in page.name for part in args.only.split("|")):
             return None
         status, _, _ = server.get(page.path, options.get("cookie", ""))
         if status != 200 and not options.get("script"):
@@ -601,9 +603,9 @@ def main() -> None:
         ideas, help_requests, people = query(
             "SELECT (SELECT max(id) FROM ideas), (SELECT max(id) FROM help_requests), (SELECT max(id) FROM users)")
         measure("long-tail", Page("long tail: random ideas, list pages, help requests, profiles", "list",
-                                  "long-tail", "/", LONG_TAIL_SHARE),
+                                  "long-tail", "/", LONG_TAIL_SHARE, script="bench/longtail.lua"),
                 script=[str(BENCH / "longtail.lua"), str(ideas), str(help_requests), str(people), "1000"])
-        measure("mixed", Page("mixed", "list", "mixed", "/", 0.0), cookie=cookie,
+        measure("mixed", Page("mixed", "list", "mixed", "/", 0.0, script="bench/mixed.lua"), cookie=cookie,
                 script=[str(BENCH / "mixed.lua"), token, str(ideas)])
     finally:
         simpl.stop()
