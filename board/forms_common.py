@@ -161,6 +161,7 @@ class WrittenIn:
         codes = offered()
         if not self.language.data:
             self.language.data = page_language()
-        if self.language.data in LANGUAGES and self.language.data not in codes:
-            codes = [*codes, self.language.data]
+        kept = self.language.object_data  # what the text was marked with before this edit
+        if kept in LANGUAGES and kept not in codes:
+            codes = [*codes, kept]
         self.language.choices = [SelectChoice(code, LANGUAGES[code]) for code in codes]

@@ -10,7 +10,8 @@ import pytest
 from board.admin.models import BoardSettings
 from board.extensions import db
 from board.forms_common import Form
-from helpers import Auth, account, signed_in
+from board.models import Comment, HelpRequest, Idea
+from helpers import Auth, account, fetch, field_error, input_value, signed_in
 
 SETTINGS = {
     "name": "Simpl", "introduction": "", "contact_email": "", "code_of_conduct": "",
@@ -152,3 +153,87 @@ def test_the_forms_own_messages_are_in_the_page_language(app, language, required
     with app.test_request_context("/", headers={"Accept-Language": language}):
         form = Form(meta={"csrf": False})
         assert form.meta.get_translations(form).gettext("This field is required.") == required
+
+
+# --- The language people write in ----------------------------------------------------------
+
+
+def test_an_idea_written_in_welsh_is_marked_welsh_on_its_page(app, make_user):
+    browser = signed_in(app, make_user("amina"))
+    form = browser.get("/ideas/new").get_data(as_text=True)
+    assert re.search(r'<option selected value="en">English</option>', form), "the page's language first"
+    response = browser.post("/ideas/new", data={
+        "title": "Oergell gymunedol", "description": "Rhannu bwyd, gwastraffu llai.", "language": "cy",
+    })
+    assert response.status_code == 302
+    page = browser.get(response.headers["Location"]).get_data(as_text=True)
+    assert '<h1 lang="cy">Oergell gymunedol</h1>' in page
+    assert '<div class="prose" lang="cy"><p>Rhannu bwyd, gwastraffu llai.</p>' in page
+    assert re.search(r'<html lang="en">', page)
+
+
+def test_what_people_write_takes_their_page_language_unless_they_say_otherwise(app, make_user):
+    browser = signed_in(app, make_user("amina"))
+    browser.get("/language/fr")
+    browser.post("/ideas/new", data={"title": "Un frigo partagé", "description": "Moins de gaspillage."})
+    with app.app_context():
+        idea = db.session.scalars(db.select(Idea)).one()
+        assert idea.language == "fr"
+    browser.post(f"/ideas/{idea.id}/comments", data={"comment": "Bonne idée !"})
+    response = browser.post("/help/new", data={
+        "title": "Van", "details": "To move benches.", "skills": "van", "kind": "skills", "language": "en",
+    })
+    assert response.status_code == 302
+    with app.app_context():
+        assert db.session.scalars(db.select(Comment.language)).one() == "fr"
+        assert db.session.scalars(db.select(HelpRequest.language)).one() == "en"
+
+
+def test_a_language_that_is_not_offered_is_refused_next_to_the_field(app, make_user):
+    offer_languages(app, offered="en,cy")
+    browser = signed_in(app, make_user("amina"))
+    response = browser.post("/ideas/new", data={"title": "Fridge", "description": "Share.", "language": "fr"})
+    assert response.status_code == 422
+    assert field_error(response, "language") == "Error: Choose one of the languages listed."
+    assert input_value(response, "title") == "Fridge"
+
+
+def test_editing_keeps_a_language_the_board_no_longer_offers(app, make_user, make_idea):
+    author = make_user("amina")
+    idea = make_idea(author=author)
+    with app.app_context():
+        db.session.get(Idea, idea.id).language = "fr"
+        db.session.commit()
+    offer_languages(app, offered="en,cy")
+    browser = signed_in(app, author)
+    response = browser.post(f"/ideas/{idea.id}/edit", data={"title": "Frigo", "description": "Partager."})
+    assert response.status_code == 302
+    assert fetch(app, Idea, idea.id).language == "fr"
+
+
+def test_the_api_says_which_language_a_text_is_in(app, client, make_idea):
+    idea = make_idea()
+    with app.app_context():
+        db.session.get(Idea, idea.id).language = "cy"
+        db.session.commit()
+    assert client.get(f"/api/v1/ideas/{idea.id}").get_json()["language"] == "cy"
+
+
+@pytest.mark.parametrize(("language", "words"), [
+    ("fr", ['aria-label="Langue"', "Langue de ce texte"]),
+    ("cy", ['aria-label="Iaith"', "Iaith y testun hwn"]),
+])
+def test_the_words_about_languages_are_in_the_page_language(app, make_user, language, words):
+    browser = signed_in(app, make_user("amina"))
+    browser.get(f"/language/{language}")
+    page = browser.get("/ideas/new").get_data(as_text=True)
+    for word in words:
+        assert word in page
+
+
+def test_a_text_in_the_page_language_needs_no_mark_and_an_english_one_on_a_french_page_has_one(
+        app, client, make_idea):
+    idea = make_idea(title="A community fridge")
+    assert "<h1>A community fridge</h1>" in client.get(f"/ideas/{idea.id}").get_data(as_text=True)
+    client.get("/language/fr")
+    assert '<h1 lang="en">A community fridge</h1>' in client.get(f"/ideas/{idea.id}").get_data(as_text=True)

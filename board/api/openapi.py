@@ -26,6 +26,8 @@ STRING = {"type": "string"}
 TIME = {"type": "string", "format": "date-time"}
 URL = {"type": "string", "format": "uri"}
 COUNT = {"type": "integer", "minimum": 0}
+# The language a text is written in: a language code such as en, fr or cy.
+LANGUAGE = {"type": "string", "example": "cy"}
 
 
 def _object(properties: dict, required: list[str] | None = None) -> dict:
@@ -42,7 +44,7 @@ def _schemas() -> dict:
         "last_activity_at": TIME, "status": {"enum": list(IdeaStatus.ALL)}, "status_label": STRING,
         "area": _nullable(_ref("Label")), "topics": {"type": "array", "items": _ref("Label")},
         "supporters_count": COUNT, "comments_count": COUNT,
-        "body": STRING, "body_html": STRING,
+        "body": STRING, "body_html": STRING, "language": LANGUAGE,
     })
     official = _object({
         "status": {"enum": list(IdeaStatus.ALL)}, "status_label": STRING, "response": STRING,
@@ -61,12 +63,12 @@ def _schemas() -> dict:
         "skills": {"type": "array", "items": STRING}, "area": _nullable(_ref("Label")),
         "topics": {"type": "array", "items": _ref("Label")}, "offers_count": COUNT,
         "comments_count": COUNT, "idea": _nullable(linked),
-        "body": STRING, "body_html": STRING,
+        "body": STRING, "body_html": STRING, "language": LANGUAGE,
     })
     help_full = _ref("HelpRequest")
     comment = _object({
         "id": {"type": "integer", "minimum": 1}, "author": _ref("Person"), "body": STRING,
-        "body_html": STRING, "created_at": TIME, "updated_at": _nullable(TIME),
+        "body_html": STRING, "language": LANGUAGE, "created_at": TIME, "updated_at": _nullable(TIME),
     })
     profile = {"allOf": [_ref("Person"), _object({
         "bio": STRING, "skills": {"type": "array", "items": STRING}, "joined_at": TIME,

@@ -41,6 +41,7 @@ def idea(item: Idea) -> dict:
         "comments_count": item.comments_count,
         "body": item.body,
         "body_html": item.body_html,
+        "language": item.language,
     }
 
 
@@ -89,6 +90,7 @@ def help_request(item: HelpRequest) -> dict:
                  "api_url": url_for("api.idea", idea_id=linked.id, _external=True)} if linked else None,
         "body": item.body,
         "body_html": item.body_html,
+        "language": item.language,
     }
 
 
@@ -102,6 +104,7 @@ def comment(item) -> dict:
         "author": person(item.author),
         "body": item.body,
         "body_html": item.body_html,
+        "language": item.language,
         "created_at": iso(item.created_at),
         "updated_at": iso(item.updated_at),
     }

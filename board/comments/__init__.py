@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from .. import fragments
 from ..extensions import db
+from ..languages import page_language
 from ..listing import comment_views, discussion_state
 from ..models import Comment, Idea, NotPossible
 
@@ -60,7 +61,8 @@ def discussion_html(target) -> Markup:
     The list is the same for everyone, so it is rendered once and kept (board/fragments.py)
     under a key that changes whenever a comment is added, edited, hidden or removed.
     """
-    key = ("discussion", type(target).__name__, target.id, *discussion_state(target))
+    # One kept copy per language: the thread's own words ("edited", "3 minutes ago") are translated.
+    key = ("discussion", page_language(), type(target).__name__, target.id, *discussion_state(target))
     html = fragments.cached(
         key, lambda: render_template("comments/_thread.html", comments=comment_views(target))
     )
@@ -84,6 +86,7 @@ def post_comment_or_show_errors(target, form, show_page):
     if form.validate_on_submit():
         try:
             comment = target.add_comment(current_user, form.comment.data)
+            comment.language = form.language.data
         except NotPossible as refusal:
             flash(str(refusal), "error")
             return redirect(target_url(target))

@@ -27,9 +27,10 @@ def show(comment_id: int):
 @login_required
 def edit(comment_id: int):
     comment = own_comment_or_error(comment_id)
-    form = EditCommentForm(data={"comment": comment.body})
+    form = EditCommentForm(data={"comment": comment.body, "language": comment.language})
     if form.validate_on_submit():
         comment.edit(form.comment.data)
+        comment.language = form.language.data
         db.session.commit()
         flash("Your comment is updated.", "success")
         return redirect(comment_url(comment))

@@ -3,12 +3,12 @@ from __future__ import annotations
 from wtforms import RadioField, SelectField
 from wtforms.fields.choices import SelectChoice
 
-from ..forms_common import Form, PlaceFields, body_field, skills_field, title_field
+from ..forms_common import Form, PlaceFields, WrittenIn, body_field, skills_field, title_field
 from ..ideas.forms import MARKDOWN_HINT
 from ..models import HelpKind
 
 
-class HelpRequestForm(PlaceFields, Form):
+class HelpRequestForm(WrittenIn, PlaceFields, Form):
     title = title_field(description="What do you need? For example: “A van for Saturday morning”.")
     details = body_field(
         "Details",

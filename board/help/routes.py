@@ -119,6 +119,7 @@ def new():
             area=form.chosen_area(),
             topics=form.chosen_topics(),
         )
+        help_request.language = form.language.data
         db.session.commit()
         flash("Your help request is on the board.", "success")
         return redirect(url_for("help.detail", help_request_id=help_request.id))
@@ -187,6 +188,7 @@ def edit(help_request_id: int):
             "kind": help_request.kind,
             "area": help_request.area_id or 0,
             "topics": [topic.id for topic in help_request.topics],
+            "language": help_request.language,
         },
     )
     if form.validate_on_submit():
@@ -198,6 +200,7 @@ def edit(help_request_id: int):
             kind=form.kind.data,
         )
         help_request.place(form.chosen_area(), form.chosen_topics())
+        help_request.language = form.language.data
         db.session.commit()
         flash("Your changes are saved.", "success")
         return redirect(url_for("help.detail", help_request_id=help_request.id))

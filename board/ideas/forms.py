@@ -1,13 +1,13 @@
 from wtforms import SelectField
 from wtforms.fields.choices import SelectChoice
 
-from ..forms_common import Form, PlaceFields, body_field, title_field
+from ..forms_common import Form, PlaceFields, WrittenIn, body_field, title_field
 from ..models import IdeaStatus
 
 MARKDOWN_HINT = "You can use Markdown: **bold**, _italic_, lists with - and links like [text](https://…)."
 
 
-class IdeaForm(PlaceFields, Form):
+class IdeaForm(WrittenIn, PlaceFields, Form):
     title = title_field(description="A short name for your idea, up to 150 characters.")
     description = body_field(
         "Description",
@@ -20,7 +20,7 @@ class IdeaForm(PlaceFields, Form):
         self.offer_places()
 
 
-class CommentForm(Form):
+class CommentForm(WrittenIn, Form):
     comment = body_field(
         "Comment", "Write a comment.", setting="COMMENT_MAX_LENGTH", description=MARKDOWN_HINT
     )

@@ -102,6 +102,7 @@ def new():
     if form.validate_on_submit():
         idea = Idea.post(current_user, form.title.data, form.description.data)
         idea.place(form.chosen_area(), form.chosen_topics())
+        idea.language = form.language.data
         db.session.commit()
         flash("Your idea is on the board.", "success")
         return redirect(url_for("ideas.detail", idea_id=idea.id))
@@ -141,10 +142,11 @@ def edit(idea_id: int):
     idea = visible_or_404(Idea, idea_id)
     ensure_can_edit(idea)
     form = IdeaForm(data={"title": idea.title, "description": idea.body, "area": idea.area_id or 0,
-                          "topics": [topic.id for topic in idea.topics]})
+                          "topics": [topic.id for topic in idea.topics], "language": idea.language})
     if form.validate_on_submit():
         idea.edit(form.title.data, form.description.data)
         idea.place(form.chosen_area(), form.chosen_topics())
+        idea.language = form.language.data
         db.session.commit()
         flash("Your changes are saved.", "success")
         return redirect(url_for("ideas.detail", idea_id=idea.id))

@@ -10,6 +10,7 @@ from __future__ import annotations
 from flask import Blueprint, g, has_request_context, request
 from flask_babel import Babel, get_locale
 from flask_login import current_user
+from markupsafe import Markup
 
 bp = Blueprint("languages", __name__)
 babel = Babel()
@@ -57,6 +58,15 @@ def page_language() -> str:
     return str(get_locale() or "en")
 
 
+def written_in(text) -> Markup:
+    """ lang="xx" for what a person wrote in another language than the page's, so that a
+    screen reader switches voice for it (WCAG 3.1.2); nothing when they are the same."""
+    language = getattr(text, "language", None)
+    if not language or language == page_language():
+        return Markup("")
+    return Markup(' lang="%s"') % language
+
+
 def _vary_by_language(response):
     if g.get("language_varies"):
         response.vary.add("Cookie")
@@ -69,7 +79,7 @@ def init_app(app) -> None:
     # Translators get whole sentences without the template's line breaks and indents.
     app.jinja_env.policies["ext.i18n.trimmed"] = True
     app.jinja_env.globals.update(languages=LANGUAGES, offered_languages=offered,
-                                 page_language=page_language)
+                                 page_language=page_language, written_in=written_in)
     app.after_request(_vary_by_language)
 
 
