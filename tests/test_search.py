@@ -337,6 +337,20 @@ def test_a_search_with_an_accent_finds_words_written_without_one(client, make_id
     assert found(client, "café") == [idea_url(cafe)]
 
 
+@pytest.mark.parametrize(("written", "searched"), [
+    ("Gwirfoddolwyr i lanhau'r afon a'r dŵr", "dwr"),  # Welsh circumflex
+    ("Diwrnod glanhau'r afon a'r dwr", "dŵr"),
+    ("Cyngor y tŷ cymunedol", "ty"),
+    ("Aide aux élèves après l'école", "eleves"),  # French accents, grave and acute
+    ("Aide aux eleves apres l'ecole", "élèves"),
+    ("Une fête de quartier à Noël", "Noel"),
+])
+def test_french_and_welsh_words_are_found_with_or_without_their_accents(client, make_idea, written, searched):
+    idea = make_idea(title=written, body="…")
+    make_idea(title="A community fridge", body="Share food.")
+    assert found(client, searched) == [idea_url(idea)]
+
+
 def test_a_search_ignores_capitals(client, garden):
     assert found(client, "GARDEN") == [idea_url(garden)]
 
