@@ -82,6 +82,7 @@ def create_app(config: dict | None = None) -> Flask:
         moderation,
         notifications,
         opendata,
+        page_cache,
         people,
         search,
         transactions,
@@ -100,6 +101,7 @@ def create_app(config: dict | None = None) -> Flask:
     notifications.init_app(app)
     init_templating(app)
     languages.init_app(app)
+    page_cache.init_app(app)
     app.cli.add_command(board_cli)
     app.after_request(_security_headers)
     return app

@@ -151,8 +151,12 @@ def csrf_token_from(response) -> str:
 
 @contextmanager
 def count_queries(app):
-    """Count the SQL statements run inside the block: `with count_queries(app) as queries:`."""
+    """Count the SQL statements run inside the block: `with count_queries(app) as queries:`.
+
+    Pages inside the block are rendered afresh: those kept for visitors are forgotten first.
+    """
     statements: list[str] = []
+    app.extensions.get("pages", {}).clear()
 
     def record(conn, cursor, statement, parameters, context, executemany):
         if not statement.lstrip().upper().startswith(("BEGIN", "PRAGMA", "COMMIT", "ROLLBACK")):
