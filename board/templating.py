@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from flask import Flask, current_app, g, url_for
+from flask import Flask, current_app, g, request, url_for
 from flask_login import current_user
 from markupsafe import Markup, escape
 from werkzeug.routing import IntegerConverter
@@ -20,6 +20,33 @@ class IdConverter(IntegerConverter):
 
     def __init__(self, url_map):
         super().__init__(url_map, min=1, max=MAX_ID)
+
+
+def remembered_url_for(endpoint: str, **values) -> str:
+    """`url_for` for templates, remembering each address it builds.
+
+    A page asks for dozens of addresses (the header's links, one per card) and each
+    one walks the URL map. The map does not change while the board runs, so an address
+    for the same endpoint, values and root is the same every time: it is built once.
+    """
+    if endpoint.startswith(".") or "_external" in values:
+        return url_for(endpoint, **values)
+    try:
+        key = (request.script_root, endpoint, *sorted(values.items()))
+        return _addresses[key]
+    except KeyError:
+        pass
+    except TypeError:  # a value that cannot be a key (a list): built every time
+        return url_for(endpoint, **values)
+    if len(_addresses) >= _ADDRESSES_KEPT:
+        _addresses.clear()
+    address = _addresses[key] = url_for(endpoint, **values)
+    return address
+
+
+# Enough for every card of the busiest pages; a board with more ids starts over.
+_ADDRESSES_KEPT = 20_000
+_addresses: dict[tuple, str] = {}
 
 
 @lru_cache(maxsize=8)
@@ -89,7 +116,8 @@ def init_templating(app: Flask) -> None:
     app.jinja_env.filters.update(date=format_date, datetime=format_datetime, ago=time_ago,
                                  labelled=labelled)
     # A global, so that macros imported without context can see who is signed in.
-    app.jinja_env.globals.update(plural=plural, current_user=current_user, person=profile_link)
+    app.jinja_env.globals.update(plural=plural, current_user=current_user, person=profile_link,
+                                 url_for=remembered_url_for)
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 
