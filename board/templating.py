@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
+from babel import dates, numbers
 from flask import Flask, current_app, g, request, url_for
+from flask_babel import force_locale, get_locale, get_translations, gettext
 from flask_login import current_user
 from markupsafe import Markup, escape
 from werkzeug.routing import IntegerConverter
@@ -59,35 +61,61 @@ def _local(value: datetime) -> datetime:
     return value.replace(tzinfo=UTC).astimezone(zone)
 
 
+def _language() -> str:
+    """The locale dates and numbers are written in: the page's language, asked once per
+    request (Flask-Babel chooses it). The board's English is British English."""
+    language = g.get("page_locale")
+    if language is None:
+        chosen = str(get_locale() or "en")
+        language = g.page_locale = "en_GB" if chosen == "en" else chosen
+    return language
+
+
 def format_date(value: datetime | None) -> str:
-    return _local(value).strftime("%-d %B %Y") if value else ""
+    return dates.format_date(_local(value), "long", locale=_language()) if value else ""
 
 
 def format_datetime(value: datetime | None) -> str:
-    return _local(value).strftime("%-d %B %Y at %H:%M") if value else ""
+    if value is None:
+        return ""
+    local = _local(value)
+    return gettext("%(date)s at %(time)s", date=dates.format_date(local, "long", locale=_language()),
+                   time=dates.format_time(local, "short", locale=_language()))
 
 
 def time_ago(value: datetime | None) -> Markup:
-    """'3 hours ago' inside a <time> element that carries the exact moment for machines.
+    """'3 hours ago', in the page's language, inside a <time> element that carries the
+    exact moment for machines.
 
-    Discussions call this for every comment, so it is plain string work: every
-    piece is a number or a date we formatted ourselves, with nothing to escape.
+    Discussions call this for every comment, so the words for each count of each unit
+    are made once per language and then looked up.
     """
     if value is None:
         return Markup("")
     seconds = (utcnow() - value).total_seconds()
     for unit, size in _UNITS:
         if seconds >= size:
-            count = int(seconds // size)
-            words = f"{count} {unit} ago" if count == 1 else f"{count} {unit}s ago"
+            words = _ago(int(seconds // size), unit, _language())
             break
     else:
-        words = "just now"
+        words = _just_now(_language())
     return Markup(f'<time datetime="{value.isoformat(timespec="seconds")}Z">{words}</time>')
 
 
 _UNITS = (("year", 31536000), ("month", 2592000), ("week", 604800),
           ("day", 86400), ("hour", 3600), ("minute", 60))  # fmt: skip
+
+
+@lru_cache(maxsize=4096)
+def _ago(count: int, unit: str, language: str) -> str:
+    return str(escape(dates.format_timedelta(-timedelta(seconds=count * dict(_UNITS)[unit]), threshold=1,
+                                             granularity=unit, add_direction=True, locale=language)))
+
+
+@lru_cache(maxsize=8)
+def _just_now(language: str) -> str:
+    with force_locale(language):
+        return str(escape(gettext("just now")))
 
 
 def profile_link(user) -> Markup:
@@ -103,8 +131,11 @@ def profile_link(user) -> Markup:
     return Markup(f'<a href="{prefix}{user.username}">{escape(user.name)}</a>')
 
 
-def plural(count: int, singular: str, plural_form: str | None = None) -> str:
-    return f"{count:,} {singular if count == 1 else (plural_form or singular + 's')}"
+def plural(count: int, singular: str, plural_form: str) -> str:
+    """'3 supporters' in the page's language: `singular` and `plural_form` say
+    %(num)s where the number goes, and each language picks its own form (Welsh has six)."""
+    number = str(count) if count < 1000 else numbers.format_decimal(count, locale=_language())
+    return get_translations().ngettext(singular, plural_form, count) % {"num": number}
 
 
 def labelled(things) -> list[tuple[str, str]]:

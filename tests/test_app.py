@@ -219,6 +219,8 @@ def build_form(form_class, formdata, person):
     form = form_class(formdata=MultiDict(formdata), **extra)
     if hasattr(form, "offer_areas"):
         form.offer_areas([])
+    if hasattr(form, "offer_languages"):
+        form.offer_languages()
     return form
 
 
