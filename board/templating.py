@@ -8,11 +8,12 @@ from zoneinfo import ZoneInfo
 
 from babel import dates, numbers
 from flask import Flask, current_app, g, request, url_for
-from flask_babel import force_locale, get_locale, get_translations, gettext
+from flask_babel import force_locale, gettext
 from flask_login import current_user
 from markupsafe import Markup, escape
 from werkzeug.routing import IntegerConverter
 
+from .languages import in_force
 from .models import MAX_ID, utcnow
 
 
@@ -62,13 +63,7 @@ def _local(value: datetime) -> datetime:
 
 
 def _language() -> str:
-    """The locale dates and numbers are written in: the page's language, asked once per
-    request (Flask-Babel chooses it). The board's English is British English."""
-    language = g.get("page_locale")
-    if language is None:
-        chosen = str(get_locale() or "en")
-        language = g.page_locale = "en_GB" if chosen == "en" else chosen
-    return language
+    return in_force()[1]
 
 
 def format_date(value: datetime | None) -> str:
@@ -135,7 +130,7 @@ def plural(count: int, singular: str, plural_form: str) -> str:
     """'3 supporters' in the page's language: `singular` and `plural_form` say
     %(num)s where the number goes, and each language picks its own form (Welsh has six)."""
     number = str(count) if count < 1000 else numbers.format_decimal(count, locale=_language())
-    return get_translations().ngettext(singular, plural_form, count) % {"num": number}
+    return in_force()[0].ungettext(singular, plural_form, count) % {"num": number}
 
 
 def labelled(things) -> list[tuple[str, str]]:

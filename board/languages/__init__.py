@@ -8,7 +8,7 @@ offers, else the board's default language (Admin -> Settings).
 from __future__ import annotations
 
 from flask import Blueprint, g, has_request_context, request
-from flask_babel import Babel, get_locale
+from flask_babel import Babel, get_locale, get_translations
 from flask_login import current_user
 from markupsafe import Markup
 
@@ -58,6 +58,25 @@ def page_language() -> str:
     return str(get_locale() or "en")
 
 
+def in_force():
+    """(translations, locale for dates and numbers) of the language in force: the page's,
+    or the one `force_locale` sets for an email to someone else.
+
+    Every translated word of a page asks for this, so it is looked up once per language
+    per request rather than through Flask-Babel's own lookups each time. The board's
+    English is British English.
+    """
+    babel_state = g.get("_flask_babel")  # where Flask-Babel keeps the locale in force
+    locale = getattr(babel_state, "babel_locale", None)
+    kept = g.get("language_in_force")
+    if kept is None or locale is None or kept[0] is not locale:
+        translations = get_translations()  # chooses the page's language if not yet chosen
+        locale = get_locale()
+        code = str(locale or "en")
+        kept = g.language_in_force = (locale, translations, "en_GB" if code == "en" else code)
+    return kept[1], kept[2]
+
+
 def written_in(text) -> Markup:
     """ lang="xx" for what a person wrote in another language than the page's, so that a
     screen reader switches voice for it (WCAG 3.1.2); nothing when they are the same."""
@@ -78,6 +97,15 @@ def init_app(app) -> None:
     babel.init_app(app, locale_selector=select_language)
     # Translators get whole sentences without the template's line breaks and indents.
     app.jinja_env.policies["ext.i18n.trimmed"] = True
+    # The same words as Flask-Babel's own template functions, found faster (in_force).
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda text: in_force()[0].ugettext(text),
+        ngettext=lambda singular, plural, count: in_force()[0].ungettext(singular, plural, count),
+        pgettext=lambda context, text: in_force()[0].upgettext(context, text),
+        npgettext=lambda context, singular, plural, count: in_force()[0].unpgettext(
+            context, singular, plural, count),
+        newstyle=True,
+    )
     app.jinja_env.globals.update(languages=LANGUAGES, offered_languages=offered,
                                  page_language=page_language, written_in=written_in)
     app.after_request(_vary_by_language)
