@@ -85,6 +85,7 @@ class Result:
     p99_ms: float
     errors: int
     worker_mb: float
+    cpu_ms: float  # the server's CPU time per request: less disturbed by other load than requests/s
 
 
 def free_port() -> int:
@@ -183,16 +184,36 @@ class Server:
     def worker_mb(self) -> float:
         """The largest peak resident set (VmHWM) among the workers, as the shared yardstick reads it."""
         sizes = []
-        for entry in Path("/proc").iterdir():
-            if not entry.name.isdigit():
-                continue
+        for pid in self.worker_pids():
             try:
-                status = (entry / "status").read_text()
+                status = Path(f"/proc/{pid}/status").read_text()
             except OSError:
                 continue
-            if re.search(rf"^PPid:\s+{self.process.pid}$", status, re.M):
-                sizes.append(int(re.search(r"^VmHWM:\s+(\d+)", status, re.M).group(1)) / 1024)
+            sizes.append(int(re.search(r"^VmHWM:\s+(\d+)", status, re.M).group(1)) / 1024)
         return max(sizes, default=0.0)
+
+    def cpu_ticks(self) -> int:
+        """User and system clock ticks of the master and its current workers, as the shared
+        yardstick counts them."""
+        ticks = 0
+        for pid in [self.process.pid, *self.worker_pids()]:
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            ticks += int(fields[11]) + int(fields[12])
+        return ticks
+
+    def worker_pids(self) -> list[int]:
+        pids = []
+        for entry in Path("/proc").iterdir():
+            try:
+                if entry.name.isdigit() and re.search(
+                        rf"^PPid:\s+{self.process.pid}$", (entry / "status").read_text(), re.M):
+                    pids.append(int(entry.name))
+            except OSError:
+                continue
+        return pids
 
     def stop(self) -> None:
         self.process.terminate()
@@ -211,11 +232,15 @@ def wrk(server: Server, name: str, path: str, args, cookie: str = "", script: li
     if args.warmup:  # at full load, as the shared yardstick warms up, and discarded
         warmup = [*command[:3], f"-d{args.warmup}s", *command[4:]]
         subprocess.run(warmup, capture_output=True)
+    ticks = server.cpu_ticks()
     output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    ticks = server.cpu_ticks() - ticks
+    requests = int(re.search(r"(\d+) requests in", output).group(1))
+    cpu_ms = ticks / os.sysconf("SC_CLK_TCK") * 1000 / max(requests, 1)
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
     errors = int(re.search(r"Non-2xx or 3xx responses: (\d+)", output).group(1)) if "Non-2xx" in output else 0
     errors += sum(int(n) for n in re.findall(r"(?:connect|read|write|timeout) (\d+)", output))
-    return Result(name, rps, latency(output, "50%"), latency(output, "99%"), errors, server.worker_mb())
+    return Result(name, rps, latency(output, "50%"), latency(output, "99%"), errors, server.worker_mb(), cpu_ms)
 
 
 def latency(output: str, percentile: str) -> float:
@@ -432,9 +457,10 @@ class Measured:
 def page_table(rows: list[Measured], deep_column: bool) -> list[str]:
     shares = {m.page.slug: m.share for m in rows}
     lines = [
-        "| page | URL | kind | requests/s | ceiling requests/s | share of ceiling | target | p50 ms | "
-        "p99 ms | MB per worker | errors |" + (" page 200 / page 1 |" if deep_column else ""),
-        "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|" + ("---:|" if deep_column else ""),
+        "| page | URL | kind | requests/s | ceiling requests/s | share of ceiling | target | CPU ms per "
+        "request | CPU share | p50 ms | p99 ms | MB per worker | errors |"
+        + (" page 200 / page 1 |" if deep_column else ""),
+        "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|" + ("---:|" if deep_column else ""),
     ]
     for m in rows:
         r, verdict = m.result, " ✓" if passes(m.result, m.share, m.page.share) else " ✗"
@@ -442,7 +468,8 @@ def page_table(rows: list[Measured], deep_column: bool) -> list[str]:
         shown = m.page.script or (m.page.path if len(m.page.path) < 60 else m.page.path[:57] + "…")
         line = (f"| {m.page.name} | `{shown}` | "
                 f"{m.page.kind} | {r.rps:,.0f} | {m.ceiling.rps:,.0f} | {m.share:.2f}{verdict} | "
-                f"{m.page.share or '–'} | {r.p50_ms:.1f} | {r.p99_ms:.1f} | {r.worker_mb:.0f} | {r.errors} |")
+                f"{m.page.share or '–'} | {r.cpu_ms:.2f} | {m.ceiling.cpu_ms / r.cpu_ms if r.cpu_ms else 0:.2f} | "
+                f"{r.p50_ms:.1f} | {r.p99_ms:.1f} | {r.worker_mb:.0f} | {r.errors} |")
         if deep_column:
             first = shares.get(m.page.page_one) if m.page.page_one else None
             if first:  # shares, not requests/s: each is against the ceiling measured just before it
@@ -507,7 +534,9 @@ def report(results: list[Measured], args, minutes: float) -> str:
         "their authors), a single thing with its `/detail/5000` (an idea and 50 comments with their "
         "authors). The ceiling page of a page's kind is measured again just before the page, and the "
         "page is compared with that measure, because this machine's speed drifts during a run. "
-        f"Ceiling measures: {'; '.join(ceilings)}.",
+        f"Ceiling measures: {'; '.join(ceilings)}. CPU share: the ceiling's server CPU time per request "
+        "over the page's (gunicorn's master and workers), which other load on the machine disturbs less "
+        "than requests/s.",
     ]
     for group, title in groups.items():
         rows = [m for m in results if m.group == group]
@@ -578,8 +607,9 @@ def main() -> None:
         ceiling = wrk(ceiling_server, "ceiling", CEILING_PAGES[page.kind], args)
         measured = Measured(group, page, wrk(server, page.name, page.path, args, **options), ceiling)
         results.append(measured)
-        print(f"{group} {page.name}: {measured.result.rps:,.0f} requests/s, ceiling {page.kind} "
-              f"{ceiling.rps:,.0f}, share {measured.share:.2f}, p99 {measured.result.p99_ms:.1f} ms",
+        print(f"{group} {page.name}: {measured.result.rps:,.0f} requests/s "
+              f"({measured.result.cpu_ms:.2f} CPU ms each), ceiling {page.kind} {ceiling.rps:,.0f} "
+              f"({ceiling.cpu_ms:.2f}), share {measured.share:.2f}, p99 {measured.result.p99_ms:.1f} ms",
               flush=True)
         return measured
 
