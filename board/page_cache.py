@@ -44,7 +44,9 @@ def init_app(app: Flask) -> None:
     )
     # After the others: a kept page still counts against the asker's rate limits.
     app.before_request(_send_kept_page)
-    app.after_request(_keep_page)
+    # Last of all after-request functions (they run in reverse order), so that what is
+    # kept has every header the others add, such as which languages the page varies by.
+    app.after_request_funcs.setdefault(None, []).insert(0, _keep_page)
 
 
 @event.listens_for(Session, "after_flush")

@@ -128,3 +128,14 @@ def test_a_hidden_idea_leaves_the_kept_pages_of_the_worker_that_hid_it(app, clie
         db.session.get(Idea, idea.id).hidden_at = utcnow()
         db.session.commit()
     assert "Something unkind" not in text_of(client.get("/ideas"))
+
+
+def test_a_kept_page_is_kept_per_language_and_says_it_varies_by_it(client):
+    client.get("/ideas", headers={"Accept-Language": "en"})
+    french = client.get("/ideas", headers={"Accept-Language": "fr"})
+    kept_french = client.get("/ideas", headers={"Accept-Language": "fr"})
+    assert kept_french.headers.get("Age") == "0"
+    assert '<html lang="fr"' in kept_french.get_data(as_text=True)
+    assert '<html lang="en"' in client.get("/ideas", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert {"Cookie", "Accept-Language"} <= {v.strip() for v in kept_french.headers["Vary"].split(",")}
+    assert french.data == kept_french.data
