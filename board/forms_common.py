@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from flask import current_app, request
-from flask_babel import lazy_gettext as _l
+from flask_babel import LazyString, format_decimal, gettext as _, lazy_gettext as _l, ngettext
 from flask_wtf import FlaskForm
 from flask_wtf.form import _Auto  # what FlaskForm gets when no formdata is given
 from wtforms import SelectField, SelectMultipleField, StringField, TextAreaField
@@ -63,19 +63,26 @@ class max_length:
     def __call__(self, form, field):
         limit = current_app.config[self.setting]
         if field.data and len(field.data) > limit:
-            raise ValidationError(f"{field.label.text} must be {limit:,} characters or fewer.")
+            raise ValidationError(_("%(field)s must be %(limit)s characters or fewer.",
+                                    field=field.label.text, limit=format_decimal(limit)))
 
 
 def required(message: str):
     return DataRequired(message=message)
 
 
-def title_field(label="Title", description=None):
+def sentences(*parts) -> LazyString:
+    """Whole sentences, each translated on its own, shown one after the other in the page's
+    language (adding lazy texts together would fix them in English when the form is defined)."""
+    return LazyString(lambda: " ".join(str(part) for part in parts))
+
+
+def title_field(label=_l("Title"), description=None, missing=_l("Enter a title.")):
     return StringField(
         label,
         description=description,
         filters=[strip, one_line],
-        validators=[required(f"Enter a {label.lower()}."), max_length("TITLE_MAX_LENGTH")],
+        validators=[required(missing), max_length("TITLE_MAX_LENGTH")],
     )
 
 
@@ -91,22 +98,23 @@ def body_field(label, message, setting="BODY_MAX_LENGTH", description=None, opti
 def validate_skills_text(form, field):
     skills = parse_skills(field.data or "")
     if field.flags.required and not skills:
-        raise ValidationError("List at least one skill or resource you need.")
+        raise ValidationError(_("List at least one skill or resource you need."))
     cfg = current_app.config
     if len(skills) > cfg["SKILLS_MAX_COUNT"]:
-        raise ValidationError(f"List at most {cfg['SKILLS_MAX_COUNT']} skills.")
+        raise ValidationError(ngettext("List at most %(num)s skill.", "List at most %(num)s skills.",
+                                       cfg["SKILLS_MAX_COUNT"]))
     too_long = [s for s in skills if len(s) > cfg["SKILL_MAX_LENGTH"]]
     if too_long:
         raise ValidationError(
-            f"Each skill must be {cfg['SKILL_MAX_LENGTH']} characters or fewer "
-            f"(\u201c{too_long[0][:20]}\u2026\u201d is longer)."
+            _("Each skill must be %(limit)s characters or fewer (\u201c%(skill)s\u2026\u201d is longer).",
+              limit=cfg["SKILL_MAX_LENGTH"], skill=too_long[0][:20])
         )
 
 
-def skills_field(label="Skills", description=None, optional=True):
+def skills_field(label=_l("Skills"), description=None, optional=True):
     validators = [validate_skills_text]
     if not optional:
-        validators.insert(0, required("List at least one skill or resource you need."))
+        validators.insert(0, required(_l("List at least one skill or resource you need.")))
     return StringField(label, description=description, filters=[strip], validators=validators)
 
 
@@ -115,26 +123,26 @@ def skills_field(label="Skills", description=None, optional=True):
 class PlaceFields:
     """Area and topics on the idea and help request forms, offered only when the board has them."""
 
-    area = SelectField("Area", coerce=int, default=0, validate_choice=False,
-                       invalid_value_message="Choose one of the areas listed.")
-    topics = SelectMultipleField("Topics", coerce=int, default=[], validate_choice=False,
-                                 invalid_value_message="Choose topics from the list.")
+    area = SelectField(_l("Area"), coerce=int, default=0, validate_choice=False,
+                       invalid_value_message=_l("Choose one of the areas listed."))
+    topics = SelectMultipleField(_l("Topics"), coerce=int, default=[], validate_choice=False,
+                                 invalid_value_message=_l("Choose topics from the list."))
 
     def offer_places(self) -> None:
         self._areas = {area.id: area for area in Area.all()}
         self._topics = {topic.id: topic for topic in Topic.all()}
-        self.area.choices = [SelectChoice(0, "No particular area")] + [
+        self.area.choices = [SelectChoice(0, _("No particular area"))] + [
             SelectChoice(a.id, a.name) for a in self._areas.values()
         ]
         self.topics.choices = [SelectChoice(t.id, t.name) for t in self._topics.values()]
 
     def validate_area(self, field):
         if field.data and field.data not in self._areas:
-            raise ValidationError("Choose one of the areas listed.")
+            raise ValidationError(_("Choose one of the areas listed."))
 
     def validate_topics(self, field):
         if any(topic_id not in self._topics for topic_id in field.data or []):
-            raise ValidationError("Choose topics from the list.")
+            raise ValidationError(_("Choose topics from the list."))
 
     def chosen_area(self) -> Area | None:
         return self._areas.get(self.area.data)

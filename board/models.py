@@ -16,6 +16,7 @@ import unicodedata
 from datetime import UTC, datetime
 
 from flask import current_app
+from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import UserMixin
 from sqlalchemy import (
     CheckConstraint,
@@ -199,7 +200,7 @@ class Role:
     MODERATOR = "moderator"
     ADMIN = "admin"
     ALL = (MEMBER, MODERATOR, ADMIN)
-    LABELS = {MEMBER: "Member", MODERATOR: "Moderator", ADMIN: "Admin"}
+    LABELS = {MEMBER: _l("Member"), MODERATOR: _l("Moderator"), ADMIN: _l("Admin")}
 
 
 # The largest id an id column holds on every engine (PostgreSQL's integer is 32 bits):
@@ -250,7 +251,7 @@ class User(UserMixin, db.Model):
     @property
     def name(self) -> str:
         if self.erased_at is not None:
-            return "Deleted user"
+            return _("Deleted user")
         return self.display_name or self.username
 
     @property
@@ -426,7 +427,7 @@ class Commentable:
 
     def add_comment(self, author: User, body: str) -> Comment:
         if getattr(self, "comments_locked_at", None) is not None:
-            raise NotPossible("A moderator has locked the comments here.")
+            raise NotPossible(_("A moderator has locked the comments here."))
         comment = Comment(author=author, **{self._comment_target: self})
         db.session.add(comment)
         comment.set_body(body)
@@ -454,11 +455,11 @@ class IdeaStatus:
     NOT_TAKEN_FORWARD = "not_taken_forward"
     ALL = (NEW, UNDER_CONSIDERATION, IN_PROGRESS, DONE, NOT_TAKEN_FORWARD)
     LABELS = {
-        NEW: "New",
-        UNDER_CONSIDERATION: "Under consideration",
-        IN_PROGRESS: "In progress",
-        DONE: "Done",
-        NOT_TAKEN_FORWARD: "Not taken forward",
+        NEW: _l("New"),
+        UNDER_CONSIDERATION: _l("Under consideration"),
+        IN_PROGRESS: _l("In progress"),
+        DONE: _l("Done"),
+        NOT_TAKEN_FORWARD: _l("Not taken forward"),
     }
 
 
@@ -538,9 +539,9 @@ class Idea(Content, Placed, Commentable, db.Model):
         Everyone following the idea (its author and supporters among them) is told.
         """
         if not by.is_moderator:
-            raise NotAllowed("Only the board's staff can answer ideas officially.")
+            raise NotAllowed(_("Only the board's staff can answer ideas officially."))
         if status not in IdeaStatus.ALL:
-            raise NotPossible("That is not a status ideas can have.")
+            raise NotPossible(_("That is not a status ideas can have."))
         answer = StatusUpdate(idea=self, status=status, by=by)
         answer.set_response(response)
         db.session.add(answer)
@@ -642,7 +643,7 @@ class HelpStatus:
     MATCHED = "matched"
     CLOSED = "closed"
     ALL = (OPEN, MATCHED, CLOSED)
-    LABELS = {OPEN: "Open", MATCHED: "Matched", CLOSED: "Closed"}
+    LABELS = {OPEN: _l("Open"), MATCHED: _l("Matched"), CLOSED: _l("Closed")}
 
 
 class HelpKind:
@@ -655,11 +656,11 @@ class HelpKind:
     COUNCIL = "council"
     ALL = (SKILLS, TIME, EQUIPMENT, SPACE, COUNCIL)
     LABELS = {
-        SKILLS: "Skills",
-        TIME: "Time",
-        EQUIPMENT: "Equipment",
-        SPACE: "A space",
-        COUNCIL: "Expertise from the council",
+        SKILLS: _l("Skills"),
+        TIME: _l("Time"),
+        EQUIPMENT: _l("Equipment"),
+        SPACE: _l("A space"),
+        COUNCIL: _l("Expertise from the council"),
     }
 
 
@@ -702,7 +703,7 @@ class HelpRequest(Content, Placed, Commentable, db.Model):
     ) -> HelpRequest:
         """Ask for help. The people whose skills match are told (see notifications)."""
         if idea is not None and idea.author_id != author.id:
-            raise NotAllowed("A help request can only be linked to one of your own ideas.")
+            raise NotAllowed(_("A help request can only be linked to one of your own ideas."))
         help_request = cls(author=author, title=title, idea=idea, kind=kind)
         db.session.add(help_request)
         help_request.set_body(body)
@@ -718,7 +719,7 @@ class HelpRequest(Content, Placed, Commentable, db.Model):
     def edit(self, title: str, body: str, skills: list[str], idea: Idea | None,
              kind: str | None = None) -> None:
         if idea is not None and idea.author_id != self.author_id:
-            raise NotAllowed("A help request can only be linked to one of your own ideas.")
+            raise NotAllowed(_("A help request can only be linked to one of your own ideas."))
         self.title = title
         self.kind = kind or self.kind
         self.set_body(body)
@@ -750,12 +751,12 @@ class HelpRequest(Content, Placed, Commentable, db.Model):
 
     def make_offer(self, helper: User, message: str) -> Offer:
         if helper.id == self.author_id:
-            raise NotPossible("You cannot offer help on your own request.")
+            raise NotPossible(_("You cannot offer help on your own request."))
         if self.status == HelpStatus.CLOSED:
-            raise NotPossible("This request is closed and no longer takes offers.")
+            raise NotPossible(_("This request is closed and no longer takes offers."))
         hold(self)  # two offers sent at once take turns: the second sees the first
         if self.offer_from(helper) is not None:
-            raise NotPossible("You have already offered help on this request.")
+            raise NotPossible(_("You have already offered help on this request."))
         offer = Offer(help_request=self, helper=helper, message=message)
         db.session.add(offer)
         self.offers_count = HelpRequest.offers_count + 1
@@ -768,17 +769,17 @@ class HelpRequest(Content, Placed, Commentable, db.Model):
 
     def _decide(self, offer: Offer, by: User) -> None:
         if by.id != self.author_id:
-            raise NotAllowed("Only the person who asked for help can answer offers.")
+            raise NotAllowed(_("Only the person who asked for help can answer offers."))
         if offer.help_request_id != self.id:
-            raise NotAllowed("That offer belongs to another request.")
+            raise NotAllowed(_("That offer belongs to another request."))
         if offer.status != OfferStatus.PENDING:
-            raise NotPossible("That offer has already been answered.")
+            raise NotPossible(_("That offer has already been answered."))
 
     def accept(self, offer: Offer, by: User) -> None:
         """Accept a helper's offer: the request is matched and the helper joins the team."""
         self._decide(offer, by)
         if self.status == HelpStatus.CLOSED:
-            raise NotPossible("Reopen the request before accepting offers.")
+            raise NotPossible(_("Reopen the request before accepting offers."))
         offer.status = OfferStatus.ACCEPTED
         offer.decided_at = utcnow()
         self.status = HelpStatus.MATCHED
@@ -796,13 +797,13 @@ class HelpRequest(Content, Placed, Commentable, db.Model):
 
     def close(self, by: User) -> None:
         if by.id != self.author_id:
-            raise NotAllowed("Only the person who asked for help can close the request.")
+            raise NotAllowed(_("Only the person who asked for help can close the request."))
         self.status = HelpStatus.CLOSED
 
     def reopen(self, by: User) -> None:
         """Back to open: for a closed request, or a matched one that needs more hands."""
         if by.id != self.author_id:
-            raise NotAllowed("Only the person who asked for help can reopen the request.")
+            raise NotAllowed(_("Only the person who asked for help can reopen the request."))
         self.status = HelpStatus.OPEN
 
     def __repr__(self) -> str:
@@ -815,10 +816,10 @@ class OfferStatus:
     DECLINED = "declined"
     WITHDRAWN = "withdrawn"
     LABELS = {
-        PENDING: "Waiting for an answer",
-        ACCEPTED: "Accepted",
-        DECLINED: "Declined",
-        WITHDRAWN: "Withdrawn",
+        PENDING: _l("Waiting for an answer"),
+        ACCEPTED: _l("Accepted"),
+        DECLINED: _l("Declined"),
+        WITHDRAWN: _l("Withdrawn"),
     }
 
 
@@ -850,9 +851,9 @@ class Offer(db.Model):
 
     def withdraw(self, by: User) -> None:
         if by.id != self.helper_id:
-            raise NotAllowed("Only the helper can withdraw an offer.")
+            raise NotAllowed(_("Only the helper can withdraw an offer."))
         if self.status != OfferStatus.PENDING:
-            raise NotPossible("Only an offer still waiting for an answer can be withdrawn.")
+            raise NotPossible(_("Only an offer still waiting for an answer can be withdrawn."))
         self.status = OfferStatus.WITHDRAWN
         self.decided_at = utcnow()
 

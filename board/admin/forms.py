@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import re
 
-from flask_babel import lazy_gettext as _l
+from flask_babel import gettext as _, lazy_gettext as _l
 from wtforms import (
     BooleanField,
     EmailField,
@@ -23,26 +23,26 @@ from .models import RegistrationMode
 
 class RoleForm(Form):
     username = StringField(
-        "Username", filters=[strip],
-        validators=[required("Enter the username of the person."),
-                    Length(max=30, message="A username is 30 characters or fewer.")],
-        description="The person whose role changes.",
+        _l("Username"), filters=[strip],
+        validators=[required(_l("Enter the username of the person.")),
+                    Length(max=30, message=_l("A username is 30 characters or fewer."))],
+        description=_l("The person whose role changes."),
     )
-    role = SelectField("Role", choices=[SelectChoice(role, Role.LABELS[role]) for role in Role.ALL],
-                       invalid_choice_message="Choose one of the roles listed.")
-    is_official = BooleanField("Show the Official badge (council or group staff)")
+    role = SelectField(_l("Role"), choices=[SelectChoice(role, Role.LABELS[role]) for role in Role.ALL],
+                       invalid_choice_message=_l("Choose one of the roles listed."))
+    is_official = BooleanField(_l("Show the Official badge (council or group staff)"))
 
     def validate_username(self, field):
         if field.data and User.by_username(field.data) is None:
-            raise ValidationError("There is nobody with that username on this board.")
+            raise ValidationError(_l("There is nobody with that username on this board."))
 
 
 class LabelForm(Form):
     """A topic's or an area's name."""
 
     name = StringField(
-        "Name", filters=[strip, one_line],
-        validators=[required("Enter a name."), Length(max=60, message="A name must be 60 characters or fewer.")],
+        _l("Name"), filters=[strip, one_line],
+        validators=[required(_l("Enter a name.")), Length(max=60, message=_l("A name must be 60 characters or fewer."))],
     )
 
     def __init__(self, *args, model=None, current=None, **kwargs):
@@ -60,52 +60,52 @@ DOMAIN = re.compile(r"^@?[a-z0-9-]+(\.[a-z0-9-]+)+$")
 
 class SettingsForm(Form):
     name = StringField(
-        "Board name", filters=[strip, one_line],
-        validators=[required("Enter the board's name."),
-                    Length(max=80, message="The name must be 80 characters or fewer.")],
-        description="Shown in the header and in every page's title.",
+        _l("Board name"), filters=[strip, one_line],
+        validators=[required(_l("Enter the board's name.")),
+                    Length(max=80, message=_l("The name must be 80 characters or fewer."))],
+        description=_l("Shown in the header and in every page's title."),
     )
     introduction = body_field(
-        "Introduction", "", setting="BODY_MAX_LENGTH", optional=True,
-        description="A few words on the home page: what this board is for and who runs it. Markdown works.",
+        _l("Introduction"), "", setting="BODY_MAX_LENGTH", optional=True,
+        description=_l("A few words on the home page: what this board is for and who runs it. Markdown works."),
     )
     contact_email = EmailField(
-        "Contact address", filters=[strip],
+        _l("Contact address"), filters=[strip],
         validators=[Optional(),
-                    Length(max=254, message="An email address must be 254 characters or fewer."),
-                    Email(message="Enter an email address in the right format, like name@example.org.",
+                    Length(max=254, message=_l("An email address must be 254 characters or fewer.")),
+                    Email(message=_l("Enter an email address in the right format, like name@example.org."),
                                       check_deliverability=False)],
-        description="Shown in the footer, for questions to the people who run the board.",
+        description=_l("Shown in the footer, for questions to the people who run the board."),
     )
     code_of_conduct = body_field(
-        "Code of conduct", "", setting="BODY_MAX_LENGTH", optional=True,
-        description="The board's rules, shown on their own page and linked from every page. Markdown works.",
+        _l("Code of conduct"), "", setting="BODY_MAX_LENGTH", optional=True,
+        description=_l("The board's rules, shown on their own page and linked from every page. Markdown works."),
     )
     privacy_notice = body_field(
-        "Privacy notice", "", setting="BODY_MAX_LENGTH", optional=True,
-        description="What the board keeps about people and why, linked from every page. Leave it "
-        "empty to show a standard notice describing what Simpl stores. Markdown works.",
+        _l("Privacy notice"), "", setting="BODY_MAX_LENGTH", optional=True,
+        description=_l("What the board keeps about people and why, linked from every page. Leave it "
+        "empty to show a standard notice describing what Simpl stores. Markdown works."),
     )
     data_licence_name = StringField(
-        "Open data licence", filters=[strip, one_line],
-        validators=[required("Enter the name of the licence open data is published under."),
-                    Length(max=120, message="The licence's name must be 120 characters or fewer.")],
-        description="What people may do with the board's open data downloads, feeds and API.",
+        _l("Open data licence"), filters=[strip, one_line],
+        validators=[required(_l("Enter the name of the licence open data is published under.")),
+                    Length(max=120, message=_l("The licence's name must be 120 characters or fewer."))],
+        description=_l("What people may do with the board's open data downloads, feeds and API."),
     )
     data_licence_url = URLField(
-        "Address of the licence", filters=[strip],
-        validators=[required("Enter the address of the licence."),
-                    Length(max=300, message="The address must be 300 characters or fewer."),
-                    URL(message="Enter a web address starting with https:// or http://.")],
+        _l("Address of the licence"), filters=[strip],
+        validators=[required(_l("Enter the address of the licence.")),
+                    Length(max=300, message=_l("The address must be 300 characters or fewer.")),
+                    URL(message=_l("Enter a web address starting with https:// or http://."))],
     )
     registration_mode = RadioField(
-        "Who can register",
+        _l("Who can register"),
         choices=[SelectChoice(mode, RegistrationMode.LABELS[mode]) for mode in RegistrationMode.ALL],
-        invalid_choice_message="Choose who can register.",
+        invalid_choice_message=_l("Choose who can register."),
     )
     allowed_domains = StringField(
-        "Email domains allowed to register", filters=[strip],
-        description="Only for “listed email domains”. Separate them with commas, for example: camden.gov.uk, example.org",
+        _l("Email domains allowed to register"), filters=[strip],
+        description=_l("Only for “listed email domains”. Separate them with commas, for example: camden.gov.uk, example.org"),
     )
 
     default_language = SelectField(
@@ -124,22 +124,22 @@ class SettingsForm(Form):
     )
 
     require_verified_email = BooleanField(
-        "People must confirm their email address before they post",
-        description="They can still read, support ideas and set up their account before they confirm.",
+        _l("People must confirm their email address before they post"),
+        description=_l("They can still read, support ideas and set up their account before they confirm."),
     )
 
     def validate_allowed_domains(self, field):
         domains = [d.strip().lower() for d in (field.data or "").split(",") if d.strip()]
         wrong = [d for d in domains if not DOMAIN.match(d)]
         if wrong:
-            raise ValidationError(f"“{wrong[0]}” is not an email domain, like example.org.")
+            raise ValidationError(_("“%(domain)s” is not an email domain, like example.org.", domain=wrong[0]))
         if self.registration_mode.data == RegistrationMode.DOMAINS and not domains:
-            raise ValidationError("List at least one email domain, or choose another way to register.")
+            raise ValidationError(_l("List at least one email domain, or choose another way to register."))
 
 
 class InviteForm(Form):
     note = StringField(
-        "Who is it for? (optional)", filters=[strip],
-        validators=[Length(max=120, message="Keep the note to 120 characters or fewer.")],
-        description="Only admins see this, to keep track of the invitations sent.",
+        _l("Who is it for? (optional)"), filters=[strip],
+        validators=[Length(max=120, message=_l("Keep the note to 120 characters or fewer."))],
+        description=_l("Only admins see this, to keep track of the invitations sent."),
     )

@@ -6,6 +6,7 @@ import hashlib
 import secrets
 from datetime import datetime, timedelta
 
+from flask_babel import gettext as _, lazy_gettext as _l
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text, false, select, update
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -20,9 +21,9 @@ class RegistrationMode:
     DOMAINS = "domains"
     ALL = (OPEN, INVITE, DOMAINS)
     LABELS = {
-        OPEN: "Open: anyone can register",
-        INVITE: "By invitation: people need an invite link from an admin",
-        DOMAINS: "Listed email domains only, such as council staff addresses",
+        OPEN: _l("Open: anyone can register"),
+        INVITE: _l("By invitation: people need an invite link from an admin"),
+        DOMAINS: _l("Listed email domains only, such as council staff addresses"),
     }
 
 
@@ -144,10 +145,10 @@ class Invite(db.Model):
             .values(used_at=utcnow(), used_by_id=by.id)
         )
         if spent.rowcount != 1:
-            raise NotPossible("That invitation has already been used.")
+            raise NotPossible(_("That invitation has already been used."))
 
     @property
     def state(self) -> str:
         if self.used_at:
-            return "Used"
-        return "Expired" if self.expires_at <= utcnow() else "Waiting"
+            return _("Used")
+        return _("Expired") if self.expires_at <= utcnow() else _("Waiting")

@@ -1,9 +1,11 @@
 
+from flask_babel import lazy_gettext as _l
+
 from ..forms_common import Form, WrittenIn, body_field
 from ..ideas.forms import MARKDOWN_HINT
 
 
 class EditCommentForm(WrittenIn, Form):
     comment = body_field(
-        "Comment", "Write a comment.", setting="COMMENT_MAX_LENGTH", description=MARKDOWN_HINT
+        _l("Comment"), _l("Write a comment."), setting="COMMENT_MAX_LENGTH", description=MARKDOWN_HINT
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from flask_babel import gettext as _
 from sqlalchemy import ForeignKey, Text, UniqueConstraint, select
 from sqlalchemy.orm import Mapped, joinedload, mapped_column, relationship
 
@@ -39,11 +40,11 @@ class Invitation(db.Model):
 
 def invite_to_help(help_request: HelpRequest, person: User, by: User) -> Invitation:
     if by.id != help_request.author_id:
-        raise NotAllowed("Only the person who asked for help can invite people to offer it.")
+        raise NotAllowed(_("Only the person who asked for help can invite people to offer it."))
     if person.id == by.id:
-        raise NotPossible("You cannot invite yourself.")
+        raise NotPossible(_("You cannot invite yourself."))
     if not help_request.is_open:
-        raise NotPossible("Only an open request can take new offers.")
+        raise NotPossible(_("Only an open request can take new offers."))
     if not person.is_active:
         raise NotPossible(f"{person.name} cannot take part at the moment.")
     if help_request.offer_from(person) is not None:
@@ -94,7 +95,7 @@ def can_read_conversation(offer: Offer, user) -> bool:
 
 def send_message(offer: Offer, sender: User, body: str) -> Message:
     if not in_conversation(offer, sender):
-        raise NotAllowed("Only the person asking and the helper they accepted can write here.")
+        raise NotAllowed(_("Only the person asking and the helper they accepted can write here."))
     message = Message(offer_id=offer.id, sender_id=sender.id, body=body,
                       body_html=render_markdown(body))
     db.session.add(message)

@@ -1,18 +1,20 @@
 from wtforms import SelectField
 from wtforms.fields.choices import SelectChoice
 
-from ..forms_common import Form, PlaceFields, WrittenIn, body_field, title_field
+from flask_babel import lazy_gettext as _l
+
+from ..forms_common import Form, PlaceFields, WrittenIn, body_field, sentences, title_field
 from ..models import IdeaStatus
 
-MARKDOWN_HINT = "You can use Markdown: **bold**, _italic_, lists with - and links like [text](https://…)."
+MARKDOWN_HINT = _l("You can use Markdown: **bold**, _italic_, lists with - and links like [text](https://…).")
 
 
 class IdeaForm(WrittenIn, PlaceFields, Form):
-    title = title_field(description="A short name for your idea, up to 150 characters.")
+    title = title_field(description=_l("A short name for your idea, up to 150 characters."))
     description = body_field(
-        "Description",
-        "Describe your idea.",
-        description="What is the idea, who would it help, and what would it take? " + MARKDOWN_HINT,
+        _l("Description"),
+        _l("Describe your idea."),
+        description=sentences(_l("What is the idea, who would it help, and what would it take?"), MARKDOWN_HINT),
     )
 
     def __init__(self, *args, **kwargs):
@@ -22,7 +24,7 @@ class IdeaForm(WrittenIn, PlaceFields, Form):
 
 class CommentForm(WrittenIn, Form):
     comment = body_field(
-        "Comment", "Write a comment.", setting="COMMENT_MAX_LENGTH", description=MARKDOWN_HINT
+        _l("Comment"), _l("Write a comment."), setting="COMMENT_MAX_LENGTH", description=MARKDOWN_HINT
     )
 
 
@@ -30,12 +32,12 @@ class AnswerForm(Form):
     """Staff answer an idea officially: where it stands, and why."""
 
     status = SelectField(
-        "Status", choices=[SelectChoice(key, IdeaStatus.LABELS[key]) for key in IdeaStatus.ALL],
-        invalid_choice_message="Choose one of the statuses listed.",
+        _l("Status"), choices=[SelectChoice(key, IdeaStatus.LABELS[key]) for key in IdeaStatus.ALL],
+        invalid_choice_message=_l("Choose one of the statuses listed."),
     )
     response = body_field(
-        "Official response",
-        "Write the official response: say why, and what happens next.",
-        description="Shown on the idea, marked as official, with your name and the date. "
-        + MARKDOWN_HINT,
+        _l("Official response"),
+        _l("Write the official response: say why, and what happens next."),
+        description=sentences(_l("Shown on the idea, marked as official, with your name and the date."),
+                              MARKDOWN_HINT),
     )

@@ -1,3 +1,4 @@
+from flask_babel import lazy_gettext as _l
 from wtforms import RadioField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired
@@ -14,6 +15,6 @@ for _category in Category.ALL:
     setattr(EmailChoicesForm, _category, RadioField(
         Category.LABELS[_category],
         choices=[SelectChoice(value, Frequency.LABELS[value]) for value in Frequency.ALL],
-        validators=[InputRequired("Choose how often to hear about this.")],
-        invalid_choice_message="Choose how often to hear about this.",
+        validators=[InputRequired(_l("Choose how often to hear about this."))],
+        invalid_choice_message=_l("Choose how often to hear about this."),
     ))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -47,11 +48,11 @@ class Category:
     FOLLOWING = "following"
     ALL = (MINE, INVITATIONS, MATCHES, FOLLOWING)
     LABELS = {
-        MINE: "Replies to what you posted: comments, offers of help, answers to your offers, "
-              "messages and official responses",
-        INVITATIONS: "Someone asks you to help with their request",
-        MATCHES: "New help requests that need a skill you offer",
-        FOLLOWING: "New activity on ideas and requests you follow",
+        MINE: _l("Replies to what you posted: comments, offers of help, answers to your offers, "
+              "messages and official responses"),
+        INVITATIONS: _l("Someone asks you to help with their request"),
+        MATCHES: _l("New help requests that need a skill you offer"),
+        FOLLOWING: _l("New activity on ideas and requests you follow"),
     }
 
 
@@ -63,10 +64,10 @@ class Frequency:
     ALL = (IMMEDIATELY, DAILY, WEEKLY, NEVER)
     DIGESTS = (DAILY, WEEKLY)
     LABELS = {
-        IMMEDIATELY: "Email me straight away",
-        DAILY: "In a daily digest",
-        WEEKLY: "In a weekly digest",
-        NEVER: "Never by email (still shown here on the board)",
+        IMMEDIATELY: _l("Email me straight away"),
+        DAILY: _l("In a daily digest"),
+        WEEKLY: _l("In a weekly digest"),
+        NEVER: _l("Never by email (still shown here on the board)"),
     }
     # Things about a person's own posts reach them at once; the rest once a day.
     DEFAULTS = {

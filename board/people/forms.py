@@ -9,32 +9,32 @@ from ..forms_common import Form, body_field, one_line, required, skills_field, s
 
 class AccountForm(Form):
     display_name = StringField(
-        "Display name",
-        description="How your name appears to others, for example “Sam from Elm Road”. "
-        "Leave it empty to show your username.",
+        _l("Display name"),
+        description=_l("How your name appears to others, for example “Sam from Elm Road”. "
+        "Leave it empty to show your username."),
         filters=[strip, one_line],
-        validators=[Length(max=80, message="A display name must be 80 characters or fewer.")],
+        validators=[Length(max=80, message=_l("A display name must be 80 characters or fewer."))],
     )
     bio = body_field(
-        "About you",
+        _l("About you"),
         "",
         setting="BIO_MAX_LENGTH",
-        description="A few words about you and your part of town. Markdown works here.",
+        description=_l("A few words about you and your part of town. Markdown works here."),
         optional=True,
     )
     skills = skills_field(
-        "Skills and resources you can offer",
-        description="Separate them with commas, for example: carpentry, first aid, a van, a garden.",
+        _l("Skills and resources you can offer"),
+        description=_l("Separate them with commas, for example: carpentry, first aid, a van, a garden."),
     )
 
 
     areas = SelectMultipleField(
-        "Areas you can help in",
+        _l("Areas you can help in"),
         coerce=int,
         default=[],
         validate_choice=False,
-        invalid_value_message="Choose areas from the list.",
-        description="Requests from these areas come first in what you could help with.",
+        invalid_value_message=_l("Choose areas from the list."),
+        description=_l("Requests from these areas come first in what you could help with."),
     )
 
     language = SelectField(
@@ -54,7 +54,7 @@ class AccountForm(Form):
 
     def validate_areas(self, field):
         if any(area_id not in self._areas for area_id in field.data or []):
-            raise ValidationError("Choose areas from the list.")
+            raise ValidationError(_l("Choose areas from the list."))
 
     def chosen_areas(self):
         return [self._areas[area_id] for area_id in self.areas.data or []]
@@ -68,17 +68,17 @@ class DeleteAccountForm(Form):
     KEEP = "keep"
 
     password = PasswordField(
-        "Your password",
-        validators=[required("Enter your password."), Length(max=200, message="A password must be 200 characters or fewer.")],
+        _l("Your password"),
+        validators=[required(_l("Enter your password.")), Length(max=200, message=_l("A password must be 200 characters or fewer."))],
         render_kw={"autocomplete": "current-password"},
     )
     posts = RadioField(
-        "What should happen to what you posted?",
+        _l("What should happen to what you posted?"),
         choices=[
-            SelectChoice(REMOVE, "Remove my ideas, help requests, comments and offers"),
-            SelectChoice(KEEP, "Keep them, shown as by \u201cDeleted user\u201d"),
+            SelectChoice(REMOVE, _l("Remove my ideas, help requests, comments and offers")),
+            SelectChoice(KEEP, _l("Keep them, shown as by \u201cDeleted user\u201d")),
         ],
-        invalid_choice_message="Choose whether to remove what you posted or keep it.",
+        invalid_choice_message=_l("Choose whether to remove what you posted or keep it."),
     )
 
     def __init__(self, person, *args, **kwargs):
@@ -87,7 +87,7 @@ class DeleteAccountForm(Form):
 
     def validate_password(self, field):
         if not self.person.check_password(field.data):
-            raise ValidationError("That is not your password.")
+            raise ValidationError(_l("That is not your password."))
 
     @property
     def keep_posts(self) -> bool:
@@ -99,13 +99,13 @@ class ChangePasswordForm(Form):
     lock the person out. The new password follows the rules for registering."""
 
     current_password = PasswordField(
-        "Current password",
-        validators=[required("Enter your current password."),
-                    Length(max=200, message="A password must be 200 characters or fewer.")],
+        _l("Current password"),
+        validators=[required(_l("Enter your current password.")),
+                    Length(max=200, message=_l("A password must be 200 characters or fewer."))],
         render_kw={"autocomplete": "current-password"},
     )
-    password = password_field("New password", "Enter a new password.", autocomplete="new-password")
-    confirm_password = confirm_field("Confirm new password", "Type your new password again.",
+    password = password_field(_l("New password"), _l("Enter a new password."), autocomplete="new-password")
+    confirm_password = confirm_field(_l("Confirm new password"), _l("Type your new password again."),
                                      autocomplete="new-password")
 
     def __init__(self, person, *args, **kwargs):
@@ -114,4 +114,4 @@ class ChangePasswordForm(Form):
 
     def validate_current_password(self, field):
         if not field.errors and not self.person.check_password(field.data):
-            raise ValidationError("That is not your current password.")
+            raise ValidationError(_l("That is not your current password."))
