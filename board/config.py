@@ -96,7 +96,7 @@ def load_settings(instance_path: str) -> dict:
         # Pages for people who are not signed in, kept in each worker's memory and sent
         # again to the next visitor for at most this many seconds (0: off). See page_cache.py.
         "PAGE_CACHE_SECONDS": _env_int("PAGE_CACHE_SECONDS", 5),
-        "PAGE_CACHE_BYTES": _env_int("PAGE_CACHE_BYTES", 8 * 1024 * 1024),
+        "PAGE_CACHE_BYTES": _env_int("PAGE_CACHE_BYTES", 4 * 1024 * 1024),
         # Rate limits (Flask-Limiter syntax). RATELIMIT_ENABLED=0 switches them all off.
         "RATELIMIT_ENABLED": _env_bool("RATELIMIT_ENABLED", True),
         # Where counts are kept: each worker's memory by default; with several workers or

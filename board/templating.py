@@ -48,7 +48,7 @@ def remembered_url_for(endpoint: str, **values) -> str:
 
 
 # Enough for every card of the busiest pages; a board with more ids starts over.
-_ADDRESSES_KEPT = 20_000
+_ADDRESSES_KEPT = 5_000
 _addresses: dict[tuple, str] = {}
 
 
