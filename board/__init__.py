@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 from flask import Flask, request
@@ -11,7 +12,7 @@ from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .config import instance_secret_key, load_settings
-from .extensions import csrf, db, limiter, login_manager, migrate
+from .extensions import csrf, db, limiter, login_manager
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -52,12 +53,6 @@ def create_app(config: dict | None = None) -> Flask:
     incoming.init_app(app)
     app.url_map.converters["id"] = IdConverter
     db.init_app(app)
-    from .search.index import outside_the_index
-
-    migrate.init_app(
-        app, db, directory=str(ROOT / "migrations"), render_as_batch=True,
-        include_name=outside_the_index,
-    )
     csrf.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)
@@ -87,8 +82,6 @@ def create_app(config: dict | None = None) -> Flask:
         search,
         transactions,
     )
-    from .cli import board_cli
-
     blueprints = (
         home, auth, ideas, help, comments, people, moderation, admin, search, notifications, api,
         feeds, opendata, languages,
@@ -102,9 +95,28 @@ def create_app(config: dict | None = None) -> Flask:
     init_templating(app)
     languages.init_app(app)
     page_cache.init_app(app)
-    app.cli.add_command(board_cli)
+    if not _serving_only():
+        _add_commands(app)
     app.after_request(_security_headers)
     return app
+
+
+def _serving_only() -> bool:
+    """True in a gunicorn worker, which only serves pages: it needs neither the commands
+    nor the migrations, and Alembic alone would make each worker about 10 MB larger."""
+    return "gunicorn" in sys.modules
+
+
+def _add_commands(app: Flask) -> None:
+    """`flask board ...` and Flask-Migrate's `flask db ...`, with the migrations folder."""
+    from flask_migrate import Migrate
+
+    from .cli import board_cli
+    from .search.index import outside_the_index
+
+    Migrate(app, db, directory=str(ROOT / "migrations"), render_as_batch=True,
+            include_name=outside_the_index)
+    app.cli.add_command(board_cli)
 
 
 def _security_headers(response):
