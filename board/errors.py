@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from flask import Flask, current_app, jsonify, render_template, request
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
@@ -13,22 +15,22 @@ from .models import NotAllowed, NotPossible
 from .transactions import ended_by_a_clash
 
 MESSAGES = {
-    400: ("Something was wrong with that request", "Go back, reload the page and try again."),
-    403: ("You cannot do that", "This belongs to someone else, or needs a different account."),
-    404: ("Page not found", "If you typed the address, check it is correct. "
-          "The page may also have been deleted."),
-    405: ("That is not how this page works", "Go back and use the page's buttons instead."),
-    409: ("That cannot be done now", "Go back and reload the page to see where things stand."),
-    413: ("That was too big to send", "What you sent is over the size this board accepts. "
-          "Make it shorter and try again."),
-    429: ("Too many tries", "You have done that a lot in a short time. Wait a minute and try again."),
-    500: ("Sorry, something went wrong on our side", "Nothing you did caused this. "
-          "Try again in a moment; if it keeps happening, tell the people who run this board."),
+    400: (_l("Something was wrong with that request"), _l("Go back, reload the page and try again.")),
+    403: (_l("You cannot do that"), _l("This belongs to someone else, or needs a different account.")),
+    404: (_l("Page not found"), _l("If you typed the address, check it is correct. "
+          "The page may also have been deleted.")),
+    405: (_l("That is not how this page works"), _l("Go back and use the page's buttons instead.")),
+    409: (_l("That cannot be done now"), _l("Go back and reload the page to see where things stand.")),
+    413: (_l("That was too big to send"), _l("What you sent is over the size this board accepts. "
+          "Make it shorter and try again.")),
+    429: (_l("Too many tries"), _l("You have done that a lot in a short time. Wait a minute and try again.")),
+    500: (_l("Sorry, something went wrong on our side"), _l("Nothing you did caused this. "
+          "Try again in a moment; if it keeps happening, tell the people who run this board.")),
 }  # fmt: skip
 
 
 def render_error(status: int, detail: str | None = None):
-    title, advice = MESSAGES.get(status, MESSAGES[500] if status >= 500 else MESSAGES[400])
+    title, advice = (str(text) for text in MESSAGES.get(status, MESSAGES[500] if status >= 500 else MESSAGES[400]))
     if request.path.startswith("/api/"):
         # Programs reading the API get JSON errors, as the OpenAPI document describes.
         return jsonify(error={"status": status, "title": title, "detail": detail or advice}), status
@@ -40,8 +42,9 @@ def render_error(status: int, detail: str | None = None):
 def init_app(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error):
+        # Our own words, translated, rather than Flask-WTF's English reason.
         return render_error(
-            400, "The form had expired or was not sent from this site. Reload it and try again."
+            400, _("The form had expired or was not sent from this site. Reload it and try again.")
         )
 
     @app.errorhandler(NotAllowed)
@@ -69,8 +72,8 @@ def init_app(app: Flask) -> None:
         # taking one username): the database kept one and refused the other, whole.
         db.session.rollback()
         current_app.logger.info("A change clashed with another and was refused: %s", error)
-        return render_error(409, "Someone made the same change at the same moment, so this one "
-                                 "was not made. Reload the page to see where things stand.")
+        return render_error(409, _("Someone made the same change at the same moment, so this one "
+                                   "was not made. Reload the page to see where things stand."))
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):

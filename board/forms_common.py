@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 
 from flask import current_app, request
-from flask_babel import LazyString, format_decimal, gettext as _, lazy_gettext as _l, ngettext
+from flask_babel import LazyString, format_decimal, ngettext
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.form import _Auto  # what FlaskForm gets when no formdata is given
 from wtforms import SelectField, SelectMultipleField, StringField, TextAreaField
@@ -77,7 +79,12 @@ def sentences(*parts) -> LazyString:
     return LazyString(lambda: " ".join(str(part) for part in parts))
 
 
-def title_field(label=_l("Title"), description=None, missing=_l("Enter a title.")):
+TITLE = _l("Title")
+TITLE_MISSING = _l("Enter a title.")
+SKILLS = _l("Skills")
+
+
+def title_field(label=TITLE, description=None, missing=TITLE_MISSING):
     return StringField(
         label,
         description=description,
@@ -111,7 +118,7 @@ def validate_skills_text(form, field):
         )
 
 
-def skills_field(label=_l("Skills"), description=None, optional=True):
+def skills_field(label=SKILLS, description=None, optional=True):
     validators = [validate_skills_text]
     if not optional:
         validators.insert(0, required(_l("List at least one skill or resource you need.")))

@@ -16,7 +16,8 @@ import unicodedata
 from datetime import UTC, datetime
 
 from flask import current_app
-from flask_babel import gettext as _, lazy_gettext as _l
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
 from sqlalchemy import (
     CheckConstraint,

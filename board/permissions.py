@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import wraps
 
 from flask import abort, current_app
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from .extensions import db
@@ -51,7 +52,7 @@ def moderators_only(view):
         if not current_user.is_authenticated:
             return current_app.login_manager.unauthorized()
         if not is_moderator():
-            raise NotAllowed("This page is for the board's moderators.")
+            raise NotAllowed(_("This page is for the board's moderators."))
         return view(*args, **kwargs)
 
     return guarded
@@ -65,7 +66,7 @@ def admins_only(view):
         if not current_user.is_authenticated:
             return current_app.login_manager.unauthorized()
         if not is_admin():
-            raise NotAllowed("This page is for the board's admins.")
+            raise NotAllowed(_("This page is for the board's admins."))
         return view(*args, **kwargs)
 
     return guarded
@@ -74,7 +75,7 @@ def admins_only(view):
 def ensure_can_edit(thing) -> None:
     """Stop the request with 403 unless the signed-in person may change `thing`."""
     if not can_edit(thing):
-        raise NotAllowed("Only the person who wrote this can change it.")
+        raise NotAllowed(_("Only the person who wrote this can change it."))
 
 
 def confirmed_to_post(view):

@@ -2,7 +2,8 @@ from __future__ import annotations
 
 import re
 
-from flask_babel import gettext as _, lazy_gettext as _l
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
     EmailField,
@@ -52,7 +53,7 @@ class LabelForm(Form):
     def validate_name(self, field):
         same = self.model.by_slug(slugify(field.data or ""))
         if same is not None and same is not self.current:
-            raise ValidationError(f"There is already one called “{same.name}”.")
+            raise ValidationError(_("There is already one called “%(name)s”.", name=same.name))
 
 
 DOMAIN = re.compile(r"^@?[a-z0-9-]+(\.[a-z0-9-]+)+$")

@@ -6,7 +6,8 @@ import hashlib
 import secrets
 from datetime import datetime, timedelta
 
-from flask_babel import gettext as _, lazy_gettext as _l
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text, false, select, update
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -149,6 +150,13 @@ class Invite(db.Model):
 
     @property
     def state(self) -> str:
+        """Used, Expired or Waiting: what code compares; pages show `state_label`."""
         if self.used_at:
-            return _("Used")
-        return _("Expired") if self.expires_at <= utcnow() else _("Waiting")
+            return "Used"
+        return "Expired" if self.expires_at <= utcnow() else "Waiting"
+
+    @property
+    def state_label(self) -> str:
+        return str(self.STATE_LABELS[self.state])
+
+    STATE_LABELS = {"Used": _l("Used"), "Expired": _l("Expired"), "Waiting": _l("Waiting")}

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -30,12 +32,15 @@ def people():
     if form.validate_on_submit():
         person = User.by_username(form.username.data)
         if person.id == current_user.id and form.role.data != Role.ADMIN:
-            raise NotAllowed("You cannot take away your own admin role; ask another admin.")
+            raise NotAllowed(_("You cannot take away your own admin role; ask another admin."))
         person.role = form.role.data
         person.is_official = form.is_official.data
         db.session.commit()
-        flash(f"{person.name} is now {person.role_label.lower()}"
-              f"{' with the Official badge' if person.is_official else ''}.", "success")
+        role = str(person.role_label).lower()
+        if person.is_official:
+            flash(_("%(name)s is now %(role)s with the Official badge.", name=person.name, role=role), "success")
+        else:
+            flash(_("%(name)s is now %(role)s.", name=person.name, role=role), "success")
         return redirect(url_for("admin.people"))
     staff = db.session.scalars(
         select(User).where((User.role != Role.MEMBER) | User.is_official).order_by(User.role, User.username)
@@ -44,9 +49,14 @@ def people():
 
 
 LABELS = {
-    "topics": (Topic, "topic", "Topics", "What ideas and help requests are about, such as Environment or Transport."),
-    "areas": (Area, "area", "Areas", "Where they are: the wards or neighbourhoods of the board's area."),
+    "topics": (Topic, "topic", _l("Topics"), _l("What ideas and help requests are about, such as Environment or Transport.")),
+    "areas": (Area, "area", _l("Areas"), _l("Where they are: the wards or neighbourhoods of the board's area.")),
 }
+# What each change says, whole, for each kind of label.
+ADDED = {"topics": _l("Added the topic “%(name)s”."), "areas": _l("Added the area “%(name)s”.")}
+RENAMED = {"topics": _l("Renamed the topic to “%(name)s”."), "areas": _l("Renamed the area to “%(name)s”.")}
+REMOVED = {"topics": _l("Removed the topic “%(name)s”. What was in it stays on the board."),
+           "areas": _l("Removed the area “%(name)s”. What was in it stays on the board.")}
 
 
 def _labels_or_404(kind: str):
@@ -64,7 +74,7 @@ def labels(kind: str):
         db.session.add(model.named(form.name.data))
         db.session.commit()
         forget_choices()
-        flash(f"Added the {one} “{form.name.data}”.", "success")
+        flash(ADDED[kind] % {"name": form.name.data}, "success")
         return redirect(url_for("admin.labels", kind=kind))
     return render_template(
         "admin/labels.html", kind=kind, one=one, title=title, hint=hint, form=form,
@@ -75,14 +85,14 @@ def labels(kind: str):
 @bp.route("/<any(topics, areas):kind>/<id:item_id>", methods=["GET", "POST"])
 @admins_only
 def label(kind: str, item_id: int):
-    model, one, title, _ = _labels_or_404(kind)
+    model, one, title, _hint = _labels_or_404(kind)
     item = db.get_or_404(model, item_id)
     form = LabelForm(model=model, current=item, data={"name": item.name})
     if form.validate_on_submit():
         item.rename(form.name.data)
         db.session.commit()
         forget_choices()
-        flash(f"Renamed the {one} to “{item.name}”.", "success")
+        flash(RENAMED[kind] % {"name": item.name}, "success")
         return redirect(url_for("admin.labels", kind=kind))
     return render_template(
         "admin/label.html", kind=kind, one=one, title=title, form=form, item=item,
@@ -92,12 +102,12 @@ def label(kind: str, item_id: int):
 @bp.post("/<any(topics, areas):kind>/<id:item_id>/delete")
 @admins_only
 def delete_label(kind: str, item_id: int):
-    model, one, _, _ = _labels_or_404(kind)
+    model = _labels_or_404(kind)[0]
     item = db.get_or_404(model, item_id)
     db.session.delete(item)
     db.session.commit()
     forget_choices()
-    flash(f"Removed the {one} “{item.name}”. What was in it stays on the board.", "success")
+    flash(REMOVED[kind] % {"name": item.name}, "success")
     return redirect(url_for("admin.labels", kind=kind))
 
 
@@ -133,7 +143,7 @@ def settings():
         )
         # Saving raises the settings' version stamp in this transaction (see board_settings).
         db.session.commit()
-        flash("The board's settings are saved.", "success")
+        flash(_("The board's settings are saved."), "success")
         return redirect(url_for("admin.settings"))
     return render_template(
         "admin/settings.html", form=form, mail_server=current_app.config["MAIL_SERVER"],

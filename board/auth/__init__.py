@@ -5,6 +5,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, redirect, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_url
 from sqlalchemy import bindparam, select
 
@@ -48,7 +49,7 @@ def load_signed_in_person() -> None:
 @login_manager.unauthorized_handler
 def ask_to_sign_in():
     """Send a visitor to sign in, and afterwards back to where they were."""
-    flash("Please sign in to do that.", "info")
+    flash(_("Please sign in to do that."), "info")
     return redirect(login_url("auth.login", next_url=return_address()))
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 from urllib.parse import unquote, urlsplit
 
 from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from limits import parse as parse_limit
 from sqlalchemy.exc import IntegrityError
@@ -89,7 +90,7 @@ def register():
                 return render_template("auth/register_closed.html", tried=True), 403
         db.session.commit()
         login_user(user)
-        flash(f"Welcome to {settings.name}, {user.username}.", "success")
+        flash(_("Welcome to %(board)s, %(username)s.", board=settings.name, username=user.username), "success")
         return redirect(safe_next(request.args.get("next")) or url_for("home.dashboard"))
     return render_template("auth/register.html", form=form), 422 if form.errors else 200
 
@@ -137,7 +138,7 @@ def finish_registration(token: str):
     db.session.add(user)
     try:
         if not registration.spend():
-            raise NotPossible("The link was used a moment ago.")
+            raise NotPossible(_("The link was used a moment ago."))
         db.session.flush()
         if invite is not None:
             invite.use(user)
@@ -148,8 +149,8 @@ def finish_registration(token: str):
         return render_template("auth/link_invalid.html", what="registration"), 400
     session.pop("registered_email", None)
     login_user(user)
-    flash(f"Welcome to {board_settings().name}, {user.username}. Your email address is confirmed.",
-          "success")
+    flash(_("Welcome to %(board)s, %(username)s. Your email address is confirmed.",
+            board=board_settings().name, username=user.username), "success")
     return redirect(url_for("home.dashboard"))
 
 
@@ -167,7 +168,7 @@ def login():
         elif user.check_password(form.password.data):
             if not user.is_active:
                 form.login.errors.append(
-                    "This account is suspended by the board's moderators. You can still read the board."
+                    _("This account is suspended by the board's moderators. You can still read the board.")
                 )
                 return render_template("auth/login.html", form=form), 403
             if not user.session_token:
@@ -175,9 +176,9 @@ def login():
                 user.end_all_sessions()
                 db.session.commit()
             login_user(user, remember=form.remember.data)
-            flash(f"Signed in as {user.username}.", "success")
+            flash(_("Signed in as %(username)s.", username=user.username), "success")
             return redirect(safe_next(request.args.get("next")) or url_for("home.dashboard"))
-        form.login.errors.append("That username or email address and password do not match.")
+        form.login.errors.append(_("That username or email address and password do not match."))
     return render_template("auth/login.html", form=form), 422 if form.errors else 200
 
 
@@ -188,7 +189,7 @@ def logout():
     current_user.end_all_sessions()
     db.session.commit()
     logout_user()
-    flash("You have signed out.", "success")
+    flash(_("You have signed out."), "success")
     return redirect(url_for("home.index"))
 
 
@@ -200,13 +201,13 @@ def logout():
 @email_limit_per_person
 def send_verification_again():
     if current_user.email_verified:
-        flash("Your email address is already confirmed.", "success")
+        flash(_("Your email address is already confirmed."), "success")
     elif not mail_enabled():
-        flash("This board cannot send email at the moment.", "error")
+        flash(_("This board cannot send email at the moment."), "error")
     else:
         send_verification(current_user)
         db.session.commit()
-        flash(f"We have sent a new link to {current_user.email}.", "success")
+        flash(_("We have sent a new link to %(email)s.", email=current_user.email), "success")
     return redirect(safe_next(request.form.get("next")) or url_for("home.dashboard"))
 
 
@@ -218,7 +219,7 @@ def verify_email(token: str):
         return render_template("auth/link_invalid.html", what="confirmation"), 400
     user.email_verified_at = utcnow()
     db.session.commit()
-    flash("Thank you: your email address is confirmed.", "success")
+    flash(_("Thank you: your email address is confirmed."), "success")
     return redirect(url_for("home.dashboard" if current_user.is_authenticated else "auth.login"))
 
 
@@ -263,6 +264,6 @@ def reset_password(token: str):
         user.email_verified_at = user.email_verified_at or utcnow()
         db.session.commit()
         logout_user()
-        flash("Your password is changed. Sign in with your new password.", "success")
+        flash(_("Your password is changed. Sign in with your new password."), "success")
         return redirect(url_for("auth.login"))
     return render_template("auth/reset.html", form=form), 422 if form.errors else 200

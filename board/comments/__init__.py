@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from flask import Blueprint, flash, get_template_attribute, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy import select
@@ -91,7 +92,7 @@ def post_comment_or_show_errors(target, form, show_page):
             flash(str(refusal), "error")
             return redirect(target_url(target))
         db.session.commit()
-        flash("Your comment is posted.", "success")
+        flash(_("Your comment is posted."), "success")
         return redirect(comment_url(comment))
     return show_page(), 422
 

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request
+from flask_babel import gettext as _
 from flask_login import login_required
 
 from ..extensions import db
@@ -32,7 +33,7 @@ def edit(comment_id: int):
         comment.edit(form.comment.data)
         comment.language = form.language.data
         db.session.commit()
-        flash("Your comment is updated.", "success")
+        flash(_("Your comment is updated."), "success")
         return redirect(comment_url(comment))
     status = 422 if form.errors else 200
     return render_template("comments/edit.html", form=form, comment=comment), status
@@ -47,7 +48,7 @@ def delete(comment_id: int):
         back = back.split("#")[0]
         delete_with_its_notifications(comment)
         db.session.commit()
-        flash("Your comment has been deleted.", "success")
+        flash(_("Your comment has been deleted."), "success")
         return redirect(back)
     return render_template(
         "confirm_delete.html",

@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 
 from feedgen.feed import FeedGenerator
 from flask import Response, abort, current_app, request, url_for
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -15,6 +16,7 @@ from ..admin import board_settings
 from ..conditional import conditional
 from ..extensions import db
 from ..filters import read_filters
+from ..languages import page_language
 from ..models import (
     Comment,
     HelpKind,
@@ -54,7 +56,8 @@ def _feed(title: str, feed_id: str, page_url: str, subtitle: str) -> FeedGenerat
     feed.link(href=request.url, rel="self", type="application/atom+xml")
     feed.author(name=settings.name)
     feed.rights(f"{settings.data_licence_name}: {settings.data_licence_url}")
-    feed.language("en-GB")
+    language = page_language()
+    feed.language("en-GB" if language == "en" else language)  # the board's English is British
     return feed
 
 
@@ -101,10 +104,10 @@ def ideas():
             filters.status and IdeaStatus.LABELS[filters.status],
         ) if name
     ]
-    title = "Ideas" + (f": {', '.join(described)}" if described else "")
+    title = _("Ideas: %(filters)s", filters=", ".join(described)) if described else _("Ideas")
     feed = _feed(title, tag("feeds/ideas", 0) + (f"?{request.query_string.decode()}" if described else ""),
                  url_for("ideas.index", **filters.args(), _external=True),
-                 "New ideas for the area, newest first.")
+                 _("New ideas for the area, newest first."))
     moments = []
     for idea in db.session.scalars(query):
         updated = idea.updated_at or idea.created_at
@@ -123,15 +126,15 @@ def idea_activity(idea_id: int):
     if idea is None:
         abort(404)
     page = url_for("ideas.detail", idea_id=idea.id, _external=True)
-    feed = _feed(f"Activity on “{idea.title}”", tag("feeds/ideas", idea.id), page,
-                 "Comments, help requests and official responses, newest first.")
+    feed = _feed(_("Activity on “%(title)s”", title=idea.title), tag("feeds/ideas", idea.id), page,
+                 _("Comments, help requests and official responses, newest first."))
     happenings = []
     for comment in db.session.scalars(
         select(Comment).where(Comment.idea_id == idea.id, Comment.visible())
         .options(joinedload(Comment.author)).order_by(Comment.id.desc()).limit(ENTRIES)
     ):
         happenings.append(dict(
-            entry_id=tag("comments", comment.id), title=f"{comment.author.name} commented",
+            entry_id=tag("comments", comment.id), title=_("%(name)s commented", name=comment.author.name),
             url=f"{page}#comment-{comment.id}", author=comment.author.name,
             published=comment.created_at, updated=comment.updated_at or comment.created_at,
             html=comment.body_html,
@@ -141,7 +144,7 @@ def idea_activity(idea_id: int):
         .options(joinedload(HelpRequest.author)).order_by(HelpRequest.id.desc()).limit(ENTRIES)
     ):
         happenings.append(dict(
-            entry_id=tag("help-requests", need.id), title=f"Help needed: {need.title}",
+            entry_id=tag("help-requests", need.id), title=_("Help needed: %(title)s", title=need.title),
             url=url_for("help.detail", help_request_id=need.id, _external=True),
             author=need.author.name, published=need.created_at,
             updated=need.updated_at or need.created_at, html=need.body_html,
@@ -152,10 +155,10 @@ def idea_activity(idea_id: int):
     ):
         happenings.append(dict(
             entry_id=tag("status-updates", update.id),
-            title=f"Official response: {update.status_label}", url=f"{page}#official",
+            title=_("Official response: %(status)s", status=update.status_label), url=f"{page}#official",
             author=update.by.name if update.by else board_settings().name,
             published=update.created_at, updated=update.created_at,
-            html=update.response_html or f"<p>Status: {update.status_label}</p>",
+            html=update.response_html or f"<p>{_('Status: %(status)s', status=update.status_label)}</p>",
         ))
     happenings.sort(key=lambda h: h["published"], reverse=True)
     for happening in happenings[:ENTRIES]:
@@ -196,10 +199,10 @@ def help_requests():
             filters.topic and filters.topic.name, filters.area and filters.area.name,
         ) if name
     ]
-    title = "Help wanted" + (f": {', '.join(described)}" if described else "")
+    title = _("Help wanted: %(filters)s", filters=", ".join(described)) if described else _("Help wanted")
     feed = _feed(title, tag("feeds/help", 0) + (f"?{request.query_string.decode()}" if described else ""),
                  url_for("help.index", status="open", **filters.args(), _external=True),
-                 "Open requests for help, newest first.")
+                 _("Open requests for help, newest first."))
     moments = []
     for need in db.session.scalars(query):
         updated = need.updated_at or need.created_at
@@ -208,5 +211,5 @@ def help_requests():
         _entry(feed, entry_id=tag("help-requests", need.id), title=need.title,
                url=url_for("help.detail", help_request_id=need.id, _external=True),
                author=need.author.name, published=need.created_at, updated=updated,
-               html=f"{need.body_html}<p>Needs: {skills}</p>" if skills else need.body_html)
+               html=f"{need.body_html}<p>{_('Needs: %(skills)s', skills=skills)}</p>" if skills else need.body_html)
     return _answer(feed, moments)

@@ -46,14 +46,14 @@ def invite_to_help(help_request: HelpRequest, person: User, by: User) -> Invitat
     if not help_request.is_open:
         raise NotPossible(_("Only an open request can take new offers."))
     if not person.is_active:
-        raise NotPossible(f"{person.name} cannot take part at the moment.")
+        raise NotPossible(_("%(name)s cannot take part at the moment.", name=person.name))
     if help_request.offer_from(person) is not None:
-        raise NotPossible(f"{person.name} has already offered to help.")
+        raise NotPossible(_("%(name)s has already offered to help.", name=person.name))
     if db.session.scalar(
         select(Invitation.id).where(Invitation.help_request_id == help_request.id,
                                        Invitation.person_id == person.id)
     ):
-        raise NotPossible(f"You have already asked {person.name}.")
+        raise NotPossible(_("You have already asked %(name)s.", name=person.name))
     invitation = Invitation(help_request_id=help_request.id, person_id=person.id)
     db.session.add(invitation)
     Event.record(EventKind.INVITED_TO_HELP, by, recipient_id=person.id, help_request=help_request)

@@ -3,6 +3,8 @@ from __future__ import annotations
 from functools import cache
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload, selectinload
@@ -121,7 +123,7 @@ def new():
         )
         help_request.language = form.language.data
         db.session.commit()
-        flash("Your help request is on the board.", "success")
+        flash(_("Your help request is on the board."), "success")
         return redirect(url_for("help.detail", help_request_id=help_request.id))
     return render_template(
         "help/form.html", form=form, help_request=None, idea=preselected
@@ -202,7 +204,7 @@ def edit(help_request_id: int):
         help_request.place(form.chosen_area(), form.chosen_topics())
         help_request.language = form.language.data
         db.session.commit()
-        flash("Your changes are saved.", "success")
+        flash(_("Your changes are saved."), "success")
         return redirect(url_for("help.detail", help_request_id=help_request.id))
     return render_template(
         "help/form.html", form=form, help_request=help_request, idea=None
@@ -217,13 +219,13 @@ def delete(help_request_id: int):
     if request.method == "POST":
         delete_with_its_notifications(help_request)
         db.session.commit()
-        flash("Your help request has been deleted.", "success")
+        flash(_("Your help request has been deleted."), "success")
         return redirect(url_for("help.index"))
     return render_template(
         "confirm_delete.html",
         what="help request",
         title=help_request.title,
-        consequence="Its offers and comments will be deleted too.",
+        consequence=_("Its offers and comments will be deleted too."),
         action=url_for("help.delete", help_request_id=help_request.id),
         back=url_for("help.detail", help_request_id=help_request.id),
     )
@@ -244,7 +246,7 @@ def offer(help_request_id: int):
         flash(str(refusal), "error")
         return redirect(url_for("help.detail", help_request_id=help_request.id))
     db.session.commit()
-    flash("Your offer is sent. You will see the answer on your dashboard.", "success")
+    flash(_("Your offer is sent. You will see the answer on your dashboard."), "success")
     return redirect(url_for("help.detail", help_request_id=help_request.id) + "#your-offer")
 
 
@@ -264,20 +266,20 @@ def _answer(help_request_id: int, offer_id: int, action: str, done: str):
         flash(str(refusal), "error")
     else:
         db.session.commit()
-        flash(done.format(name=offer.helper.name), "success")
+        flash(done % {"name": offer.helper.name}, "success")
     return redirect(url_for("help.detail", help_request_id=help_request.id) + "#offers")
 
 
 @bp.post("/<id:help_request_id>/offers/<id:offer_id>/accept")
 @login_required
 def accept_offer(help_request_id: int, offer_id: int):
-    return _answer(help_request_id, offer_id, "accept", "You accepted {name}’s offer.")
+    return _answer(help_request_id, offer_id, "accept", _l("You accepted %(name)s’s offer."))
 
 
 @bp.post("/<id:help_request_id>/offers/<id:offer_id>/decline")
 @login_required
 def decline_offer(help_request_id: int, offer_id: int):
-    return _answer(help_request_id, offer_id, "decline", "You declined {name}’s offer.")
+    return _answer(help_request_id, offer_id, "decline", _l("You declined %(name)s’s offer."))
 
 
 @bp.post("/<id:help_request_id>/offers/<id:offer_id>/withdraw")
@@ -291,7 +293,7 @@ def withdraw_offer(help_request_id: int, offer_id: int):
         flash(str(refusal), "error")
     else:
         db.session.commit()
-        flash("Your offer is withdrawn.", "success")
+        flash(_("Your offer is withdrawn."), "success")
     return redirect(url_for("help.detail", help_request_id=help_request.id))
 
 
@@ -301,7 +303,7 @@ def close(help_request_id: int):
     help_request = visible_or_404(HelpRequest, help_request_id)
     help_request.close(by=current_user)
     db.session.commit()
-    flash("The request is closed. Thank you to everyone who offered.", "success")
+    flash(_("The request is closed. Thank you to everyone who offered."), "success")
     return redirect(url_for("help.detail", help_request_id=help_request.id))
 
 
@@ -311,7 +313,7 @@ def reopen(help_request_id: int):
     help_request = visible_or_404(HelpRequest, help_request_id)
     help_request.reopen(by=current_user)
     db.session.commit()
-    flash("The request is open again and takes new offers.", "success")
+    flash(_("The request is open again and takes new offers."), "success")
     return redirect(url_for("help.detail", help_request_id=help_request.id))
 
 
@@ -341,7 +343,7 @@ def invite(help_request_id: int, person_id: int):
         flash(str(refusal), "error")
     else:
         db.session.commit()
-        flash(f"We have asked {person.name} if they can help.", "success")
+        flash(_("We have asked %(name)s if they can help.", name=person.name), "success")
     return redirect(url_for("help.detail", help_request_id=help_request.id) + "#could-help")
 
 
@@ -353,15 +355,15 @@ def messages(help_request_id: int, offer_id: int):
     help_request = visible_or_404(HelpRequest, help_request_id)
     offer = _offer_on(help_request, offer_id)
     if not can_read_conversation(offer, current_user):
-        raise NotAllowed("This conversation is private to the two people in it.")
+        raise NotAllowed(_("This conversation is private to the two people in it."))
     form = MessageForm()
     if request.method == "POST":
         if not in_conversation(offer, current_user):
-            raise NotAllowed("Only the two people in this conversation can write in it.")
+            raise NotAllowed(_("Only the two people in this conversation can write in it."))
         if form.validate_on_submit():
             send_message(offer, current_user, form.body.data)
             db.session.commit()
-            flash("Your message is sent.", "success")
+            flash(_("Your message is sent."), "success")
             return redirect(url_for("help.messages", help_request_id=help_request.id,
                                     offer_id=offer.id) + "#latest")
     other = offer.helper if current_user.id == help_request.author_id else help_request.author

@@ -1,7 +1,6 @@
+from flask_babel import lazy_gettext as _l
 from wtforms import SelectField
 from wtforms.fields.choices import SelectChoice
-
-from flask_babel import lazy_gettext as _l
 
 from ..forms_common import Form, PlaceFields, WrittenIn, body_field, sentences, title_field
 from ..models import IdeaStatus

@@ -3,6 +3,8 @@ from __future__ import annotations
 from functools import cache
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
@@ -39,11 +41,11 @@ from .forms import AnswerForm, CommentForm, IdeaForm
 NEEDS_SHOWN = 100
 
 SORTS = {
-    "new": ("Newest", (Idea.id.desc(),)),
-    "popular": ("Most supported", (Idea.supporters_count.desc(), Idea.id.desc())),
-    "active": ("Most active", (Idea.last_activity_at.desc(), Idea.id.desc())),
+    "new": (_l("Newest"), (Idea.id.desc(),)),
+    "popular": (_l("Most supported"), (Idea.supporters_count.desc(), Idea.id.desc())),
+    "active": (_l("Most active"), (Idea.last_activity_at.desc(), Idea.id.desc())),
     # Supported in the last 14 days, the latest first, then every other idea, newest first.
-    "trending": ("Trending", None),
+    "trending": (_l("Trending"), None),
 }
 FILTERS = {
     "topic": Idea.id.in_(
@@ -104,7 +106,7 @@ def new():
         idea.place(form.chosen_area(), form.chosen_topics())
         idea.language = form.language.data
         db.session.commit()
-        flash("Your idea is on the board.", "success")
+        flash(_("Your idea is on the board."), "success")
         return redirect(url_for("ideas.detail", idea_id=idea.id))
     return render_template("ideas/form.html", form=form, idea=None), 422 if form.errors else 200
 
@@ -148,7 +150,7 @@ def edit(idea_id: int):
         idea.place(form.chosen_area(), form.chosen_topics())
         idea.language = form.language.data
         db.session.commit()
-        flash("Your changes are saved.", "success")
+        flash(_("Your changes are saved."), "success")
         return redirect(url_for("ideas.detail", idea_id=idea.id))
     return render_template("ideas/form.html", form=form, idea=idea), 422 if form.errors else 200
 
@@ -161,14 +163,14 @@ def delete(idea_id: int):
     if request.method == "POST":
         delete_with_its_notifications(idea)
         db.session.commit()
-        flash("Your idea has been deleted.", "success")
+        flash(_("Your idea has been deleted."), "success")
         return redirect(url_for("ideas.index"))
     return render_template(
         "confirm_delete.html",
         what="idea",
         title=idea.title,
-        consequence="Its comments and supports will be deleted too. "
-        "Help requests linked to it stay, without the link.",
+        consequence=_("Its comments and supports will be deleted too. "
+        "Help requests linked to it stay, without the link."),
         action=url_for("ideas.delete", idea_id=idea.id),
         back=url_for("ideas.detail", idea_id=idea.id),
     )
@@ -184,7 +186,7 @@ def answer(idea_id: int):
         return _detail_page(idea.id, answer_form=form), 422
     idea.answer(form.status.data, form.response.data, by=current_user)
     db.session.commit()
-    flash(f"The idea is now “{idea.status_label}”, with your official response.", "success")
+    flash(_("The idea is now “%(status)s”, with your official response.", status=idea.status_label), "success")
     return redirect(url_for("ideas.detail", idea_id=idea.id) + "#official")
 
 
@@ -197,7 +199,7 @@ def support(idea_id: int):
     supported = idea.toggle_support(current_user)
     db.session.commit()
     flash(
-        "You support this idea." if supported else "You no longer support this idea.", "success"
+        _("You support this idea.") if supported else _("You no longer support this idea."), "success"
     )
     return redirect(url_for("ideas.detail", idea_id=idea.id) + "#support")
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import Blueprint
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, exists, or_, select, update
 
 from ..extensions import db
@@ -19,7 +21,7 @@ from .models import ModerationAction, Report
 bp = Blueprint("moderation", __name__)
 
 KINDS = {"idea": Idea, "help_request": HelpRequest, "comment": Comment, "user": User}
-KIND_LABELS = {"idea": "idea", "help_request": "help request", "comment": "comment", "user": "person"}
+KIND_LABELS = {"idea": _l("idea"), "help_request": _l("help request"), "comment": _l("comment"), "user": _l("person")}
 
 
 def kind_of(thing) -> str:
@@ -32,7 +34,7 @@ def summary_of(thing) -> str:
         return f"@{thing.username}"
     if isinstance(thing, Comment):
         text = " ".join(thing.body.split())
-        return f"Comment by @{thing.author.username}: {text[:120]}"
+        return _("Comment by @%(username)s: %(text)s", username=thing.author.username, text=text[:120])
     return thing.title
 
 
@@ -47,14 +49,32 @@ class Action:
 ACTIONS = {
     action.name: action
     for action in (
-        Action("hide", "Hide", "hid", ("idea", "help_request", "comment")),
-        Action("restore", "Restore", "restored", ("idea", "help_request", "comment")),
-        Action("lock", "Lock comments", "locked comments on", ("idea",)),
-        Action("unlock", "Unlock comments", "unlocked comments on", ("idea",)),
-        Action("suspend", "Suspend", "suspended", ("user",)),
-        Action("reinstate", "Reinstate", "reinstated", ("user",)),
-        Action("dismiss", "Dismiss reports", "dismissed the reports about", KINDS.keys()),
+        Action("hide", _l("Hide"), "hid", ("idea", "help_request", "comment")),
+        Action("restore", _l("Restore"), "restored", ("idea", "help_request", "comment")),
+        Action("lock", _l("Lock comments"), "locked comments on", ("idea",)),
+        Action("unlock", _l("Unlock comments"), "unlocked comments on", ("idea",)),
+        Action("suspend", _l("Suspend"), "suspended", ("user",)),
+        Action("reinstate", _l("Reinstate"), "reinstated", ("user",)),
+        Action("dismiss", _l("Dismiss reports"), "dismissed the reports about", KINDS.keys()),
     )
+}
+
+# What the moderator is told after each action on each kind of thing, as whole sentences.
+DONE = {
+    ("hide", "idea"): _l("You hid this idea."),
+    ("hide", "help_request"): _l("You hid this help request."),
+    ("hide", "comment"): _l("You hid this comment."),
+    ("restore", "idea"): _l("You restored this idea."),
+    ("restore", "help_request"): _l("You restored this help request."),
+    ("restore", "comment"): _l("You restored this comment."),
+    ("lock", "idea"): _l("You locked comments on this idea."),
+    ("unlock", "idea"): _l("You unlocked comments on this idea."),
+    ("suspend", "user"): _l("You suspended this person."),
+    ("reinstate", "user"): _l("You reinstated this person."),
+    ("dismiss", "idea"): _l("You dismissed the reports about this idea."),
+    ("dismiss", "help_request"): _l("You dismissed the reports about this help request."),
+    ("dismiss", "comment"): _l("You dismissed the reports about this comment."),
+    ("dismiss", "user"): _l("You dismissed the reports about this person."),
 }
 
 
@@ -75,32 +95,32 @@ def available_actions(thing, by: User) -> list[Action]:
 
 def _check(action: str, thing, by: User) -> None:
     if not by.is_moderator:
-        raise NotAllowed("Only moderators can do that.")
+        raise NotAllowed(_("Only moderators can do that."))
     if action == "hide" and thing.hidden_at is not None:
-        raise NotPossible("That is already hidden.")
+        raise NotPossible(_("That is already hidden."))
     if action == "restore" and thing.hidden_at is None:
-        raise NotPossible("That is not hidden.")
+        raise NotPossible(_("That is not hidden."))
     if action == "lock" and thing.comments_locked_at is not None:
-        raise NotPossible("Comments on that idea are already locked.")
+        raise NotPossible(_("Comments on that idea are already locked."))
     if action == "unlock" and thing.comments_locked_at is None:
-        raise NotPossible("Comments on that idea are not locked.")
+        raise NotPossible(_("Comments on that idea are not locked."))
     if action in ("suspend", "reinstate"):
         if thing.id == by.id:
-            raise NotAllowed("You cannot suspend or reinstate yourself.")
+            raise NotAllowed(_("You cannot suspend or reinstate yourself."))
         if thing.role != Role.MEMBER and not by.is_admin:
-            raise NotAllowed("Only an admin can suspend or reinstate a moderator or an admin.")
+            raise NotAllowed(_("Only an admin can suspend or reinstate a moderator or an admin."))
     if action == "suspend" and thing.suspended_at is not None:
-        raise NotPossible("That person is already suspended.")
+        raise NotPossible(_("That person is already suspended."))
     if action == "reinstate" and thing.suspended_at is None:
-        raise NotPossible("That person is not suspended.")
+        raise NotPossible(_("That person is not suspended."))
     if action == "dismiss" and not open_reports_about(kind_of(thing), thing.id):
-        raise NotPossible("There are no open reports about that.")
+        raise NotPossible(_("There are no open reports about that."))
 
 
 def moderate(action: str, thing, by: User, reason: str) -> ModerationAction:
     """Apply a moderation action, resolve the open reports about the thing, and log it."""
     if action not in ACTIONS or kind_of(thing) not in ACTIONS[action].kinds:
-        raise NotPossible("That action does not apply here.")
+        raise NotPossible(_("That action does not apply here."))
     _check(action, thing, by)
     now = utcnow()
     if action in ("hide", "restore"):
@@ -133,10 +153,10 @@ def moderate(action: str, thing, by: User, reason: str) -> ModerationAction:
 def report(thing, by: User, reason: str) -> Report:
     """Someone signed in reports content or a person to the moderators."""
     if isinstance(thing, User) and thing.id == by.id or getattr(thing, "author_id", None) == by.id:
-        raise NotPossible("You cannot report your own posts or yourself.")
+        raise NotPossible(_("You cannot report your own posts or yourself."))
     kind = kind_of(thing)
     if any(entry.reporter_id == by.id for entry in open_reports_about(kind, thing.id)):
-        raise NotPossible("You have already reported this. The moderators will look at it.")
+        raise NotPossible(_("You have already reported this. The moderators will look at it."))
     entry = Report(reporter=by, target_kind=kind, target_id=thing.id, reason=reason)
     db.session.add(entry)
     return entry

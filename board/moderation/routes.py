@@ -3,6 +3,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
@@ -14,7 +15,7 @@ from ..pagination import paginate, positive_int
 from ..permissions import moderators_only
 from ..rate_limits import posting_limit
 from . import (
-    ACTIONS,
+    DONE,
     KIND_LABELS,
     KINDS,
     available_actions,
@@ -67,7 +68,7 @@ def report_page(kind: str, target_id: str):
             flash(str(refusal), "error")
             return redirect(page_of(thing))
         db.session.commit()
-        flash("Thank you. The moderators will look at your report.", "success")
+        flash(_("Thank you. The moderators will look at your report."), "success")
         return redirect(page_of(thing))
     return render_template(
         "moderation/report.html", form=form, thing=thing, what=KIND_LABELS[kind],
@@ -138,7 +139,7 @@ def target(kind: str, target_id: str):
             flash(str(refusal), "error")
             return redirect(request.path)
         db.session.commit()
-        flash(f"You {ACTIONS[action].done} this {KIND_LABELS[kind]}.", "success")
+        flash(str(DONE[action, kind]), "success")
         return redirect(url_for("moderation.queue"))
     history = db.session.scalars(
         select(ModerationAction).options(joinedload(ModerationAction.moderator))

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import update
 
@@ -34,7 +35,7 @@ def read(notification_id: int):
     if not mark_read(current_user, notification_id):
         abort(404)
     db.session.commit()
-    flash("Marked as read.", "success")
+    flash(_("Marked as read."), "success")
     return redirect(url_for("notifications.index", page=request.args.get("page") or None))
 
 
@@ -43,7 +44,7 @@ def read(notification_id: int):
 def read_all():
     mark_all_read(current_user)
     db.session.commit()
-    flash("All your notifications are marked as read.", "success")
+    flash(_("All your notifications are marked as read."), "success")
     return redirect(url_for("notifications.index"))
 
 
@@ -77,7 +78,7 @@ def settings():
     if form.validate_on_submit():
         save_email_choices(current_user, {c: form[c].data for c in Category.ALL})
         db.session.commit()
-        flash("Your email choices are saved.", "success")
+        flash(_("Your email choices are saved."), "success")
         return redirect(url_for("notifications.settings"))
     return render_template(
         "notifications/settings.html", form=form, categories=Category.ALL,
@@ -108,10 +109,10 @@ def unsubscribe(token: str):
 def _follow_or_not(target, following: bool, back: str):
     if following:
         follow(current_user, target, explicitly=True)
-        flash("You are following this. You will hear about new activity.", "success")
+        flash(_("You are following this. You will hear about new activity."), "success")
     else:
         unfollow(current_user, target)
-        flash("You no longer follow this.", "success")
+        flash(_("You no longer follow this."), "success")
     db.session.commit()
     return redirect(back)
 

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_login.config import COOKIE_NAME
 from sqlalchemy import bindparam, func, select
@@ -9,6 +10,7 @@ from sqlalchemy.orm import contains_eager, selectinload
 from ..admin import board_settings
 from ..auth.emails import send_password_changed
 from ..extensions import db, limiter
+from ..forms_common import sentences
 from ..languages import page_language, remember_language
 from ..listing import help_cards, help_list, idea_cards, idea_list
 from ..mail import mail_enabled
@@ -124,7 +126,8 @@ def account():
     form.offer_languages()
     in_use = db.session.scalars(SKILLS_IN_USE).all()
     if in_use:
-        form.skills.description += " Often offered here: " + ", ".join(in_use) + "."
+        form.skills.description = sentences(form.skills.description,
+                                            _("Often offered here: %(skills)s.", skills=", ".join(in_use)))
     if form.validate_on_submit():
         current_user.display_name = form.display_name.data or None
         current_user.bio = form.bio.data or None
@@ -134,7 +137,7 @@ def account():
         if chosen:
             current_user.language = chosen
         db.session.commit()
-        flash("Your account is updated.", "success")
+        flash(_("Your account is updated."), "success")
         response = redirect(url_for("people.account"))
         return remember_language(response, chosen) if chosen else response
     return render_template("people/account.html", form=form), 422 if form.errors else 200
@@ -147,7 +150,7 @@ def sign_out_everywhere():
     current_user.end_all_sessions()
     db.session.commit()
     logout_user()
-    flash("You have signed out on every device, this one too.", "success")
+    flash(_("You have signed out on every device, this one too."), "success")
     return redirect(url_for("auth.login"))
 
 
@@ -173,7 +176,7 @@ def change_password():
         # if it had it, so only the other devices are signed out.
         had_remember = current_app.config.get("REMEMBER_COOKIE_NAME", COOKIE_NAME) in request.cookies
         login_user(person, remember=had_remember)
-        flash("Your password is changed. You are signed out on every other device.", "success")
+        flash(_("Your password is changed. You are signed out on every other device."), "success")
         return redirect(url_for("people.account"))
     return render_template("people/account_password.html", form=form), 422 if form.errors else 200
 
@@ -209,6 +212,6 @@ def delete_account():
         erase(current_user._get_current_object(), keep_posts=form.keep_posts)
         db.session.commit()
         logout_user()
-        flash("Your account is deleted.", "success")
+        flash(_("Your account is deleted."), "success")
         return redirect(url_for("home.index"))
     return render_template("people/delete_account.html", form=form), 422 if form.errors else 200

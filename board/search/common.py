@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 
 KINDS = {"idea": 1, "help_request": 2, "comment": 3}
-KIND_LABELS = {"idea": "Idea", "help_request": "Help request", "comment": "Comment"}
+KIND_LABELS = {"idea": _l("Idea"), "help_request": _l("Help request"), "comment": _l("Comment")}
 MAX_TERMS = 12
 MAX_QUERY_LENGTH = 200
 # Snippet markers that cannot occur in what people type (forms drop control characters).

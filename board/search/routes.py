@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from flask import render_template, request, url_for
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from ..comments import comment_url
@@ -81,9 +82,9 @@ def with_context(hits):
             urls[comment.id] = comment_url(comment)
             # What a comment is on may itself be hidden: then its title is not shown either.
             if idea_title is not None:
-                discussions[comment.id] = "a removed idea" if idea_hidden else idea_title
+                discussions[comment.id] = _("a removed idea") if idea_hidden else idea_title
             else:
-                discussions[comment.id] = "a removed help request" if request_hidden else request_title
+                discussions[comment.id] = _("a removed help request") if request_hidden else request_title
     for hit in hits:
         hit.author = authors.get((hit.kind, hit.target_id))
         hit.discussion = discussions.get(hit.target_id) if hit.kind == "comment" else None
