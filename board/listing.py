@@ -96,6 +96,7 @@ class CommentView:
     updated_at: datetime | None
     author: Person
     hidden: bool  # removed by a moderator: shown as a placeholder, so the thread still reads
+    language: str  # what it is written in, so a page in another language can mark it
 
 
 def _person(row) -> Person:
@@ -240,7 +241,7 @@ def skills_of(help_request_ids: list[int]) -> dict[int, list[str]]:
 def _comments_on(target_column) -> Select:
     return (
         select(Comment.id, Comment.body_html, Comment.created_at, Comment.updated_at,
-               Comment.hidden_at, *AUTHOR_COLUMNS)
+               Comment.hidden_at, Comment.language, *AUTHOR_COLUMNS)
         .join(User, User.id == Comment.author_id)
         .where(target_column == bindparam("target_id"))
         .order_by(Comment.id)
@@ -276,6 +277,7 @@ def comment_views(target: Idea | HelpRequest) -> list[CommentView]:
     rows = db.session.execute(COMMENTS_ON[type(target)], {"target_id": target.id}).mappings()
     return [
         CommentView(r["id"], Markup("") if r["hidden_at"] else Markup(r["body_html"]),
-                    r["created_at"], r["updated_at"], _person(r), r["hidden_at"] is not None)
+                    r["created_at"], r["updated_at"], _person(r), r["hidden_at"] is not None,
+                    r["language"])
         for r in rows
     ]

@@ -4,8 +4,9 @@ the password."""
 from __future__ import annotations
 
 from flask import current_app
+from flask_babel import gettext as _
 
-from ..mail import absolute_url, queue_email
+from ..mail import absolute_url, queue_email, speaking_to
 from ..models import User
 from ..tokens import RESET, VERIFY, make_token
 from .models import Registration
@@ -14,14 +15,16 @@ from .models import Registration
 def send_verification(user: User) -> None:
     hours = current_app.config["VERIFY_EMAIL_HOURS"]
     url = absolute_url("auth.verify_email", token=make_token(VERIFY, user))
-    queue_email(user.email, "Please confirm your email address", "verify",
-                person=user, url=url, hours=hours)
+    with speaking_to(user):
+        queue_email(user.email, _("Please confirm your email address"), "verify",
+                    person=user, url=url, hours=hours)
 
 
 def send_password_reset(user: User) -> None:
     minutes = current_app.config["RESET_PASSWORD_MINUTES"]
     url = absolute_url("auth.reset_password", token=make_token(RESET, user))
-    queue_email(user.email, "Reset your password", "reset", person=user, url=url, minutes=minutes)
+    with speaking_to(user):
+        queue_email(user.email, _("Reset your password"), "reset", person=user, url=url, minutes=minutes)
 
 
 # --- Registering with email on -----------------------------------------------------
@@ -35,9 +38,10 @@ def send_password_reset(user: User) -> None:
 def send_registration_link(username: str, email: str, password_hash: str,
                            invite_id: int | None) -> None:
     hours = current_app.config["VERIFY_EMAIL_HOURS"]
-    _, token = Registration.start(username, email, password_hash, invite_id, hours)
+    token = Registration.start(username, email, password_hash, invite_id, hours)[1]
     url = absolute_url("auth.finish_registration", token=token)
-    queue_email(email, "Confirm your email address to finish registering", "register",
+    # The person registering is the one on the page: written in the page's language.
+    queue_email(email, _("Confirm your email address to finish registering"), "register",
                 username=username, url=url, hours=hours)
 
 
@@ -46,12 +50,15 @@ def send_someone_tried_to_register(owner: User) -> None:
     telling the person registering that the address has an account."""
     minutes = current_app.config["RESET_PASSWORD_MINUTES"]
     url = absolute_url("auth.reset_password", token=make_token(RESET, owner))
-    queue_email(owner.email, "Someone tried to register with your email address", "someone_registered",
-                person=owner, url=url, minutes=minutes)
+    with speaking_to(owner):
+        queue_email(owner.email, _("Someone tried to register with your email address"),
+                    "someone_registered", person=owner, url=url, minutes=minutes)
 
 
 def send_password_changed(person: User) -> None:
     """Tell the person their password was changed, so that a change they did not make
     (on a device left signed in) does not go unnoticed."""
     url = absolute_url("auth.forgot_password")
-    queue_email(person.email, "Your password was changed", "password_changed", person=person, url=url)
+    with speaking_to(person):
+        queue_email(person.email, _("Your password was changed"), "password_changed", person=person,
+                    url=url)

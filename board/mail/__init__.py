@@ -7,9 +7,12 @@ missing SMTP server never slows or breaks a page.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from urllib.parse import urlsplit
 
 from flask import Flask, current_app, g, render_template
+from flask_babel import force_locale
 
 from ..extensions import db
 from .models import OutboxMessage
@@ -31,6 +34,32 @@ def absolute_url(endpoint: str, _anchor: str | None = None, **values) -> str:
     return f"{url}#{_anchor}" if _anchor else url
 
 
+def language_of(person) -> str:
+    """The language to write to a person in: their own choice, else the board's default."""
+    from ..languages import offered
+
+    choices = offered()
+    language = getattr(person, "language", None)
+    return language if language in choices else choices[0]
+
+
+@contextmanager
+def speaking_to(person) -> Iterator[None]:
+    """Everything written inside (subjects, bodies, dates) is in the person's language,
+    not the language of the page that caused it: an email reaches its recipient, not
+    the person who clicked."""
+    # The page's locale is kept for the request once asked (board/templating.py): set it
+    # aside, so that dates in the email follow the recipient, and put it back after.
+    page_locale = g.pop("page_locale", None)
+    try:
+        with force_locale(language_of(person)):
+            yield
+    finally:
+        g.pop("page_locale", None)
+        if page_locale is not None:
+            g.page_locale = page_locale
+
+
 def queue_email(to_address: str, subject: str, template: str, unsubscribe_url: str | None = None,
                 **context) -> OutboxMessage | None:
     """Write an email to the outbox, as part of the current transaction.
@@ -40,6 +69,7 @@ def queue_email(to_address: str, subject: str, template: str, unsubscribe_url: s
     """
     if not mail_enabled():
         return None
+    subject = str(subject)  # a lazy text becomes words in the language in force now
     context.update(subject=subject, unsubscribe_url=unsubscribe_url,
                    board_url=current_app.config["BOARD_URL"])
     message = OutboxMessage(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload
 
 from ..models import Event, EventKind, HelpRequest, Idea, IdeaStatus, Offer
@@ -29,10 +30,10 @@ class Told:
 
 def _title(thing) -> str:
     if thing is None:
-        return "something since deleted"
+        return _("something since deleted")
     if thing.hidden_at is not None:
-        return "a post removed by a moderator"
-    return f"\u201c{thing.title}\u201d"
+        return _("a post removed by a moderator")
+    return _("\u201c%(title)s\u201d", title=thing.title)
 
 
 def describe(notification: Notification) -> Told:
@@ -46,29 +47,45 @@ def describe(notification: Notification) -> Told:
     if kind == EventKind.COMMENT_POSTED:
         target = idea or request
         where = on_idea if idea is not None else on_request
-        return Told(f"{who} commented on {_title(target)}", **where,
+        return Told(_("%(who)s commented on %(what)s", who=who, what=_title(target)), **where,
                     anchor=f"comment-{event.comment_id}")
     if kind == EventKind.OFFER_MADE:
-        return Told(f"{who} offered to help with {_title(request)}", **on_request, anchor="offers")
+        return Told(_("%(who)s offered to help with %(what)s", who=who, what=_title(request)),
+                    **on_request, anchor="offers")
     if kind in (EventKind.OFFER_ACCEPTED, EventKind.OFFER_DECLINED):
-        verb = "accepted" if kind == EventKind.OFFER_ACCEPTED else "declined"
+        what = _title(request)
+        accepted = kind == EventKind.OFFER_ACCEPTED
         if event.offer.helper_id == notification.recipient_id:
-            whose = "your offer"
+            if accepted:
+                sentence = _("%(who)s accepted your offer to help with %(what)s", who=who, what=what)
+            else:
+                sentence = _("%(who)s declined your offer to help with %(what)s", who=who, what=what)
         else:
-            whose = f"{event.offer.helper.name}\u2019s offer"
-        return Told(f"{who} {verb} {whose} to help with {_title(request)}", **on_request)
+            helper = event.offer.helper.name
+            if accepted:
+                sentence = _("%(who)s accepted %(helper)s\u2019s offer to help with %(what)s",
+                             who=who, helper=helper, what=what)
+            else:
+                sentence = _("%(who)s declined %(helper)s\u2019s offer to help with %(what)s",
+                             who=who, helper=helper, what=what)
+        return Told(sentence, **on_request)
     if kind == EventKind.STATUS_CHANGED:
-        status = IdeaStatus.LABELS.get(event.note or "", "a new status")
-        return Told(f"{who} answered {_title(idea)} officially: {status}", **on_idea,
+        status = IdeaStatus.LABELS.get(event.note or "") or _("a new status")
+        return Told(_("%(who)s answered %(what)s officially: %(status)s", who=who, what=_title(idea),
+                      status=status), **on_idea,
                     anchor="official")
     if kind == EventKind.HELP_REQUESTED:
         if notification.category == Category.MATCHES:
-            return Told(f"{who} needs help you could give: {_title(request)}", **on_request)
-        return Told(f"{who} asked for help with {_title(idea)}: {_title(request)}", **on_request)
+            return Told(_("%(who)s needs help you could give: %(what)s", who=who, what=_title(request)),
+                        **on_request)
+        return Told(_("%(who)s asked for help with %(idea)s: %(what)s", who=who, idea=_title(idea),
+                      what=_title(request)), **on_request)
     if kind == EventKind.INVITED_TO_HELP:
-        return Told(f"{who} asks if you could help with {_title(request)}", **on_request)
+        return Told(_("%(who)s asks if you could help with %(what)s", who=who, what=_title(request)),
+                    **on_request)
     if kind == EventKind.MESSAGE_SENT:
-        return Told(f"{who} sent you a message about {_title(request)}",
+        return Told(_("%(who)s sent you a message about %(what)s", who=who, what=_title(request)),
                     endpoint="help.messages",
                     values={"help_request_id": event.help_request_id, "offer_id": event.offer_id})
-    return Told(f"{who} posted {_title(idea or request)}", **(on_idea if idea else on_request))
+    return Told(_("%(who)s posted %(what)s", who=who, what=_title(idea or request)),
+                **(on_idea if idea else on_request))

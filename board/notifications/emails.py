@@ -7,10 +7,11 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import current_app
+from flask_babel import ngettext
 from sqlalchemy import select, update
 
 from ..extensions import db
-from ..mail import absolute_url, queue_email
+from ..mail import absolute_url, queue_email, speaking_to
 from ..models import User, utcnow
 from ..tokens import unsubscribe_token
 from .describe import WHAT_IT_IS_ABOUT, describe
@@ -28,14 +29,15 @@ def _unsubscribe_url(user: User, categories: tuple[str, ...]) -> str:
 
 def email_at_once(notification: Notification) -> None:
     user = notification.recipient
-    sentence, url = _link(notification)
-    queue_email(
-        user.email, sentence, "notification",
-        unsubscribe_url=_unsubscribe_url(user, (notification.category,)),
-        person=user, sentence=sentence, url=url,
-        why=Category.LABELS[notification.category],
-        settings_url=absolute_url("notifications.settings"),
-    )
+    with speaking_to(user):
+        sentence, url = _link(notification)
+        queue_email(
+            user.email, sentence, "notification",
+            unsubscribe_url=_unsubscribe_url(user, (notification.category,)),
+            person=user, sentence=sentence, url=url,
+            why=str(Category.LABELS[notification.category]),
+            settings_url=absolute_url("notifications.settings"),
+        )
 
 
 # --- Digests --------------------------------------------------------------------
@@ -104,16 +106,21 @@ def _send_digest(person_id: int, frequency: str, cutoff: datetime) -> int:
         return 0
     user = db.session.get(User, person_id)
     if user.suspended_at is None and user.email_verified_at is not None:
-        items = [_link(n) for n in notifications]
-        categories = tuple(sorted({n.category for n in notifications}))
-        period = "daily" if frequency == Frequency.DAILY else "weekly"
-        queue_email(
-            user.email,
-            f"Your {period} digest: {len(items)} update{'s' if len(items) != 1 else ''}",
-            "digest",
-            unsubscribe_url=_unsubscribe_url(user, categories),
-            person=user, items=items, period=period,
-            settings_url=absolute_url("notifications.settings"),
-        )
+        with speaking_to(user):
+            items = [_link(n) for n in notifications]
+            categories = tuple(sorted({n.category for n in notifications}))
+            period = "daily" if frequency == Frequency.DAILY else "weekly"
+            if frequency == Frequency.DAILY:
+                subject = ngettext("Your daily digest: %(num)s update", "Your daily digest: %(num)s updates",
+                                   len(items))
+            else:
+                subject = ngettext("Your weekly digest: %(num)s update", "Your weekly digest: %(num)s updates",
+                                   len(items))
+            queue_email(
+                user.email, subject, "digest",
+                unsubscribe_url=_unsubscribe_url(user, categories),
+                person=user, items=items, period=period,
+                settings_url=absolute_url("notifications.settings"),
+            )
     db.session.commit()
     return 1
