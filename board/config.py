@@ -92,7 +92,7 @@ def load_settings(instance_path: str) -> dict:
         "PER_PAGE": _env_int("PER_PAGE", 20),
         # Rendered discussions kept in each worker's memory (0 seconds: off).
         "FRAGMENT_CACHE_SECONDS": _env_int("FRAGMENT_CACHE_SECONDS", 60),
-        "FRAGMENT_CACHE_BYTES": _env_int("FRAGMENT_CACHE_BYTES", 16 * 1024 * 1024),
+        "FRAGMENT_CACHE_BYTES": _env_int("FRAGMENT_CACHE_BYTES", 8 * 1024 * 1024),
         # Pages for people who are not signed in, kept in each worker's memory and sent
         # again to the next visitor for at most this many seconds (0: off). See page_cache.py.
         "PAGE_CACHE_SECONDS": _env_int("PAGE_CACHE_SECONDS", 5),

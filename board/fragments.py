@@ -10,6 +10,7 @@ ago", a commenter's new name) waits up to FRAGMENT_CACHE_SECONDS; 0 switches thi
 
 from __future__ import annotations
 
+import sys
 import threading
 from collections.abc import Callable, Hashable
 
@@ -26,7 +27,8 @@ def _cache() -> TTLCache | None:
     cache = current_app.extensions.get("fragments")
     if cache is None:
         cache = current_app.extensions["fragments"] = TTLCache(
-            maxsize=config["FRAGMENT_CACHE_BYTES"], ttl=config["FRAGMENT_CACHE_SECONDS"], getsizeof=len
+            maxsize=config["FRAGMENT_CACHE_BYTES"], ttl=config["FRAGMENT_CACHE_SECONDS"],
+            getsizeof=sys.getsizeof,  # what the text takes in memory, more than len() outside ASCII
         )
     return cache
 
@@ -40,7 +42,7 @@ def cached(key: Hashable, render: Callable[[], str]) -> str:
         html = cache.get(key)
     if html is None:
         html = render()
-        if len(html) <= cache.maxsize:
+        if sys.getsizeof(html) <= cache.maxsize:
             with _lock:
                 cache[key] = html
     return html
