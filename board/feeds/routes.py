@@ -104,7 +104,7 @@ def ideas():
             filters.status and IdeaStatus.LABELS[filters.status],
         ) if name
     ]
-    title = _("Ideas: %(filters)s", filters=", ".join(described)) if described else _("Ideas")
+    title = _("Ideas: %(filters)s", filters=", ".join(map(str, described))) if described else _("Ideas")
     feed = _feed(title, tag("feeds/ideas", 0) + (f"?{request.query_string.decode()}" if described else ""),
                  url_for("ideas.index", **filters.args(), _external=True),
                  _("New ideas for the area, newest first."))
@@ -199,7 +199,7 @@ def help_requests():
             filters.topic and filters.topic.name, filters.area and filters.area.name,
         ) if name
     ]
-    title = _("Help wanted: %(filters)s", filters=", ".join(described)) if described else _("Help wanted")
+    title = _("Help wanted: %(filters)s", filters=", ".join(map(str, described))) if described else _("Help wanted")
     feed = _feed(title, tag("feeds/help", 0) + (f"?{request.query_string.decode()}" if described else ""),
                  url_for("help.index", status="open", **filters.args(), _external=True),
                  _("Open requests for help, newest first."))
