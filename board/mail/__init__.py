@@ -48,16 +48,8 @@ def speaking_to(person) -> Iterator[None]:
     """Everything written inside (subjects, bodies, dates) is in the person's language,
     not the language of the page that caused it: an email reaches its recipient, not
     the person who clicked."""
-    # The page's locale is kept for the request once asked (board/templating.py): set it
-    # aside, so that dates in the email follow the recipient, and put it back after.
-    page_locale = g.pop("page_locale", None)
-    try:
-        with force_locale(language_of(person)):
-            yield
-    finally:
-        g.pop("page_locale", None)
-        if page_locale is not None:
-            g.page_locale = page_locale
+    with force_locale(language_of(person)):
+        yield
 
 
 def queue_email(to_address: str, subject: str, template: str, unsubscribe_url: str | None = None,
