@@ -566,14 +566,14 @@ def test_the_log_shows_who_did_what_to_what_when_and_why(app, client_for, people
     what = WHAT[content.kind]
     # Newest first.
     assert rows[1:] == [
-        f"{when[1]} Ada Admin Restore {what} {content.summary} Apology received.",
-        f"{when[0]} Mo Moderator Hide {what} {content.summary} Insults another neighbour.",
+        f"{when[1]} Ada Admin Restored the {what} {content.summary} Apology received.",
+        f"{when[0]} Mo Moderator Hid the {what} {content.summary} Insults another neighbour.",
     ]
     assert f'href="/moderation/{content.kind}/{content.id}"' in log.get_data(as_text=True)
     # The thing's own page keeps its history too.
     history = text_of(moderator.get(f"/moderation/{content.kind}/{content.id}"))
-    assert "Mo Moderator hide: “Insults another neighbour.”" in history
-    assert "Ada Admin restore: “Apology received.”" in history
+    assert f"Mo Moderator : Hid the {what}: “Insults another neighbour.”" in history
+    assert f"Ada Admin : Restored the {what}: “Apology received.”" in history
 
 
 def text_of_html(html: str) -> str:
@@ -815,7 +815,7 @@ def test_dismissing_reports_resolves_them_without_touching_the_content_and_is_lo
     assert fetch(app, content.model, content.id).hidden_at is None
     assert "No open reports." in text_of(moderator.get("/moderation"))
     log = text_of(moderator.get("/moderation/log"))
-    assert f"Dismiss {WHAT[content.kind]} {content.summary} Disagreement is not abuse." in log
+    assert f"Dismissed the reports about the {WHAT[content.kind]} {content.summary} Disagreement is not abuse." in log
     assert "Mo Moderator" in log
 
 

@@ -22,6 +22,13 @@ bp = Blueprint("moderation", __name__)
 
 KINDS = {"idea": Idea, "help_request": HelpRequest, "comment": Comment, "user": User}
 KIND_LABELS = {"idea": _l("idea"), "help_request": _l("help request"), "comment": _l("comment"), "user": _l("person")}
+# Whole sentences for each kind, so that every language can make its words agree.
+REPORT_TITLES = {"idea": _l("Report this idea"), "help_request": _l("Report this help request"),
+                 "comment": _l("Report this comment"), "user": _l("Report this person")}
+MODERATE_TITLES = {"idea": _l("Moderate this idea"), "help_request": _l("Moderate this help request"),
+                   "comment": _l("Moderate this comment"), "user": _l("Moderate this person")}
+DELETED_LABELS = {"idea": _l("Deleted idea"), "help_request": _l("Deleted help request"),
+                  "comment": _l("Deleted comment"), "user": _l("Deleted person")}
 
 
 def kind_of(thing) -> str:
@@ -60,6 +67,23 @@ ACTIONS = {
 }
 
 # What the moderator is told after each action on each kind of thing, as whole sentences.
+# What the moderation log and a thing's history say was done.
+LOGGED = {
+    ("hide", "idea"): _l("Hid the idea"),
+    ("hide", "help_request"): _l("Hid the help request"),
+    ("hide", "comment"): _l("Hid the comment"),
+    ("restore", "idea"): _l("Restored the idea"),
+    ("restore", "help_request"): _l("Restored the help request"),
+    ("restore", "comment"): _l("Restored the comment"),
+    ("lock", "idea"): _l("Locked comments on the idea"),
+    ("unlock", "idea"): _l("Unlocked comments on the idea"),
+    ("suspend", "user"): _l("Suspended the person"),
+    ("reinstate", "user"): _l("Reinstated the person"),
+    ("dismiss", "idea"): _l("Dismissed the reports about the idea"),
+    ("dismiss", "help_request"): _l("Dismissed the reports about the help request"),
+    ("dismiss", "comment"): _l("Dismissed the reports about the comment"),
+    ("dismiss", "user"): _l("Dismissed the reports about the person"),
+}
 DONE = {
     ("hide", "idea"): _l("You hid this idea."),
     ("hide", "help_request"): _l("You hid this help request."),

@@ -15,9 +15,13 @@ from ..pagination import paginate, positive_int
 from ..permissions import moderators_only
 from ..rate_limits import posting_limit
 from . import (
+    DELETED_LABELS,
     DONE,
     KIND_LABELS,
     KINDS,
+    LOGGED,
+    MODERATE_TITLES,
+    REPORT_TITLES,
     available_actions,
     bp,
     kind_of,
@@ -71,7 +75,7 @@ def report_page(kind: str, target_id: str):
         flash(_("Thank you. The moderators will look at your report."), "success")
         return redirect(page_of(thing))
     return render_template(
-        "moderation/report.html", form=form, thing=thing, what=KIND_LABELS[kind],
+        "moderation/report.html", form=form, thing=thing, title=REPORT_TITLES[kind],
         summary=summary_of(thing), back=page_of(thing),
     ), 422 if form.errors else 200
 
@@ -96,7 +100,7 @@ def queue():
         return db.session.scalar(select(func.count()).select_from(groups.order_by(None).subquery()))
 
     page = paginate(load, count)
-    return render_template("moderation/queue.html", page=page, kinds=KIND_LABELS)
+    return render_template("moderation/queue.html", page=page, kinds=KIND_LABELS, deleted=DELETED_LABELS)
 
 
 def _with_targets(rows) -> list[dict]:
@@ -147,7 +151,7 @@ def target(kind: str, target_id: str):
         .order_by(ModerationAction.id.desc())
     ).all()
     return render_template(
-        "moderation/target.html", thing=thing, kind=kind, what=KIND_LABELS[kind],
+        "moderation/target.html", thing=thing, kind=kind, title=MODERATE_TITLES[kind], logged=LOGGED,
         summary=summary_of(thing), page=page_of(thing), form=form,
         actions=available_actions(thing, current_user), reports=open_reports_about(kind, thing.id),
         history=history,
@@ -164,4 +168,4 @@ def log():
         ).all(),
         lambda: db.session.scalar(select(func.count(ModerationAction.id))),
     )
-    return render_template("moderation/log.html", page=page, kinds=KIND_LABELS)
+    return render_template("moderation/log.html", page=page, logged=LOGGED)
