@@ -84,6 +84,7 @@ def create_app(config: dict | None = None) -> Flask:
         opendata,
         page_cache,
         people,
+        pledge,
         search,
         transactions,
     )
@@ -99,6 +100,7 @@ def create_app(config: dict | None = None) -> Flask:
     transactions.init_app(app)
     mail.init_app(app)
     notifications.init_app(app)
+    pledge.init_app(app)
     init_templating(app)
     languages.init_app(app)
     page_cache.init_app(app)

@@ -9,6 +9,7 @@ from ..filters import forget_choices
 from ..languages import LANGUAGES
 from ..models import Area, NotAllowed, Role, Topic, User
 from ..permissions import admins_only
+from ..pledge import start_clocks_already_due
 from . import board_settings, bp
 from .forms import InviteForm, LabelForm, RoleForm, SettingsForm
 from .models import BoardSettings, Invite
@@ -113,6 +114,8 @@ def settings():
         "privacy_notice": current.privacy_notice, "data_licence_name": current.data_licence_name,
         "data_licence_url": current.data_licence_url,
         "default_language": current.default_language, "languages_offered": current.languages,
+        "pledge_on": current.pledge_on, "pledge_supporters": current.pledge_supporters,
+        "pledge_days": current.pledge_days,
     })
     if form.validate_on_submit():
         row = db.session.get(BoardSettings, 1) or BoardSettings(id=1)
@@ -131,6 +134,10 @@ def settings():
         row.allowed_domains = ", ".join(
             d.strip().lstrip("@").lower() for d in form.allowed_domains.data.split(",") if d.strip()
         )
+        row.pledge_on = form.pledge_on.data
+        row.pledge_supporters, row.pledge_days = form.pledge_supporters.data, form.pledge_days.data
+        if row.pledge_on:
+            start_clocks_already_due(row.pledge_supporters)
         # Saving raises the settings' version stamp in this transaction (see board_settings).
         db.session.commit()
         flash("The board's settings are saved.", "success")

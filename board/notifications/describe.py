@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload
 
 from ..models import Event, EventKind, HelpRequest, Idea, IdeaStatus, Offer
@@ -61,6 +62,9 @@ def describe(notification: Notification) -> Told:
         status = IdeaStatus.LABELS.get(event.note or "", "a new status")
         return Told(f"{who} answered {_title(idea)} officially: {status}", **on_idea,
                     anchor="official")
+    if kind == EventKind.PLEDGE_REACHED:
+        return Told(_("%(title)s has reached the board's pledge: an official answer is due within "
+                      "%(days)s days", title=_title(idea), days=event.note or "?"), **on_idea)
     if kind == EventKind.HELP_REQUESTED:
         if notification.category == Category.MATCHES:
             return Told(f"{who} needs help you could give: {_title(request)}", **on_request)
