@@ -86,13 +86,14 @@ def create_app(config: dict | None = None) -> Flask:
         people,
         pledge,
         search,
+        stats,
         transactions,
     )
     from .cli import board_cli
 
     blueprints = (
         home, auth, ideas, help, comments, people, moderation, admin, search, notifications, api,
-        feeds, opendata, languages,
+        feeds, opendata, languages, stats,
     )
     for blueprint in (module.bp for module in blueprints):
         app.register_blueprint(blueprint)

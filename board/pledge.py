@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import Flask
-from flask_babel import gettext as _, ngettext
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from markupsafe import Markup, escape
 from sqlalchemy import and_, select, update
 from sqlalchemy.orm.attributes import set_committed_value
