@@ -14,9 +14,10 @@ from datetime import datetime, timedelta
 
 from flask import Flask
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from markupsafe import Markup, escape
-from sqlalchemy import and_, select, update
+from sqlalchemy import and_, bindparam, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from .extensions import db
@@ -190,8 +191,25 @@ def pledge_words(pledge=None) -> str:
 # --- Lists: conditions each list can add ------------------------------------------
 
 
+class ClockFilter:
+    """Where ideas stand against the pledge, as lists filter them (?clock=...)."""
+
+    AWAITING, OVERDUE, ANSWERED = "awaiting", "overdue", "answered"
+    ALL = (AWAITING, OVERDUE, ANSWERED)
+    LABELS = {AWAITING: _l("Awaiting an answer"), OVERDUE: _l("Overdue"),
+              ANSWERED: _l("Answered since reaching the pledge")}
+
+
 def awaiting():
     return and_(Idea.pledge_reached_at.is_not(None), Idea.answered_at.is_(None))
+
+
+# Each with a bound parameter where it needs one, like every list filter (board/filters.py).
+CLOCK_CONDITIONS = {
+    ClockFilter.AWAITING: awaiting(),
+    ClockFilter.OVERDUE: and_(awaiting(), Idea.pledge_reached_at < bindparam("overdue_since")),
+    ClockFilter.ANSWERED: and_(Idea.pledge_reached_at.is_not(None), Idea.answered_at.is_not(None)),
+}
 
 
 def overdue_since(now: datetime | None = None) -> datetime:

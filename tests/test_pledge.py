@@ -3,6 +3,7 @@ response stops it, and everyone can see where each idea stands."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -234,3 +235,43 @@ def test_only_staff_are_asked_about_emails_on_ideas_owed_an_answer(app, make_use
     assert question not in signed_in(app, make_user("sam")).get("/account/notifications").get_data(as_text=True)
     staff = signed_in(app, make_user("ruth", role=Role.MODERATOR))
     assert question in staff.get("/account/notifications").get_data(as_text=True)
+
+
+# --- Lists ---------------------------------------------------------------------------
+
+
+def titles_in(page: str) -> list[str]:
+    return re.findall(r'class="card__title"><a href="/ideas/\d+">([^<]+)</a>', page)
+
+
+def test_lists_filter_ideas_by_where_they_stand_and_sort_the_longest_waiting_first(
+        app, client, make_idea, engine):
+    make_pledge(app, supporters=0, days=10)
+    recent, overdue, oldest, answered = (make_idea(title=t) for t in ("Recent", "Overdue", "Oldest", "Answered"))
+    none_yet = make_idea(title="Before")
+    moved_back(app, recent, 2)
+    moved_back(app, overdue, 12)
+    moved_back(app, oldest, 30)
+    moved_back(app, answered, 8, answered_days=1)
+    with app.app_context():
+        db.session.execute(update(Idea).where(Idea.id == none_yet.id).values(pledge_reached_at=None))
+        db.session.commit()
+
+    def listed(query):
+        return titles_in(client.get(f"/ideas?{query}").get_data(as_text=True))
+
+    assert listed("clock=awaiting") == ["Oldest", "Overdue", "Recent"]
+    assert listed("clock=overdue") == ["Oldest", "Overdue"]
+    assert listed("clock=answered") == ["Answered"]
+    assert listed("sort=waiting") == ["Oldest", "Overdue", "Recent"]
+    assert listed("sort=waiting&clock=overdue") == ["Oldest", "Overdue"]
+    page = client.get("/ideas?clock=overdue").get_data(as_text=True)
+    assert 'id="filter-clock"' in page and "Waiting longest" in page
+
+
+def test_without_a_pledge_lists_offer_no_clock_filter_and_ignore_one_asked_for(
+        app, client, make_idea, engine):
+    make_idea(title="Anything")
+    page = client.get("/ideas?clock=overdue&sort=waiting").get_data(as_text=True)
+    assert titles_in(page) == ["Anything"]
+    assert 'id="filter-clock"' not in page and "Waiting longest" not in page
