@@ -12,16 +12,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from flask import Flask
+from flask import Flask, current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from markupsafe import Markup, escape
-from sqlalchemy import and_, bindparam, select, update
+from sqlalchemy import and_, bindparam, func, or_, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from .extensions import db
-from .models import Event, EventKind, Idea, Role, User, iso, utcnow
+from .models import Area, Event, EventKind, Idea, Role, Topic, User, idea_topics, iso, utcnow
 from .signals import event_recorded, idea_supported
 
 DAY = timedelta(days=1)
@@ -237,3 +237,116 @@ def _posted(app: Flask, event: Event) -> None:
     # With N = 0 every idea is owed an answer from the moment it is posted.
     if event.kind == EventKind.IDEA_POSTED:
         start_clock_if_due(event.idea, event.actor)
+
+
+# --- For staff: the queue, and the day's email --------------------------------------------
+
+
+@dataclass
+class Waiting:
+    """One idea in the staff's queue."""
+
+    id: int
+    title: str
+    supporters_count: int
+    area_name: str | None
+    pledge_reached_at: datetime
+    answered_at: datetime | None
+    topics: list[str]
+    clock: Clock | None = None
+
+
+QUEUE = (
+    select(Idea.id, Idea.title, Idea.supporters_count, Area.name.label("area_name"),
+           Idea.pledge_reached_at, Idea.answered_at)
+    .outerjoin(Area, Area.id == Idea.area_id)
+    .where(Idea.visible(), awaiting())
+    # Due in the order the clocks started: the overdue come first, then the soonest due.
+    .order_by(Idea.pledge_reached_at, Idea.id)
+    .limit(bindparam("limit"))
+)
+TOPICS_OF = (
+    select(idea_topics.c.idea_id, Topic.name)
+    .join(Topic, Topic.id == idea_topics.c.topic_id)
+    .where(idea_topics.c.idea_id.in_(bindparam("ids", expanding=True)))
+    .order_by(Topic.name)
+)
+
+
+def answer_queue(limit: int, now: datetime | None = None) -> dict[str, list[Waiting]]:
+    """Ideas awaiting an official answer, in two queries: the overdue, those due within
+    COMING_DUE_DAYS, and the rest, each the longest waiting first."""
+    now = now or utcnow()
+    items = [Waiting(*row, topics=[]) for row in db.session.execute(QUEUE, {"limit": limit})]
+    if items:
+        by_id = {item.id: item for item in items}
+        for idea_id, name in db.session.execute(TOPICS_OF, {"ids": list(by_id)}):
+            by_id[idea_id].topics.append(name)
+    sections: dict[str, list[Waiting]] = {"overdue": [], "soon": [], "later": []}
+    soon = now + COMING_DUE_DAYS * DAY
+    for item in items:
+        item.clock = clock_of(item, now)
+        if item.clock is None:
+            continue
+        if item.clock.state == OVERDUE:
+            sections["overdue"].append(item)
+        elif item.clock.due <= soon:
+            sections["soon"].append(item)
+        else:
+            sections["later"].append(item)
+    return sections
+
+
+def send_answer_reminders(now: datetime | None = None) -> int:
+    """Once a day, at the daily digests' hour: email the staff who chose it the ideas that
+    are overdue or fall due within COMING_DUE_DAYS. Returns how many emails were written.
+
+    The day's sending is claimed by one conditional UPDATE of the settings row, so that
+    two runs at once, or one after a crash, never send it twice.
+    """
+    from .admin.models import BoardSettings
+    from .mail import absolute_url, mail_enabled, queue_email
+    from .notifications.emails import digest_cutoff
+    from .notifications.models import Category, EmailChoice, Frequency
+
+    now = now or utcnow()
+    if the_pledge() is None or not mail_enabled():
+        return 0
+    cutoff = digest_cutoff(Frequency.DAILY, now)
+    table = BoardSettings.__table__
+    claimed = db.session.execute(
+        update(table).where(table.c.id == 1, table.c.pledge_on.is_(True),
+                            or_(table.c.answers_reminded_at.is_(None), table.c.answers_reminded_at < cutoff))
+        .values(answers_reminded_at=now)
+    )
+    if claimed.rowcount != 1:
+        db.session.rollback()
+        return 0
+    sections = answer_queue(current_app.config["ANSWER_QUEUE_LENGTH"], now)
+    overdue, soon = sections["overdue"], sections["soon"]
+    written = 0
+    if overdue or soon:
+        chosen = select(EmailChoice.frequency).where(
+            EmailChoice.user_id == User.id, EmailChoice.category == Category.ANSWERS
+        ).scalar_subquery()
+        staff = db.session.scalars(
+            select(User).where(
+                User.role.in_((Role.MODERATOR, Role.ADMIN)), User.suspended_at.is_(None),
+                User.erased_at.is_(None), User.email_verified_at.is_not(None),
+                func.coalesce(chosen, Frequency.DEFAULTS[Category.ANSWERS]) == Frequency.DAILY,
+            )
+        ).all()
+        links = {item.id: absolute_url("ideas.detail", idea_id=item.id, _anchor="answer-heading")
+                 for item in (*overdue, *soon)}
+        for person in staff:
+            queue_email(
+                person.email,
+                _("Ideas owed an answer: %(overdue)s overdue, %(soon)s due within %(days)s days",
+                  overdue=len(overdue), soon=len(soon), days=COMING_DUE_DAYS),
+                "answers_due", person=person, overdue=overdue, soon=soon, links=links,
+                queue_url=absolute_url("admin.answers"),
+                settings_url=absolute_url("notifications.settings"),
+            )
+            written += 1
+    db.session.commit()
+    return written

@@ -11,7 +11,7 @@ from sqlalchemy import func, select, update
 
 from board.admin.models import BoardSettings
 from board.extensions import db
-from board.models import Event, EventKind, Idea, Role, User, iso, utcnow
+from board.models import Area, Event, EventKind, Idea, Role, Topic, User, iso, utcnow
 from board.notifications.models import Category, EmailChoice, Frequency, Notification
 from helpers import signed_in
 from smtp import text_part
@@ -275,3 +275,60 @@ def test_without_a_pledge_lists_offer_no_clock_filter_and_ignore_one_asked_for(
     page = client.get("/ideas?clock=overdue&sort=waiting").get_data(as_text=True)
     assert titles_in(page) == ["Anything"]
     assert 'id="filter-clock"' not in page and "Waiting longest" not in page
+
+
+# --- For staff -------------------------------------------------------------------------
+
+
+def test_the_staff_queue_lists_the_overdue_first_then_those_coming_due_then_the_rest(
+        app, make_user, make_idea, engine):
+    make_pledge(app, supporters=0, days=10)
+    later, overdue, soon, done = (make_idea(title=t) for t in ("Later", "Overdue", "Soon", "Done"))
+    moved_back(app, later, 1)
+    moved_back(app, overdue, 14)
+    moved_back(app, soon, 6)
+    moved_back(app, done, 14, answered_days=1)
+    with app.app_context():
+        topic, area = Topic.named("Parks"), Area.named("Riverside")
+        db.session.add_all([topic, area])
+        db.session.get(Idea, soon.id).place(area, [topic])
+        db.session.commit()
+    page = signed_in(app, make_user("ruth", role=Role.MODERATOR)).get("/admin/answers")
+    assert page.status_code == 200
+    text = page.get_data(as_text=True)
+    assert titles_in(text) == ["Overdue", "Soon", "Later"]
+    assert text.index("Overdue by 4 days") < text.index('id="queue-soon"') < text.index("Topics: Parks")
+    assert "Area: Riverside" in text and f'href="/ideas/{soon.id}#answer-heading"' in text
+
+
+def test_the_staff_queue_is_for_staff_only(app, client, make_user, engine):
+    assert signed_in(app, make_user("sam")).get("/admin/answers").status_code == 403
+    assert client.get("/admin/answers").status_code == 302  # sign in first
+    assert signed_in(app, make_user("ada", role=Role.ADMIN)).get("/admin").get_data(
+        as_text=True).count("/admin/answers") >= 1
+
+
+@pytest.mark.mail
+def test_staff_who_chose_it_get_one_daily_email_of_what_is_overdue_or_coming_due(
+        app, make_user, make_idea, smtp_server, engine):
+    make_pledge(app, supporters=0, days=10)
+    overdue, soon, later = (make_idea(title=t) for t in ("Overdue", "Soon", "Later"))
+    moved_back(app, overdue, 12)
+    moved_back(app, soon, 5)
+    moved_back(app, later, 0)
+    now = utcnow()
+    make_user("ruth", role=Role.MODERATOR, email_verified_at=now)
+    quiet = make_user("sol", role=Role.ADMIN, email_verified_at=now)
+    make_user("sam", email_verified_at=now)  # not staff
+    with app.app_context():
+        db.session.add(EmailChoice(user_id=quiet.id, category=Category.ANSWERS, frequency=Frequency.NEVER))
+        db.session.commit()
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["board", "send-digests"]).exit_code == 0
+    assert runner.invoke(args=["board", "send-digests"]).exit_code == 0  # the same day: nothing more
+    [message] = smtp_server.wait_for(1)
+    assert message["To"] == "ruth@example.org"
+    assert message["Subject"] == "Ideas owed an answer: 1 overdue, 1 due within 7 days"
+    body = text_part(message)
+    assert "Overdue: Overdue by 2 days" in body and "Soon: Waiting 5 days" in body
+    assert "Later" not in body and "http://board.test/admin/answers" in body

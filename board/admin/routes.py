@@ -8,8 +8,8 @@ from ..extensions import db
 from ..filters import forget_choices
 from ..languages import LANGUAGES
 from ..models import Area, NotAllowed, Role, Topic, User
-from ..permissions import admins_only
-from ..pledge import start_clocks_already_due
+from ..permissions import admins_only, moderators_only
+from ..pledge import COMING_DUE_DAYS, answer_queue, start_clocks_already_due, the_pledge
 from . import board_settings, bp
 from .forms import InviteForm, LabelForm, RoleForm, SettingsForm
 from .models import BoardSettings, Invite
@@ -165,3 +165,13 @@ def invites():
         "admin/invites.html", form=form, link=link, invites=recent, mode=board_settings().registration_mode,
         days=current_app.config["INVITE_DAYS"],
     ), 422 if form.errors else 200
+
+
+@bp.get("/answers")
+@moderators_only
+def answers():
+    """Staff: ideas awaiting an official answer, the overdue first, then those coming due."""
+    return render_template(
+        "admin/answers.html", pledge=the_pledge(), days=COMING_DUE_DAYS,
+        sections=answer_queue(current_app.config["ANSWER_QUEUE_LENGTH"]),
+    )
