@@ -197,7 +197,7 @@ class ClockFilter:
     AWAITING, OVERDUE, ANSWERED = "awaiting", "overdue", "answered"
     ALL = (AWAITING, OVERDUE, ANSWERED)
     LABELS = {AWAITING: _l("Awaiting an answer"), OVERDUE: _l("Overdue"),
-              ANSWERED: _l("Answered since reaching the pledge")}
+              ANSWERED: _l("Answered")}
 
 
 def awaiting():
