@@ -13,7 +13,7 @@ from board.admin.models import BoardSettings
 from board.extensions import db
 from board.models import Area, Event, EventKind, Idea, Role, Topic, User, iso, utcnow
 from board.notifications.models import Category, EmailChoice, Frequency, Notification
-from helpers import signed_in
+from helpers import run_at_once, signed_in
 from smtp import text_part
 
 
@@ -332,3 +332,19 @@ def test_staff_who_chose_it_get_one_daily_email_of_what_is_overdue_or_coming_due
     body = text_part(message)
     assert "Overdue: Overdue by 2 days" in body and "Soon: Waiting 5 days" in body
     assert "Later" not in body and "http://board.test/admin/answers" in body
+
+
+def test_supports_reaching_the_pledge_at_once_start_one_clock_and_tell_people_once(
+        app, make_user, make_idea, engine):
+    make_pledge(app, supporters=3, days=10)
+    idea = make_idea()
+    people = [make_user() for _ in range(6)]
+    tabs = [signed_in(app, person) for person in people]
+    queue = list(tabs)
+    statuses = run_at_once(app, lambda: queue.pop().post(f"/ideas/{idea.id}/support").status_code,
+                           threads=len(queue))
+    assert all(status < 500 for status in statuses), statuses
+    assert idea_row(app, idea).pledge_reached_at is not None
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Event).where(
+            Event.kind == EventKind.PLEDGE_REACHED, Event.idea_id == idea.id)) == 1
