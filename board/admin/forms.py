@@ -59,6 +59,23 @@ class LabelForm(Form):
 DOMAIN = re.compile(r"^@?[a-z0-9-]+(\.[a-z0-9-]+)+$")
 
 
+class WholeNumberField(IntegerField):
+    """A whole number, refused in the board's own words when it is not one."""
+
+    def __init__(self, *args, not_a_number=_l("Enter a whole number, like 10."), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.not_a_number = not_a_number
+
+    def process_formdata(self, valuelist):
+        if not valuelist:
+            return
+        try:
+            self.data = int(valuelist[0].strip())
+        except ValueError:
+            self.data = None
+            raise ValueError(self.not_a_number) from None
+
+
 class SettingsForm(Form):
     name = StringField(
         _l("Board name"), filters=[strip, one_line],
@@ -134,16 +151,17 @@ class SettingsForm(Form):
         description=_l("The pledge is shown on the home page, on every idea and on the statistics "
                        "page, and each idea that reaches it shows how long it has waited."),
     )
-    pledge_supporters = IntegerField(
+    pledge_supporters = WholeNumberField(
         _l("Supporters an idea needs for the pledge"),
         validators=[NumberRange(min=0, max=1_000_000,
                                 message=_l("Enter a whole number from 0 to 1,000,000."))],
-        description=_l("0 means every idea."),
+        description=_l("0 means every idea."), render_kw={"maxlength": 7, "inputmode": "numeric"},
     )
-    pledge_days = IntegerField(
+    pledge_days = WholeNumberField(
         _l("Days to answer"),
         validators=[NumberRange(min=1, max=3650, message=_l("Enter a whole number of days from 1 to 3,650."))],
         description=_l("Calendar days, counted from the day an idea reaches the pledge."),
+        render_kw={"maxlength": 4, "inputmode": "numeric"},
     )
 
     def validate_allowed_domains(self, field):

@@ -212,7 +212,7 @@ def _document(max_page: int) -> dict:
                                            errors=()),
             "/api/v1/stats": _operation(
                 "The board's record: ideas, the pledge and official answers, help and matches, by "
-                "month and in total (as on /stats)", "Stats", [topic, area], errors=()),
+                "month and in total (as on /stats)", "Stats", [topic, area]),
             "/api/v1/skills": _operation("Skills in use, in alphabetical order", "SkillPage",
                                          [cursor, limit]),
             "/api/v1/people/{username}": _operation(
