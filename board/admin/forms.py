@@ -59,10 +59,13 @@ class LabelForm(Form):
 DOMAIN = re.compile(r"^@?[a-z0-9-]+(\.[a-z0-9-]+)+$")
 
 
+NOT_A_NUMBER = _l("Enter a whole number, like 10.")
+
+
 class WholeNumberField(IntegerField):
     """A whole number, refused in the board's own words when it is not one."""
 
-    def __init__(self, *args, not_a_number=_l("Enter a whole number, like 10."), **kwargs):
+    def __init__(self, *args, not_a_number=NOT_A_NUMBER, **kwargs):
         super().__init__(*args, **kwargs)
         self.not_a_number = not_a_number
 
