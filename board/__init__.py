@@ -79,12 +79,14 @@ def create_app(config: dict | None = None) -> Flask:
         opendata,
         page_cache,
         people,
+        pledge,
         search,
+        stats,
         transactions,
     )
     blueprints = (
         home, auth, ideas, help, comments, people, moderation, admin, search, notifications, api,
-        feeds, opendata, languages,
+        feeds, opendata, languages, stats,
     )
     for blueprint in (module.bp for module in blueprints):
         app.register_blueprint(blueprint)
@@ -92,6 +94,7 @@ def create_app(config: dict | None = None) -> Flask:
     transactions.init_app(app)
     mail.init_app(app)
     notifications.init_app(app)
+    pledge.init_app(app)
     init_templating(app)
     languages.init_app(app)
     page_cache.init_app(app)

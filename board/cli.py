@@ -261,7 +261,8 @@ def send_mail() -> None:
 @board_cli.command("send-digests")
 @database_up_to_date
 def send_digests() -> None:
-    """Write the daily and weekly digests that are due, then send the outbox.
+    """Write the daily and weekly digests that are due, and the staff's daily list of ideas
+    overdue or coming due for an official answer, then send the outbox.
 
     Safe to run from cron every few minutes, twice at once, or after a crash:
     nobody gets the same digest twice.
@@ -269,8 +270,9 @@ def send_digests() -> None:
     from .mail import mail_enabled
     from .mail.outbox import send_due
     from .notifications.emails import send_due_digests
+    from .pledge import send_answer_reminders
 
-    written = send_due_digests()
+    written = send_due_digests() + send_answer_reminders()
     sent, unsent = send_due() if mail_enabled() else (0, 0)
     click.echo(f"Digests written: {written}. Email sent: {sent}, waiting: {unsent}.")
 

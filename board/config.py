@@ -70,6 +70,9 @@ def load_settings(instance_path: str) -> dict:
         # Emails about new requests matching a person's skills, at most this many a day;
         # the rest wait for their daily digest.
         "MATCH_EMAILS_PER_DAY": _env_int("MATCH_EMAILS_PER_DAY", 3),
+        # The staff's queue of ideas awaiting an official answer, and their daily email
+        # about it, list at most this many ideas (the longest waiting first).
+        "ANSWER_QUEUE_LENGTH": _env_int("ANSWER_QUEUE_LENGTH", 200),
         # Digests go out after this hour (board time zone); weekly ones on this day (0: Monday).
         "DIGEST_HOUR": _env_int("DIGEST_HOUR", 8),
         "DIGEST_WEEKDAY": _env_int("DIGEST_WEEKDAY", 0),

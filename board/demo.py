@@ -5,6 +5,7 @@ from __future__ import annotations
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 
+from flask import current_app
 from sqlalchemy import DateTime, func, select, update
 from werkzeug.security import generate_password_hash
 
@@ -164,6 +165,11 @@ ADVERT = ("dave", 2, "Selling my old van, good condition, message me!", 3,
 
 SUPPORTS = {0: 7, 1: 6, 2: 5, 3: 6, 4: 4, 5: 3, 6: 2, 7: 3}
 
+# The council's pledge: ideas with 2 supporters get an answer within 10 days. With the
+# supports and answers above, two ideas are answered in time, one late, one is overdue
+# and the others wait.
+PLEDGE = (2, 10)
+
 # Notifications older than this many days have been read; newer ones wait.
 READ_AFTER_DAYS = 4
 
@@ -223,6 +229,20 @@ def fill_demo_board(password: str) -> list[User]:
         db.session.add_all([*topics.values(), *areas.values()])
 
     story.on(40, set_up_labels)
+
+    def make_the_pledge():
+        from .admin.models import BoardSettings
+
+        settings = db.session.get(BoardSettings, 1)
+        if settings is None:
+            settings = BoardSettings(id=1, name=current_app.config["BOARD_NAME"])
+            settings.set_texts("", "")
+            db.session.add(settings)
+        settings.pledge_on = True
+        settings.pledge_supporters, settings.pledge_days = PLEDGE
+        db.session.flush()
+
+    story.on(40, make_the_pledge)
 
     def join(username, name, bio, skills):
         person = User(username=username, email=f"{username}@example.org",

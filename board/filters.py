@@ -24,11 +24,12 @@ class Filters:
     status: str | None = None
     skill: Skill | None = None
     kind: str | None = None  # of help: skills, time, equipment, a space, the council
+    clock: str | None = None  # of ideas against the pledge: awaiting, overdue, answered
 
     @property
     def active(self) -> tuple[str, ...]:
         """The names of the filters in use, in a fixed order: the key of a list's query."""
-        names = ("topic", "area", "status", "skill", "kind")
+        names = ("topic", "area", "status", "skill", "kind", "clock")
         return tuple(name for name in names if getattr(self, name))
 
     def params(self) -> dict:
@@ -42,7 +43,7 @@ class Filters:
         """The filters as query-string arguments, for links that keep them."""
         values = {"topic": self.topic and self.topic.slug, "area": self.area and self.area.slug,
                   "status": self.status, "skill": self.skill and self.skill.name,
-                  "kind": self.kind}
+                  "kind": self.kind, "clock": self.clock}
         values.update(changes)
         return {key: value for key, value in values.items() if value}
 
@@ -73,10 +74,10 @@ def forget_choices() -> None:
 
 
 def read_filters(statuses: Iterable[str] = (), skills: bool = False,
-                 kinds: Iterable[str] = ()) -> Filters:
-    """The filters asked for in ?topic=&area=&status=&skill=&kind=; unknown values are ignored."""
+                 kinds: Iterable[str] = (), clocks: Iterable[str] = ()) -> Filters:
+    """The filters asked for in ?topic=&area=&status=&skill=&kind=&clock=; unknown values are ignored."""
     args = request.args
-    status, kind = args.get("status"), args.get("kind")
+    status, kind, clock = args.get("status"), args.get("kind"), args.get("clock")
     skill = None
     if skills and args.get("skill"):
         skill = db.session.scalar(select(Skill).where(Skill.name == normalise_skill(args["skill"])))
@@ -86,4 +87,5 @@ def read_filters(statuses: Iterable[str] = (), skills: bool = False,
         status=status if status in statuses else None,
         skill=skill,
         kind=kind if kind in kinds else None,
+        clock=clock if clock in clocks else None,
     )

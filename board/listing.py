@@ -58,6 +58,9 @@ class IdeaCard:
     author: Person
     status: str
     area_name: str | None
+    # The answer clock's two moments (board/pledge.py), read with the card.
+    pledge_reached_at: datetime | None = None
+    answered_at: datetime | None = None
 
     @property
     def status_label(self) -> str:
@@ -118,7 +121,8 @@ def _page_ids(model, where, order_by):
 
 
 IDEA_CARD_COLUMNS = (Idea.id, Idea.title, Idea.created_at, Idea.supporters_count,
-                     Idea.comments_count, *AUTHOR_COLUMNS, Idea.status, Area.name.label("area_name"))
+                     Idea.comments_count, *AUTHOR_COLUMNS, Idea.status, Area.name.label("area_name"),
+                     Idea.pledge_reached_at, Idea.answered_at)
 
 
 NEWEST_IDEAS = (Idea.id.desc(),)
@@ -202,7 +206,7 @@ def idea_cards(query: Select, *, limit: int, offset: int = 0, **params) -> list[
     rows = db.session.execute(query, {"limit": limit, "offset": offset, **params}).mappings()
     return [
         IdeaCard(r["id"], r["title"], r["created_at"], r["supporters_count"], r["comments_count"],
-                 _person(r), r["status"], r["area_name"])
+                 _person(r), r["status"], r["area_name"], r["pledge_reached_at"], r["answered_at"])
         for r in rows
     ]
 

@@ -464,6 +464,9 @@ class IdeaStatus:
     }
 
 
+_AWAITING = "hidden_at IS NULL AND answered_at IS NULL AND pledge_reached_at IS NOT NULL"
+
+
 class Idea(Content, Placed, Commentable, db.Model):
     __tablename__ = "ideas"
     __table_args__ = (
@@ -477,6 +480,12 @@ class Idea(Content, Placed, Commentable, db.Model):
         visible_index("ix_ideas_visible_active", "last_activity_at", "id"),
         visible_index("ix_ideas_visible_status", "status", "id"),
         visible_index("ix_ideas_visible_area", "area_id", "id"),
+        # Ideas waiting for an official answer, the longest waiting first: the staff's
+        # queue and the "waiting" list read only these rows.
+        Index(
+            "ix_ideas_awaiting_answer", "pledge_reached_at", "id",
+            sqlite_where=text(_AWAITING), postgresql_where=text(_AWAITING),
+        ),
         CheckConstraint(
             "status IN ('new', 'under_consideration', 'in_progress', 'done', 'not_taken_forward')",
             name="status",
@@ -496,6 +505,12 @@ class Idea(Content, Placed, Commentable, db.Model):
     status: Mapped[str] = mapped_column(
         String(25), default=IdeaStatus.NEW, server_default=IdeaStatus.NEW
     )
+    # When the idea reached the board's pledge (enough supporters for a promised answer):
+    # the answer clock starts then. Stored, never recomputed, so support taken back later
+    # does not stop the clock (board/pledge.py).
+    pledge_reached_at: Mapped[datetime | None]
+    # The first official response: it stops the clock. Later answers are history.
+    answered_at: Mapped[datetime | None]
 
     topics: Mapped[list[Topic]] = relationship(secondary=idea_topics, order_by=Topic.name)
     status_updates: Mapped[list[StatusUpdate]] = relationship(
@@ -547,6 +562,10 @@ class Idea(Content, Placed, Commentable, db.Model):
         answer.set_response(response)
         db.session.add(answer)
         self.status = status
+        if answer.response.strip() and (by.is_moderator or by.is_official):
+            # The first official response stops the clock; in SQL, so that of two
+            # answers given at once the earlier one stays.
+            self.answered_at = func.coalesce(Idea.answered_at, utcnow())
         self._on_activity()
         db.session.flush()
         Event.record(EventKind.STATUS_CHANGED, by, recipient_id=self.author_id, idea=self,
@@ -908,6 +927,8 @@ class EventKind:
     STATUS_CHANGED = "status_changed"
     INVITED_TO_HELP = "invited_to_help"
     MESSAGE_SENT = "message_sent"
+    # An idea reached the board's pledge: its answer clock started (board/pledge.py).
+    PLEDGE_REACHED = "pledge_reached"
 
 
 class Event(db.Model):

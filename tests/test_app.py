@@ -304,7 +304,8 @@ class FormsOnPage(HTMLParser):
 
 
 # Lists of things, not one piece of text: their limits are on each part, and on how many.
-WITHOUT_ONE_LENGTH = {"skills", "allowed_domains"}
+# Whole numbers are checked by their range, not their length.
+WITHOUT_ONE_LENGTH = {"skills", "allowed_domains", "pledge_supporters", "pledge_days"}
 
 
 @pytest.fixture

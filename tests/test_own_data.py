@@ -251,7 +251,7 @@ def test_my_data_holds_everything_i_posted_and_everything_stored_about_me(client
     assert sorted(data["skills"]) == sorted([OLIVIA_SKILL, SHARED_SKILL])
     # Her one choice, and the defaults for the rest.
     assert data["email_choices"] == {"mine": "immediately", "invitations": "immediately",
-                                     "matches": "weekly", "following": "daily"}
+                                     "matches": "weekly", "following": "daily", "answers": "daily"}
     [idea] = data["ideas"]
     assert (idea["title"], idea["body"], idea["status"]) == (
         OLIVIA_TEXTS["idea_title"], OLIVIA_TEXTS["idea_body"], "new")

@@ -39,6 +39,9 @@ BUDGETS = {
     "/skills/van": 6,
     "/ideas?sort=trending": 3,
     "/help?skill=van&status=open": 5,
+    "/stats": 10,
+    "/ideas?clock=awaiting": 3,
+    "/ideas?sort=waiting": 3,
 }
 
 

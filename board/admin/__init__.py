@@ -74,6 +74,7 @@ def _defaults() -> BoardSettings:
     settings.default_language = current_app.config["BOARD_LANGUAGE"]
     settings.languages_offered = current_app.config["BOARD_LANGUAGES"]
     settings.require_verified_email = False
+    settings.pledge_on, settings.pledge_supporters, settings.pledge_days = False, 10, 20
     settings.data_licence_name, settings.data_licence_url = DEFAULT_LICENCE_NAME, DEFAULT_LICENCE_URL
     return settings
 

@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
     EmailField,
+    IntegerField,
     RadioField,
     SelectField,
     SelectMultipleField,
@@ -14,7 +15,7 @@ from wtforms import (
     URLField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import URL, Email, Length, Optional, ValidationError
+from wtforms.validators import URL, Email, Length, NumberRange, Optional, ValidationError
 
 from ..forms_common import Form, body_field, one_line, required, strip
 from ..languages import LANGUAGES
@@ -57,6 +58,26 @@ class LabelForm(Form):
 
 
 DOMAIN = re.compile(r"^@?[a-z0-9-]+(\.[a-z0-9-]+)+$")
+
+
+NOT_A_NUMBER = _l("Enter a whole number, like 10.")
+
+
+class WholeNumberField(IntegerField):
+    """A whole number, refused in the board's own words when it is not one."""
+
+    def __init__(self, *args, not_a_number=NOT_A_NUMBER, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.not_a_number = not_a_number
+
+    def process_formdata(self, valuelist):
+        if not valuelist:
+            return
+        try:
+            self.data = int(valuelist[0].strip())
+        except ValueError:
+            self.data = None
+            raise ValueError(self.not_a_number) from None
 
 
 class SettingsForm(Form):
@@ -127,6 +148,24 @@ class SettingsForm(Form):
     require_verified_email = BooleanField(
         _l("People must confirm their email address before they post"),
         description=_l("They can still read, support ideas and set up their account before they confirm."),
+    )
+
+    pledge_on = BooleanField(
+        _l("Make the board's pledge: ideas with enough supporters get an official answer in time"),
+        description=_l("The pledge is shown on the home page, on every idea and on the statistics "
+                       "page, and each idea that reaches it shows how long it has waited."),
+    )
+    pledge_supporters = WholeNumberField(
+        _l("Supporters an idea needs for the pledge"),
+        validators=[NumberRange(min=0, max=1_000_000,
+                                message=_l("Enter a whole number from 0 to 1,000,000."))],
+        description=_l("0 means every idea."), render_kw={"maxlength": 7, "inputmode": "numeric"},
+    )
+    pledge_days = WholeNumberField(
+        _l("Days to answer"),
+        validators=[NumberRange(min=1, max=3650, message=_l("Enter a whole number of days from 1 to 3,650."))],
+        description=_l("Calendar days, counted from the day an idea reaches the pledge."),
+        render_kw={"maxlength": 4, "inputmode": "numeric"},
     )
 
     def validate_allowed_domains(self, field):

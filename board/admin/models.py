@@ -70,6 +70,14 @@ class BoardSettings(db.Model):
         String(60), default="en,fr,cy", server_default="en,fr,cy"
     )
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The board's pledge: every idea with at least `pledge_supporters` supporters gets an
+    # official answer within `pledge_days` calendar days (board/pledge.py).
+    pledge_on: Mapped[bool] = mapped_column(default=False, server_default=false())
+    pledge_supporters: Mapped[int] = mapped_column(default=10, server_default="10")
+    pledge_days: Mapped[int] = mapped_column(default=20, server_default="20")
+    # When staff were last sent the day's list of ideas overdue or coming due: claimed
+    # by one UPDATE, so that two runs never send it twice.
+    answers_reminded_at: Mapped[datetime | None]
 
     def set_texts(self, introduction: str, code_of_conduct: str, privacy_notice: str = "") -> None:
         self.introduction = introduction or ""

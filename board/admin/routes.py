@@ -10,7 +10,8 @@ from ..extensions import db
 from ..filters import forget_choices
 from ..languages import LANGUAGES
 from ..models import Area, NotAllowed, Role, Topic, User
-from ..permissions import admins_only
+from ..permissions import admins_only, moderators_only
+from ..pledge import COMING_DUE_DAYS, answer_queue, start_clocks_already_due, the_pledge
 from . import board_settings, bp
 from .forms import InviteForm, LabelForm, RoleForm, SettingsForm
 from .models import BoardSettings, Invite
@@ -123,6 +124,8 @@ def settings():
         "privacy_notice": current.privacy_notice, "data_licence_name": current.data_licence_name,
         "data_licence_url": current.data_licence_url,
         "default_language": current.default_language, "languages_offered": current.languages,
+        "pledge_on": current.pledge_on, "pledge_supporters": current.pledge_supporters,
+        "pledge_days": current.pledge_days,
     })
     if form.validate_on_submit():
         row = db.session.get(BoardSettings, 1) or BoardSettings(id=1)
@@ -141,6 +144,10 @@ def settings():
         row.allowed_domains = ", ".join(
             d.strip().lstrip("@").lower() for d in form.allowed_domains.data.split(",") if d.strip()
         )
+        row.pledge_on = form.pledge_on.data
+        row.pledge_supporters, row.pledge_days = form.pledge_supporters.data, form.pledge_days.data
+        if row.pledge_on:
+            start_clocks_already_due(row.pledge_supporters)
         # Saving raises the settings' version stamp in this transaction (see board_settings).
         db.session.commit()
         flash(_("The board's settings are saved."), "success")
@@ -168,3 +175,13 @@ def invites():
         "admin/invites.html", form=form, link=link, invites=recent, mode=board_settings().registration_mode,
         days=current_app.config["INVITE_DAYS"],
     ), 422 if form.errors else 200
+
+
+@bp.get("/answers")
+@moderators_only
+def answers():
+    """Staff: ideas awaiting an official answer, the overdue first, then those coming due."""
+    return render_template(
+        "admin/answers.html", pledge=the_pledge(), days=COMING_DUE_DAYS,
+        sections=answer_queue(current_app.config["ANSWER_QUEUE_LENGTH"]),
+    )

@@ -45,6 +45,12 @@ def _schemas() -> dict:
         "area": _nullable(_ref("Label")), "topics": {"type": "array", "items": _ref("Label")},
         "supporters_count": COUNT, "comments_count": COUNT,
         "body": STRING, "body_html": STRING, "language": LANGUAGE,
+        # Where the idea stands against the board's pledge; null before it reaches it.
+        "answer_clock": _nullable(_object({
+            "state": {"enum": ["waiting", "overdue", "answered"]}, "words": STRING,
+            "started_at": TIME, "due_at": TIME, "answered_at": _nullable(TIME),
+            "days": COUNT, "pledged_days": COUNT, "late": {"type": "boolean"},
+        })),
     })
     official = _object({
         "status": {"enum": list(IdeaStatus.ALL)}, "status_label": STRING, "response": STRING,
@@ -97,7 +103,30 @@ def _schemas() -> dict:
         **{f"{name}Page": _object({"data": {"type": "array", "items": _ref(name)}, "links": _ref("Links")})
            for name in ("Idea", "HelpRequest", "Comment", "Skill")},
         "LabelList": _object({"data": {"type": "array", "items": _ref("Label")}}),
+        "Stats": _stats(),
     }
+
+
+def _stats() -> dict:
+    days = _nullable({"type": "number", "minimum": 0})
+    ideas = {"posted": COUNT, "reached_pledge": COUNT, "answered_within_pledge": COUNT,
+             "answered_late": COUNT, "still_waiting": COUNT}
+    help_requests = {"posted": COUNT, "matched": COUNT, "median_days_to_match": days}
+    median = {"median_days": days, "ideas_answered": COUNT}
+    return _object({
+        "filters": _object({"topic": _nullable(STRING), "area": _nullable(STRING)}),
+        "pledge_days": _nullable(COUNT),
+        "ideas_by_month": {"type": "array", "items": _object({"month": STRING, **ideas})},
+        "ideas_total": _object(ideas),
+        "median_days_to_official_answer": days,
+        "ideas_answered": COUNT,
+        "median_days_to_official_answer_by_topic": {"type": "array", "items": _object(
+            {"topic": STRING, **median})},
+        "median_days_to_official_answer_by_area": {"type": "array", "items": _object(
+            {"area": STRING, **median})},
+        "help_requests_by_month": {"type": "array", "items": _object({"month": STRING, **help_requests})},
+        "help_requests_total": _object(help_requests),
+    })
 
 
 def _json(schema_name: str, description: str) -> dict:
@@ -181,6 +210,9 @@ def _document(max_page: int) -> dict:
             "/api/v1/areas": _operation("Every area", "LabelList", errors=()),
             "/api/v1/statuses": _operation("The statuses of ideas and help requests", "Statuses",
                                            errors=()),
+            "/api/v1/stats": _operation(
+                "The board's record: ideas, the pledge and official answers, help and matches, by "
+                "month and in total (as on /stats)", "Stats", [topic, area]),
             "/api/v1/skills": _operation("Skills in use, in alphabetical order", "SkillPage",
                                          [cursor, limit]),
             "/api/v1/people/{username}": _operation(

@@ -8,6 +8,7 @@ from __future__ import annotations
 from flask import url_for
 
 from ..models import HelpKind, HelpRequest, HelpStatus, Idea, IdeaStatus, User, iso
+from ..pledge import clock_of
 
 
 def person(user: User) -> dict:
@@ -42,7 +43,14 @@ def idea(item: Idea) -> dict:
         "body": item.body,
         "body_html": item.body_html,
         "language": item.language,
+        # Where the idea stands against the board's pledge; null before it reaches it.
+        "answer_clock": _clock(item),
     }
+
+
+def _clock(item) -> dict | None:
+    clock = clock_of(item)
+    return clock.as_json() if clock else None
 
 
 def idea_in_full(item: Idea, help_requests: list[HelpRequest]) -> dict:

@@ -321,3 +321,12 @@ def person(username: str):
 @bp.get("/openapi.json")
 def openapi():
     return _answer(document(), None)
+
+
+@bp.get("/stats")
+def stats():
+    """The figures of /stats, for the topic and area asked for."""
+    from ..stats.routes import current_figures
+
+    _filters, numbers = current_figures()
+    return _answer(numbers.as_json(), None)

@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 from feedgen.feed import FeedGenerator
 from flask import Response, abort, current_app, request, url_for
 from flask_babel import gettext as _
+from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -29,6 +30,7 @@ from ..models import (
     help_request_topics,
     idea_topics,
 )
+from ..pledge import answer_clock
 from . import bp
 
 ENTRIES = 50
@@ -115,7 +117,7 @@ def ideas():
         _entry(feed, entry_id=tag("ideas", idea.id), title=idea.title,
                url=url_for("ideas.detail", idea_id=idea.id, _external=True),
                author=idea.author.name, published=idea.created_at, updated=updated,
-               html=idea.body_html)
+               html=answer_clock(idea) + Markup(idea.body_html))
     return _answer(feed, moments)
 
 

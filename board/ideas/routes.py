@@ -33,6 +33,7 @@ from ..permissions import (
     moderators_only,
     visible_or_404,
 )
+from ..pledge import CLOCK_CONDITIONS, ClockFilter, awaiting, overdue_since, the_pledge
 from ..rate_limits import posting_limit
 from . import bp
 from .forms import AnswerForm, CommentForm, IdeaForm
@@ -46,6 +47,8 @@ SORTS = {
     "active": (_l("Most active"), (Idea.last_activity_at.desc(), Idea.id.desc())),
     # Supported in the last 14 days, the latest first, then every other idea, newest first.
     "trending": (_l("Trending"), None),
+    # Only while the board makes a pledge: ideas awaiting an answer, the longest waiting first.
+    "waiting": (_l("Waiting longest"), (Idea.pledge_reached_at, Idea.id)),
 }
 FILTERS = {
     "topic": Idea.id.in_(
@@ -53,13 +56,21 @@ FILTERS = {
     ),
     "area": Idea.area_id == bindparam("area_id"),
     "status": Idea.status == bindparam("status"),
+    **{f"clock_{name}": condition for name, condition in CLOCK_CONDITIONS.items()},
 }
+
+
+def _conditions(sort: str, active: tuple[str, ...]) -> list:
+    where = [FILTERS[name] for name in active]
+    if sort == "waiting":
+        where.append(awaiting())
+    return where
 
 
 @cache
 def list_query(sort: str, active: tuple[str, ...]):
     """The ideas list's query for a sort and a combination of filters, built once."""
-    where = [FILTERS[name] for name in active]
+    where = _conditions(sort, active)
     if sort == "trending":
         return trending_idea_list(*where)
     return idea_list(*where, order_by=SORTS[sort][1])
@@ -77,21 +88,27 @@ NEEDS = help_list(HelpRequest.idea_id == bindparam("idea_id"), order_by=[HelpReq
 
 @bp.get("")
 def index():
+    pledge = the_pledge()
+    sorts = SORTS if pledge else {key: value for key, value in SORTS.items() if key != "waiting"}
     sort = request.args.get("sort", "new")
-    if sort not in SORTS:
+    if sort not in sorts:
         sort = "new"
-    filters = read_filters(statuses=IdeaStatus.ALL)
-    query, params = list_query(sort, filters.active), filters.params()
-    where = [Idea.visible(), *(FILTERS[name] for name in filters.active)]
+    filters = read_filters(statuses=IdeaStatus.ALL, clocks=ClockFilter.ALL if pledge else ())
+    active = tuple(f"clock_{filters.clock}" if name == "clock" else name for name in filters.active)
+    query, params = list_query(sort, active), filters.params()
+    where = [Idea.visible(), *_conditions(sort, active)]
     if sort == "trending":
         params["since"] = trending_since()
+    if filters.clock == ClockFilter.OVERDUE:
+        params["overdue_since"] = overdue_since()
     page = paginate(
         lambda limit, offset: idea_cards(query, limit=limit, offset=offset, **params),
         lambda: count_rows(Idea, where, **params),
     )
     return render_template(
-        "ideas/list.html", page=page, sort=sort, sorts=SORTS, filters=filters,
+        "ideas/list.html", page=page, sort=sort, sorts=sorts, filters=filters,
         topics=choices_of(Topic), areas=choices_of(Area), statuses=IdeaStatus,
+        clocks=ClockFilter if pledge else None,
     )
 
 

@@ -74,6 +74,9 @@ def describe(notification: Notification) -> Told:
         return Told(_("%(who)s answered %(what)s officially: %(status)s", who=who, what=_title(idea),
                       status=status), **on_idea,
                     anchor="official")
+    if kind == EventKind.PLEDGE_REACHED:
+        return Told(_("%(title)s has reached the board's pledge: an official answer is due within "
+                      "%(days)s days", title=_title(idea), days=event.note or "?"), **on_idea)
     if kind == EventKind.HELP_REQUESTED:
         if notification.category == Category.MATCHES:
             return Told(_("%(who)s needs help you could give: %(what)s", who=who, what=_title(request)),

@@ -46,13 +46,17 @@ class Category:
     INVITATIONS = "invitations"
     MATCHES = "matches"
     FOLLOWING = "following"
-    ALL = (MINE, INVITATIONS, MATCHES, FOLLOWING)
+    # Staff only: ideas reaching the board's pledge, and the day's list of answers due.
+    ANSWERS = "answers"
+    ALL = (MINE, INVITATIONS, MATCHES, FOLLOWING, ANSWERS)
     LABELS = {
         MINE: _l("Replies to what you posted: comments, offers of help, answers to your offers, "
               "messages and official responses"),
         INVITATIONS: _l("Someone asks you to help with their request"),
         MATCHES: _l("New help requests that need a skill you offer"),
         FOLLOWING: _l("New activity on ideas and requests you follow"),
+        ANSWERS: _l("Ideas owed an official answer: each idea that reaches the board's pledge, and "
+                    "a daily list of those overdue or coming due (staff only)"),
     }
 
 
@@ -75,6 +79,7 @@ class Frequency:
         Category.INVITATIONS: IMMEDIATELY,
         Category.MATCHES: DAILY,
         Category.FOLLOWING: DAILY,
+        Category.ANSWERS: DAILY,
     }
 
 

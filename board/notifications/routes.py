@@ -75,13 +75,16 @@ def save_email_choices(user, choices: dict[str, str]) -> None:
 @login_required
 def settings():
     form = EmailChoicesForm(data=email_choices_of(current_user.id))
+    categories = [c for c in Category.ALL if c != Category.ANSWERS or current_user.is_moderator]
+    if Category.ANSWERS not in categories:
+        del form[Category.ANSWERS]  # a question only for the staff who answer ideas
     if form.validate_on_submit():
-        save_email_choices(current_user, {c: form[c].data for c in Category.ALL})
+        save_email_choices(current_user, {c: form[c].data for c in categories})
         db.session.commit()
         flash(_("Your email choices are saved."), "success")
         return redirect(url_for("notifications.settings"))
     return render_template(
-        "notifications/settings.html", form=form, categories=Category.ALL,
+        "notifications/settings.html", form=form, categories=categories,
         mail_on=mail_enabled(),
     ), 422 if form.errors else 200
 

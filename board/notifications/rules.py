@@ -16,6 +16,7 @@ from sqlalchemy import func, insert, select, update
 from ..extensions import db
 from ..mail import mail_enabled
 from ..models import Event, EventKind, User, help_request_skills, user_skills, utcnow
+from ..pledge import staff_ids
 from .emails import email_at_once
 from .following import follow, followers_of
 from .models import Category, EmailChoice, Frequency, Notification
@@ -54,7 +55,12 @@ def tell_about(event: Event) -> None:
         tell([event.recipient_id], Category.INVITATIONS)
     elif kind == EventKind.MESSAGE_SENT:
         tell([event.recipient_id], Category.MINE)
-    told.pop(actor.id, None)  # nobody is told about what they did themselves
+    elif kind == EventKind.PLEDGE_REACHED:
+        tell([event.idea.author_id], Category.MINE)
+        tell(staff_ids(), Category.ANSWERS)
+        tell(followers_of(event.idea), Category.FOLLOWING)
+    if kind != EventKind.PLEDGE_REACHED:  # reaching it is nobody's own doing: all are told
+        told.pop(actor.id, None)  # nobody is told about what they did themselves
     if told:
         notify(event, told)
 

@@ -23,6 +23,7 @@ from itertools import groupby
 from statistics import median
 
 from flask import url_for
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, bindparam, case, extract, func, literal, select
 from sqlalchemy.orm import aliased
 
@@ -324,6 +325,73 @@ def statistics_batches() -> Iterator[list[dict]]:
     ]
 
 
+RECORD_COLUMNS = (
+    ("month", "The calendar month ideas and help requests were posted, in UTC (YYYY-MM); "
+              "'total' for the whole board."),
+    ("ideas_posted", "Ideas posted that month."),
+    ("ideas_reached_pledge", "Of those, the ideas that reached the board's pledge (enough supporters)."),
+    ("ideas_answered_within_pledge", "Of those, the ideas given an official answer within the pledge's days."),
+    ("ideas_answered_late", "Of those, the ideas given an official answer after the pledge's days."),
+    ("ideas_still_waiting", "Of those, the ideas still waiting for an official answer."),
+    ("help_requests_posted", "Help requests posted that month."),
+    ("help_requests_matched", "Of those, the requests that have an accepted offer of help."),
+    ("median_days_to_match", "For those, the median days from posting to the first accepted offer, "
+                             "to one decimal place (empty if none)."),
+)
+ANSWER_TIME_COLUMNS = (
+    ("by", "'topic', 'area' or 'board' (every answered idea)."),
+    ("name", "The topic's or the area's name; empty for the board."),
+    ("median_days_to_answer", "The median days to the first official response, from when the idea "
+                              "reached the pledge (or its posting, if it never did), to one decimal place."),
+    ("ideas_answered", "How many ideas that median is taken over."),
+)
+
+
+def _record_figures():
+    from ..pledge import the_pledge
+    from ..stats.figures import figures
+
+    pledge = the_pledge()
+    return figures(pledge_days=pledge.pledge_days if pledge else None)
+
+
+def record_batches() -> Iterator[list[dict]]:
+    """The figures of /stats, a row per month and one for the whole board."""
+    numbers = _record_figures()
+    help_by_month = {row.month: row for row in numbers.help_requests}
+    months = sorted({row.month for row in numbers.ideas} | set(help_by_month))
+    ideas_by_month = {row.month: row for row in numbers.ideas}
+    rows = []
+    for month, ideas, help_row in [
+        *((m, ideas_by_month.get(m), help_by_month.get(m)) for m in months),
+        ("total", numbers.ideas_total, numbers.help_total),
+    ]:
+        rows.append({
+            "month": month,
+            "ideas_posted": ideas.posted if ideas else 0,
+            "ideas_reached_pledge": ideas.reached_pledge if ideas else 0,
+            "ideas_answered_within_pledge": ideas.answered_within_pledge if ideas else 0,
+            "ideas_answered_late": ideas.answered_late if ideas else 0,
+            "ideas_still_waiting": ideas.still_waiting if ideas else 0,
+            "help_requests_posted": help_row.posted if help_row else 0,
+            "help_requests_matched": help_row.matched if help_row else 0,
+            "median_days_to_match": help_row.median_days_to_match if help_row else None,
+        })
+    yield rows
+
+
+def answer_time_batches() -> Iterator[list[dict]]:
+    numbers = _record_figures()
+    yield [
+        {"by": "board", "name": "", "median_days_to_answer": numbers.median_days_to_answer,
+         "ideas_answered": numbers.ideas_answered},
+        *({"by": "topic", "name": name, "median_days_to_answer": days, "ideas_answered": count}
+          for name, days, count in numbers.median_days_by_topic),
+        *({"by": "area", "name": name, "median_days_to_answer": days, "ideas_answered": count}
+          for name, days, count in numbers.median_days_by_area),
+    ]
+
+
 DOWNLOADS = {
     download.name: download
     for download in (
@@ -339,6 +407,14 @@ DOWNLOADS = {
                  "For each month: ideas posted, ideas answered officially, the median days "
                  "they waited for an answer, and help requests posted.",
                  "months", STATISTICS_COLUMNS, statistics_batches),
+        Download("record", _l("The board's record on answers and help"),
+                 _l("For each month, and in total: ideas posted, those that reached the board's pledge, "
+                    "answered within it, answered late and still waiting; help requests posted, matched, "
+                    "and the median days to a match. The figures of the statistics page."),
+                 "months", RECORD_COLUMNS, record_batches),
+        Download("answer-times", _l("Days to an official answer"),
+                 _l("The median days to an official answer for the whole board, by topic and by area."),
+                 "answer_times", ANSWER_TIME_COLUMNS, answer_time_batches),
     )
 }
 

@@ -15,7 +15,7 @@ def index():
 
 
 # A download reads the whole board and takes seconds on a big one: a few a minute per client.
-@bp.get("/<any(ideas, 'help-requests', statistics):name>.<any(csv, json):extension>")
+@bp.get("/<any(ideas, 'help-requests', statistics, record, 'answer-times'):name>.<any(csv, json):extension>")
 @limiter.limit(lambda: current_app.config["DOWNLOAD_RATE_LIMIT"])
 def download(name: str, extension: str):
     """One download, streamed as it is read: open to everyone, under the board's licence."""

@@ -66,6 +66,11 @@ PAGES = [
     ("forgot-password", None, "/password/forgot", None),
     ("privacy", None, "/privacy", None),
     ("open-data", None, "/data", None),
+    ("stats", None, "/stats", None),
+    ("stats-filtered", None, "/stats?topic=environment", None),
+    ("ideas-overdue", None, "/ideas?clock=overdue", None),
+    ("ideas-waiting-longest", None, "/ideas?sort=waiting", None),
+    ("awaiting-an-answer", "ruth", "/admin/answers", None),
     ("delete-account", "sam", "/account/delete", None),
     ("delete-account-with-errors", "sam", "/account/delete", "submit"),
 ]
