@@ -237,3 +237,17 @@ def test_a_text_in_the_page_language_needs_no_mark_and_an_english_one_on_a_frenc
     assert "<h1>A community fridge</h1>" in client.get(f"/ideas/{idea.id}").get_data(as_text=True)
     client.get("/language/fr")
     assert '<h1 lang="en">A community fridge</h1>' in client.get(f"/ideas/{idea.id}").get_data(as_text=True)
+
+
+def test_the_comment_form_asks_for_the_comments_language_only_when_there_is_a_choice(
+        app, make_user, make_idea):
+    idea = make_idea()
+    browser = signed_in(app, make_user())
+    page = browser.get(f"/ideas/{idea.id}").get_data(as_text=True)
+    choice = re.search(r'<select[^>]*name="language"[^>]*>(.*?)</select>', page, re.S)
+    assert choice, "the comment form has no language choice"
+    assert re.findall(r'<option[^>]*value="(\w+)"', choice.group(1)) == ["en", "fr", "cy"]
+    offer_languages(app, offered="en")
+    page = browser.get(f"/ideas/{idea.id}").get_data(as_text=True)
+    assert 'name="comment"' in page
+    assert 'name="language"' not in page
