@@ -58,7 +58,7 @@ CEILING_GUNICORN = PERF / "venv-ceiling" / "bin" / "gunicorn"
 # The ceiling's page of each kind, as the shared yardstick measures them (targets/ceiling.sh).
 CEILING_PAGES = {"list": "/list", "detail": "/detail/5000"}
 
-# Targets from issue 13: shares of the ceiling page of the same kind.
+# Speed targets: shares of the ceiling page of the same kind.
 VISITOR_SHARE, SEARCH_SHARE, SIGNED_IN_SHARE, LONG_TAIL_SHARE = 0.5, 0.3, 0.4, 0.4
 DEEP_PAGE_SHARE = 0.9  # page 200 of a list, of its page 1
 P99_MS, WORKER_MB = 100.0, 100.0
@@ -293,7 +293,7 @@ def api_deep_path(server: Server, path: str, **params) -> str:
 
 
 def visitor_pages(server: Server) -> list[Page]:
-    """Every read page a visitor can open, with its kind and target (issue 13). Ids and
+    """Every read page a visitor can open, with its kind and target. Ids and
     counts come from the SQLite board; the PostgreSQL board is generated from the same
     seed. The generated board has no topics or areas, so those filters are not here."""
     visible = "hidden_at IS NULL"

@@ -2,7 +2,7 @@
 # Simpl on the shared yardstick (../shared/bench/run.sh, unchanged): the ceiling, FlaskBB, and
 # Simpl on SQLite and on PostgreSQL as two targets of one run, on the benchmark's boards, with
 # every page a visitor can open (bench/run.py --urls), each compared with the ceiling page of its
-# kind. Afterwards, a summary of Simpl's rows against the targets of issue 13.
+# kind. Afterwards, a summary of Simpl's rows against its speed targets.
 #
 #   bash bench/yardstick.sh                                  # the full run: about 40 minutes
 #   DURATION=5 WARMUP=1 TARGETS="ceiling app" bash bench/yardstick.sh      # a quick look
@@ -57,7 +57,7 @@ export APP_PG_ENV="DATABASE_URL=$POSTGRESQL_URL SECRET_KEY=$(cat "$DATA/secret_k
 bash "$COPY/run.sh"
 
 "$PYTHON" - "$RESULTS_DIR/results.tsv" <<'PY' | tee "$RESULTS_DIR/simpl.md"
-"""Simpl's rows against issue 13's targets: the share of the ceiling page of the same kind,
+"""Simpl's rows against its speed targets: the share of the ceiling page of the same kind,
 PostgreSQL against SQLite, FlaskBB's like page, and page 200 against page 1 (by shares)."""
 import csv
 import statistics
@@ -90,7 +90,7 @@ for workers in dict.fromkeys(r["workers"] for r in rows):
     labels = list(dict.fromkeys(r["label"] for r in rows if r["target"] == "app" and r["workers"] == workers))
     if not labels:
         continue
-    print(f"\nSimpl against issue 13's targets, {workers} workers (shares of the ceiling page of the same kind; "
+    print(f"\nSimpl against its speed targets, {workers} workers (shares of the ceiling page of the same kind; "
           "search 0.3, other pages 0.5; page 200 at least 0.9 of page 1; PostgreSQL at least 0.7 of SQLite; "
           "20 times FlaskBB; p99 under 100 ms; under 100 MB a worker):\n")
     print("| page | kind | SQLite share | PostgreSQL share | PostgreSQL / SQLite | × FlaskBB (SQLite) "
