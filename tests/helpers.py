@@ -45,6 +45,17 @@ def make_test_app(database, **overrides):
     return create_app(config)
 
 
+def offer_languages(app, default="en", offered="en,fr,cy"):
+    """The board's default language and the languages it offers, as an admin would set them."""
+    from board.admin.models import BoardSettings
+
+    with app.app_context():
+        row = db.session.get(BoardSettings, 1) or BoardSettings(id=1, name="Simpl")
+        row.default_language, row.languages_offered = default, offered
+        db.session.add(row)
+        db.session.commit()
+
+
 def saved(thing):
     """Commit, reload and detach `thing`, so tests can read it outside an app context."""
     db.session.add(thing)

@@ -11,7 +11,7 @@ from board.admin.models import BoardSettings
 from board.extensions import db
 from board.forms_common import Form
 from board.models import Comment, HelpRequest, Idea
-from helpers import Auth, account, fetch, field_error, input_value, signed_in
+from helpers import Auth, account, fetch, field_error, input_value, offer_languages, signed_in
 
 SETTINGS = {
     "name": "Simpl", "introduction": "", "contact_email": "", "code_of_conduct": "",
@@ -29,14 +29,6 @@ def page_lang(response) -> str:
 
 def switcher_links(response) -> list[str]:
     return re.findall(r'<a href="/language/[^"]*"[^>]*>[^<]*</a>', response.get_data(as_text=True))
-
-
-def offer_languages(app, default="en", offered="en,fr,cy"):
-    with app.app_context():
-        row = db.session.get(BoardSettings, 1) or BoardSettings(id=1, name="Simpl")
-        row.default_language, row.languages_offered = default, offered
-        db.session.add(row)
-        db.session.commit()
 
 
 # --- Choosing a language -----------------------------------------------------------------

@@ -8,19 +8,9 @@ import pytest
 from flask import template_rendered
 from flask_babel import force_locale, get_locale, gettext
 
-from board.admin.models import BoardSettings
-from board.extensions import db
 from board.models import utcnow
-from helpers import signed_in
+from helpers import offer_languages, signed_in
 from smtp import text_part
-
-
-def offer_languages(app, default="en", offered="en,fr,cy"):
-    with app.app_context():
-        row = db.session.get(BoardSettings, 1) or BoardSettings(id=1, name="Simpl")
-        row.default_language, row.languages_offered = default, offered
-        db.session.add(row)
-        db.session.commit()
 
 
 class EmailLanguages:
