@@ -141,9 +141,12 @@ def labelled(things) -> list[tuple[str, str]]:
 def init_templating(app: Flask) -> None:
     app.jinja_env.filters.update(date=format_date, datetime=format_datetime, ago=time_ago,
                                  labelled=labelled)
-    # A global, so that macros imported without context can see who is signed in.
+    from . import cards  # it draws with the functions above
+
+    # current_user a global, so that macros imported without context can see who is signed in.
     app.jinja_env.globals.update(plural=plural, current_user=current_user, person=profile_link,
-                                 url_for=remembered_url_for)
+                                 url_for=remembered_url_for, idea_card=cards.idea_card,
+                                 help_card=cards.help_card, skill_tags=cards.skill_tags)
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 
