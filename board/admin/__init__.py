@@ -17,6 +17,10 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 _STAMPED = (BoardSettings, Topic, Area)
 
 
+# Built once: building the statement costs more than running it.
+_VERSION = select(BoardSettings.version).where(BoardSettings.id == 1)
+
+
 def settings_version() -> int | None:
     """The settings' version stamp, read once per request (one tiny query).
 
@@ -26,9 +30,7 @@ def settings_version() -> int | None:
     """
     if "settings_version" not in g:
         try:
-            g.settings_version = db.session.scalar(
-                select(BoardSettings.version).where(BoardSettings.id == 1)
-            )
+            g.settings_version = db.session.scalar(_VERSION)
         except SQLAlchemyError:
             # Even an error page needs the board's name, and must not fail for want of it.
             db.session.rollback()

@@ -66,14 +66,15 @@ def in_force():
     per request rather than through Flask-Babel's own lookups each time. The board's
     English is British English.
     """
-    babel_state = g.get("_flask_babel")  # where Flask-Babel keeps the locale in force
+    request_globals = g._get_current_object()  # looked up once, not through g each time
+    babel_state = getattr(request_globals, "_flask_babel", None)  # where Flask-Babel keeps the locale in force
     locale = getattr(babel_state, "babel_locale", None)
-    kept = g.get("language_in_force")
+    kept = getattr(request_globals, "language_in_force", None)
     if kept is None or locale is None or kept[0] is not locale:
         translations = get_translations()  # chooses the page's language if not yet chosen
         locale = get_locale()
         code = str(locale or "en")
-        kept = g.language_in_force = (locale, translations, "en_GB" if code == "en" else code)
+        kept = request_globals.language_in_force = (locale, translations, "en_GB" if code == "en" else code)
     return kept[1], kept[2]
 
 
