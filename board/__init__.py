@@ -13,6 +13,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .config import instance_secret_key, load_settings
 from .extensions import csrf, db, limiter, login_manager
+from .languages.templates import Board
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -24,7 +25,7 @@ class ConfigurationError(RuntimeError):
 def create_app(config: dict | None = None) -> Flask:
     # The instance folder holds the SQLite file and the generated secret key.
     instance_path = (config or {}).get("INSTANCE_PATH") or os.environ.get("INSTANCE_PATH")
-    app = Flask(
+    app = Board(
         __name__,
         template_folder=str(ROOT / "templates"),
         static_folder=str(ROOT / "static"),

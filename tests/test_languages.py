@@ -57,6 +57,23 @@ def test_the_switcher_names_each_language_in_that_language_and_marks_the_current
     assert "next=/ideas/" in welsh
 
 
+def test_people_reading_in_different_languages_at_once_each_get_their_own(app):
+    # Each language's templates are compiled with their words in (board/languages/templates.py):
+    # one person's language must never leak into the copy another reads.
+    offer_languages(app)
+    readers = {code: app.test_client() for code in ("fr", "en", "cy")}
+    for code, reader in readers.items():
+        reader.get(f"/language/{code}")
+    headings = {"en": "<h1>Ideas</h1>", "fr": "<h1>Idées</h1>", "cy": "<h1>Syniadau</h1>"}
+    for _round in range(2):
+        for code, reader in readers.items():
+            page = reader.get("/ideas").get_data(as_text=True)
+            assert headings[code] in page, code
+            assert f'<html lang="{code}"' in page
+            others = set(headings.values()) - {headings[code]}
+            assert not any(heading in page for heading in others), code
+
+
 @pytest.mark.parametrize("target", [
     "https://elsewhere.example/", "//elsewhere.example/", "/\\elsewhere.example", "/%09/elsewhere.example",
 ])

@@ -1,0 +1,90 @@
+"""Templates compiled once per language, with their fixed words already translated.
+
+A page asks for dozens of translations (`_('Ideas')`, `{% trans %}By {{ name }}{% endtrans %}`),
+and Jinja passes each through several calls as the page renders. The words do not change
+while the board runs, so each language gets its own compiled copy of every template, with
+each fixed text put in as a constant; only the people's names, dates and counts are still
+filled in as the page renders. Counted texts ({% pluralize %}) are still looked up then.
+
+Outside a request (commands, emails from the queue) templates render as usual, looking
+each word up in the language in force.
+"""
+
+from __future__ import annotations
+
+from flask import Flask, has_request_context
+from flask.templating import Environment
+from jinja2 import nodes
+from jinja2.visitor import NodeTransformer
+
+from . import in_force
+
+# The template names a fixed text is given to: `_()` and the `{% trans %}` blocks' gettext.
+_TRANSLATING = frozenset({"_", "gettext"})
+
+
+class TranslatingEnvironment(Environment):
+    """Flask's environment, with one copy per language whose templates are compiled translated."""
+
+    translations = None  # set on each language's copy; None looks words up as pages render
+
+    def in_language(self, translations, code: str) -> TranslatingEnvironment:
+        copies = self.__dict__.setdefault("_copies", {})
+        copy = copies.get(code)
+        if copy is None or copy.translations is not translations:
+            copy = self.overlay(cache_size=400)  # a cache of its own: each language compiles its own
+            copy.translations = translations
+            copies[code] = copy
+        return copy
+
+    def _parse(self, source, name, filename):
+        template = super()._parse(source, name, filename)
+        if self.translations is not None:
+            _FixedWords(self, self.translations).visit(template)
+        return template
+
+
+class _FixedWords(NodeTransformer):
+    """Replaces each gettext of a fixed text with its translation, formatted as Jinja's
+    own newstyle gettext would: trusted as markup, the variables escaped into it."""
+
+    def __init__(self, environment, translations):
+        self.environment = environment
+        self.translations = translations
+
+    def visit_Call(self, node: nodes.Call):
+        node = self.generic_visit(node)
+        if not (isinstance(node.node, nodes.Name) and node.node.name in _TRANSLATING
+                and len(node.args) == 1 and isinstance(node.args[0], nodes.Const)
+                and isinstance(node.args[0].value, str) and node.dyn_args is None
+                and node.dyn_kwargs is None):
+            return node
+        words = self.translations.ugettext(node.args[0].value)
+        if node.kwargs:
+            variables = nodes.Dict([nodes.Pair(nodes.Const(kw.key), kw.value) for kw in node.kwargs])
+            fixed = nodes.Mod(nodes.MarkSafeIfAutoescape(nodes.Const(words)), variables)
+        else:
+            try:
+                words = words % {}  # what newstyle gettext does even without variables ("%%")
+            except (TypeError, ValueError, KeyError):
+                return node  # a text that needs its variables: left to render as before
+            fixed = nodes.MarkSafeIfAutoescape(nodes.Const(words))
+        fixed.set_lineno(node.lineno)
+        fixed.set_environment(self.environment)
+        return fixed
+
+
+class Board(Flask):
+    """Flask, rendering each request's templates from the copy for its language."""
+
+    jinja_environment = TranslatingEnvironment
+
+    @property
+    def jinja_env(self) -> TranslatingEnvironment:
+        base = self.__dict__.get("_jinja_base")
+        if base is None:
+            base = self.__dict__["_jinja_base"] = self.create_jinja_environment()
+        if not has_request_context():
+            return base
+        translations, code = in_force()
+        return base.in_language(translations, code)
