@@ -206,7 +206,10 @@ def nonsense(n: int, start: int = 0) -> str:
 def build_board(app, language: str) -> dict:
     """People with each role, ideas with supporters, comments and answers, help requests with
     offers and a conversation, a report, and notifications: every page has something to show."""
-    from board.admin.models import BoardSettings
+    from board.admin.models import BoardSettings, Invite
+    from board.auth.models import Registration
+    from board.notifications.models import Category
+    from board.tokens import RESET, make_token, unsubscribe_token
 
     offer_languages(app)
     with app.app_context():
@@ -254,8 +257,17 @@ def build_board(app, language: str) -> dict:
         # What people wrote is marked as written in the page's language.
         for model in (Idea, HelpRequest, Comment):
             db.session.execute(update(model).values(language=language))
+        # Links people get by email: a password reset, a registration to finish (and one whose
+        # username was taken meanwhile), unsubscribing, and an invitation to the board.
+        links = {
+            "reset": make_token(RESET, vesh),
+            "finish": Registration.start("newcomer", "newcomer@example.org", PASSWORD_HASH, None, 24)[1],
+            "taken": Registration.start("kalo", "someone@example.org", PASSWORD_HASH, None, 24)[1],
+            "unsubscribe": unsubscribe_token(vesh, (Category.MINE, Category.FOLLOWING)),
+            "invite": Invite.make(zora, 7, nonsense(2))[1],
+        }
         db.session.commit()
-        return {"idea": idea.id, "answered": answered.id, "request": help_request.id,
+        return {**links, "idea": idea.id, "answered": answered.id, "request": help_request.id,
                 "open_request": open_request.id, "offer": offer.id, "comment": reported.id,
                 "topic": topic.id}
 
@@ -274,6 +286,9 @@ def pages(ids: dict) -> list[tuple[str | None, str, str, dict | None]]:
         "/search?q=zumbo", "/search?q=qxqxqx", "/search?q=", "/users/kalo", "/skills/trelk",
         "/login", "/register", "/password/forgot", "/password/reset/not-a-token",
         "/verify/not-a-token", "/register/finish/not-a-token", "/register/sent",
+        f"/password/reset/{ids['reset']}", f"/register/finish/{ids['finish']}",
+        f"/register/finish/{ids['taken']}", f"/unsubscribe/{ids['unsubscribe']}",
+        f"/register?invite={ids['invite']}",
         "/code-of-conduct", "/privacy", "/data", "/stats", "/stats?topic=zumbo",
         "/ideas/999999",
     ]
@@ -299,6 +314,7 @@ def pages(ids: dict) -> list[tuple[str | None, str, str, dict | None]]:
         (None, "/login", {"login": "kalo", "password": "wrong password"}),
         (None, "/register", {"username": "", "email": "nope", "password": "x"}),
         (None, "/password/forgot", {"email": "nope"}),
+        (None, f"/password/reset/{ids['reset']}", {"password": "x", "confirm": "y"}),
         ("kalo", "/ideas/new", {"title": "", "description": ""}),
         ("kalo", f"/ideas/{idea}/edit", {"title": "", "description": nonsense(3)}),
         ("kalo", "/help/new", {"title": "", "description": ""}),
