@@ -53,11 +53,14 @@ def pieces(msgid: str) -> list[str]:
 
 
 def worth_checking(piece: str) -> bool:
-    """A piece with a real word in it; with two at least when a placeholder may stand for
-    any words, since "%(date)s by %(name)s" would otherwise be found in any text with "by"."""
-    words = re.findall(r"[^\W\d_]{2,}", PLACEHOLDER.sub(" ", piece))
+    """A piece with a real word in it, once placeholders are out. Where a placeholder may
+    stand for any words, its own words must be more than one short one: "%(date)s at
+    %(time)s" would otherwise be found in every Welsh sentence with "at" (to) in it."""
+    words = PLACEHOLDER.sub(" ", piece)
+    if not re.search(r"[^\W\d_]{2,}", words):
+        return False
     any_words = any(not NUMBER.fullmatch(p.group()) for p in PLACEHOLDER.finditer(piece))
-    return len(words) >= (2 if any_words else 1)
+    return not any_words or len(words.split()) > 1 or len(words.strip()) >= 5
 
 
 def as_pattern(piece: str) -> str:
@@ -174,6 +177,10 @@ class Readable(HTMLParser):
 
     def handle_data(self, data):
         if not self.stack or self.stack[-1][0] in ("script", "style"):
+            return
+        if self.stack[-1][0] in ("content", "summary") and "<" in data:
+            # A feed entry's HTML, escaped in the feed: read as the reader shows it.
+            self.texts += [] if self._foreign() else readable(data, self.page_language).texts
             return
         text = collapse(data)
         if text:
