@@ -6,11 +6,13 @@ no language. The board's own English texts (the msgids of the compiled catalogue
 translation differs from the English) must then appear nowhere a person reads or hears:
 not as a text node or an element's whole text, not as a whole sentence inside one, and
 not in the attributes a person perceives (alt, title, aria-label, placeholder, the value
-of a button, <title>). Each page must also say its language in <html lang>.
+of a button, <title>), nor in feed entries or the charts drawn on the server. Each page
+must also say its language in <html lang>.
 """
 
 from __future__ import annotations
 
+import base64
 import re
 from html import unescape
 from html.parser import HTMLParser
@@ -123,6 +125,7 @@ VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "met
         "track", "wbr"}
 PERCEIVED = ("alt", "title", "aria-label", "placeholder")
 CODE = {"code", "kbd", "samp"}
+SVG_IMAGE = "data:image/svg+xml;base64,"
 
 
 class Readable(HTMLParser):
@@ -153,6 +156,10 @@ class Readable(HTMLParser):
                     self.texts.append(collapse(attrs[name]))
             if tag == "input" and attrs.get("type") in ("submit", "button", "reset") and attrs.get("value"):
                 self.texts.append(collapse(attrs["value"]))
+            if tag == "img" and (attrs.get("src") or "").startswith(SVG_IMAGE):
+                # A chart drawn on the server: its title, legend and labels are read too.
+                svg = base64.b64decode(attrs["src"][len(SVG_IMAGE):]).decode()
+                self.texts += readable(svg, self.page_language).texts
         if tag not in VOID:
             self.stack.append([tag, same, []])
 
