@@ -36,12 +36,20 @@ def kind_of(thing) -> str:
 
 
 def summary_of(thing) -> str:
-    """A few words that say what the thing is, for the queue and the log."""
-    if isinstance(thing, User):
-        return f"@{thing.username}"
+    """A few words that say what the thing is, for the queue and the report pages."""
     if isinstance(thing, Comment):
         text = " ".join(thing.body.split())
         return _("Comment by @%(username)s: %(text)s", username=thing.author.username, text=text[:120])
+    return kept_summary_of(thing)
+
+
+def kept_summary_of(thing) -> str:
+    """What the log keeps to name the thing: only people's own names and words. The log is
+    read later, in every language, and its entry's own words say what kind of thing it was."""
+    if isinstance(thing, User):
+        return f"@{thing.username}"
+    if isinstance(thing, Comment):
+        return f"@{thing.author.username}: {' '.join(thing.body.split())[:120]}"
     return thing.title
 
 
@@ -168,7 +176,7 @@ def moderate(action: str, thing, by: User, reason: str) -> ModerationAction:
     )
     entry = ModerationAction(
         moderator=by, action=action, target_kind=kind, target_id=thing.id,
-        target_summary=summary_of(thing)[:200], reason=reason,
+        target_summary=kept_summary_of(thing)[:200], reason=reason,
     )
     db.session.add(entry)
     return entry
