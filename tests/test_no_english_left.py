@@ -25,7 +25,7 @@ from sqlalchemy import update
 from board.extensions import db
 from board.help.models import invite_to_help, send_message
 from board.models import Area, Comment, HelpKind, HelpRequest, Idea, Role, Topic, User
-from board.moderation import report
+from board.moderation import moderate, report
 from helpers import PASSWORD_HASH, Auth, make_test_app, offer_languages
 
 TRANSLATIONS = Path(__file__).resolve().parent.parent / "board" / "translations"
@@ -267,6 +267,11 @@ def build_board(app, language: str) -> dict:
         open_request.make_offer(kalo, nonsense(3, 3) + ".")
         invite_to_help(open_request, zora, by=vesh)
         report(reported, by=kalo, reason=nonsense(4, 4) + ".")
+        # The moderators' log has something to say: a comment hidden, an idea's comments locked.
+        hidden = answered.add_comment(kalo, nonsense(3, 1) + ".")
+        db.session.flush()
+        moderate("hide", hidden, by=moda, reason=nonsense(3, 2) + ".")
+        moderate("lock", waiting, by=moda, reason=nonsense(3, 5) + ".")
         db.session.flush()
         # What people wrote is marked as written in the page's language.
         for model in (Idea, HelpRequest, Comment):
@@ -281,7 +286,7 @@ def build_board(app, language: str) -> dict:
             "invite": Invite.make(zora, 7, nonsense(2))[1],
         }
         db.session.commit()
-        return {**links, "idea": idea.id, "answered": answered.id, "request": help_request.id,
+        return {**links, "hidden": hidden.id, "waiting": waiting.id, "idea": idea.id, "answered": answered.id, "request": help_request.id,
                 "open_request": open_request.id, "offer": offer.id, "comment": reported.id,
                 "topic": topic.id}
 
@@ -321,7 +326,9 @@ def pages(ids: dict) -> list[tuple[str | None, str, str, dict | None]]:
         ("zora", f"/admin/topics/{ids['topic']}"), ("zora", "/admin/settings"), ("zora", "/admin/invites"),
         ("zora", "/admin/answers"), ("zora", "/moderation"), ("zora", "/moderation/log"),
         ("moda", "/moderation"), ("moda", "/moderation/log"), ("moda", f"/moderation/comment/{comment}"),
-        ("moda", "/admin/answers"), ("moda", f"/ideas/{idea}"),
+        ("moda", "/admin/answers"), ("moda", f"/ideas/{idea}"), ("moda", f"/moderation/comment/{ids['hidden']}"),
+        ("moda", f"/moderation/idea/{ids['waiting']}"), ("moda", f"/ideas/{ids['answered']}"),
+        (None, f"/ideas/{ids['waiting']}"),
     ]
     refused = [
         (None, "/login", {"login": "", "password": ""}),
