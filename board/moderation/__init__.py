@@ -30,6 +30,23 @@ MODERATE_TITLES = {"idea": _l("Moderate this idea"), "help_request": _l("Moderat
 DELETED_LABELS = {"idea": _l("Deleted idea"), "help_request": _l("Deleted help request"),
                   "comment": _l("Deleted comment"), "user": _l("Deleted person")}
 
+# What the board itself writes into the log and the reports when a person deletes their
+# account (people/own_data.py). The database keeps these English words, whoever was reading
+# at the time; pages show them in the reader's language.
+DELETED_NAME = "Deleted user"
+WITHDRAWN_REASON = "The person who made this report has deleted their account."
+REMOVED_SUMMARY = "Removed with a deleted account"
+_BOARD_WORDS = {
+    DELETED_NAME: _l("Deleted user"),
+    WITHDRAWN_REASON: _l("The person who made this report has deleted their account."),
+    REMOVED_SUMMARY: _l("Removed with a deleted account"),
+}
+
+
+def in_readers_words(text: str) -> str:
+    """A log summary or a report's reason, with the board's own words in the reader's language."""
+    return str(_BOARD_WORDS.get(text, text))
+
 
 def kind_of(thing) -> str:
     return next(kind for kind, model in KINDS.items() if isinstance(thing, model))
