@@ -26,6 +26,7 @@ from board.extensions import db
 from board.help.models import invite_to_help, send_message
 from board.models import Area, Comment, HelpKind, HelpRequest, Idea, Role, Topic, User
 from board.moderation import moderate, report
+from board.people.own_data import erase
 from helpers import PASSWORD_HASH, Auth, make_test_app, offer_languages
 
 TRANSLATIONS = Path(__file__).resolve().parent.parent / "board" / "translations"
@@ -272,6 +273,15 @@ def build_board(app, language: str) -> dict:
         db.session.flush()
         moderate("hide", hidden, by=moda, reason=nonsense(3, 2) + ".")
         moderate("lock", waiting, by=moda, reason=nonsense(3, 5) + ".")
+        # Someone reported, was moderated, then deleted their account and their posts: the
+        # board writes its own words in their place in the log and the reports.
+        gone = User(username="gone", email="gone@example.org", password_hash=PASSWORD_HASH)
+        db.session.add(gone)
+        db.session.flush()
+        report(answered, by=gone, reason=nonsense(5, 3) + ".")
+        moderate("hide", idea.add_comment(gone, nonsense(4, 6) + "."), by=moda, reason=nonsense(2) + ".")
+        moderate("suspend", gone, by=moda, reason=nonsense(2, 4) + ".")
+        erase(gone, keep_posts=False)
         db.session.flush()
         # What people wrote is marked as written in the page's language.
         for model in (Idea, HelpRequest, Comment):
