@@ -35,11 +35,11 @@ PLACEHOLDER = re.compile(r"%\(\w+\)[sdif]|%[sdif]|\{\w*\}")
 # Placeholders that always stand for a number.
 NUMBER = re.compile(r"%\((?:count|number|n|num|total|days|page|pages|limit|minutes|hours)\)[sd]|%\(\w+\)d|\{count\}|\{n\}")
 
-# English texts that may rightly stand on a French or Welsh page, each with its reason.
-# Keep this short: an entry hides that text everywhere.
-ALLOWED = {
-    # (language, English text): why it is not a leftover
-}
+# English texts that may rightly stand on a French or Welsh page, as (language, text), each
+# with its reason. None is needed today: texts translated as the same words (Simpl, API,
+# CSV) are left out on their own, and made-up words keep people's writing out of the way.
+# Keep it short: an entry hides that text on every page.
+ALLOWED: dict[tuple[str, str], str] = {}
 
 # --- The board's English --------------------------------------------------------------
 
