@@ -178,3 +178,14 @@ def test_a_feed_of_nothing_is_still_valid(client):
     feed = parse(client.get("/ideas.atom"))
     assert feed.entries == []
     assert feed.feed.updated
+
+
+def test_the_help_feed_says_what_is_needed_in_the_readers_language_and_its_own_words_as_written(
+    client, make_help_request
+):
+    make_help_request(title="A van", skills=("<b>van</b>",))
+    english = parse(client.get("/help.atom")).entries[0].content[0].value
+    assert "Needs: &lt;b&gt;van&lt;/b&gt;" in english
+    client.get("/language/fr")
+    french = parse(client.get("/help.atom")).entries[0].content[0].value
+    assert "Compétences recherchées\u00a0: &lt;b&gt;van&lt;/b&gt;" in french

@@ -260,3 +260,11 @@ def test_the_comment_form_asks_for_the_comments_language_only_when_there_is_a_ch
     page = browser.get(f"/ideas/{idea.id}").get_data(as_text=True)
     assert 'name="comment"' in page
     assert 'name="language"' not in page
+
+
+def test_signing_in_greets_a_person_in_the_language_of_their_account(app, client, make_user):
+    make_user("amina", language="cy")
+    response = Auth(client).login("amina")
+    page = client.get(response.headers["Location"])
+    assert page_lang(page) == "cy"
+    assert "Wedi mewngofnodi fel amina." in page.get_data(as_text=True)

@@ -526,7 +526,7 @@ def content(request, people, make_idea, make_help_request, make_comment):
         return SimpleNamespace(kind="help_request", id=hr.id, model=HelpRequest, summary="A ladder for the mural")
     comment = make_comment(idea, author=people.alice, body="You are all useless.")
     return SimpleNamespace(kind="comment", id=comment.id, model=Comment,
-                           summary="Comment by @alice: You are all useless.")
+                           summary="@alice: You are all useless.")
 
 
 def test_hiding_needs_a_reason(app, client_for, people, content):
@@ -865,3 +865,15 @@ def test_reports_about_an_idea_its_author_deleted_do_not_stay_in_the_queue_forev
     # Either the queue no longer lists the report, or its link leads somewhere it can be dismissed.
     for link in links:
         assert moderator.get(link).status_code == 200, link
+
+
+def test_the_log_is_read_in_the_readers_language_whatever_the_moderators_was(client_for, people, content):
+    act(client_for(people.mod), content.kind, content.id, "hide")
+    reader = client_for(people.admin)
+    reader.get("/language/fr")
+    log = text_of(reader.get("/moderation/log"))
+    assert f"A masqué {WHAT_FR[content.kind]} {content.summary}" in log
+    assert "Comment by" not in log
+
+
+WHAT_FR = {"idea": "l’idée", "help_request": "la demande d’aide", "comment": "le commentaire"}

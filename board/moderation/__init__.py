@@ -30,18 +30,43 @@ MODERATE_TITLES = {"idea": _l("Moderate this idea"), "help_request": _l("Moderat
 DELETED_LABELS = {"idea": _l("Deleted idea"), "help_request": _l("Deleted help request"),
                   "comment": _l("Deleted comment"), "user": _l("Deleted person")}
 
+# What the board itself writes into the log and the reports when a person deletes their
+# account (people/own_data.py). The database keeps these English words, whoever was reading
+# at the time; pages show them in the reader's language.
+DELETED_NAME = "Deleted user"
+WITHDRAWN_REASON = "The person who made this report has deleted their account."
+REMOVED_SUMMARY = "Removed with a deleted account"
+_BOARD_WORDS = {
+    DELETED_NAME: _l("Deleted user"),
+    WITHDRAWN_REASON: _l("The person who made this report has deleted their account."),
+    REMOVED_SUMMARY: _l("Removed with a deleted account"),
+}
+
+
+def in_readers_words(text: str) -> str:
+    """A log summary or a report's reason, with the board's own words in the reader's language."""
+    return str(_BOARD_WORDS.get(text, text))
+
 
 def kind_of(thing) -> str:
     return next(kind for kind, model in KINDS.items() if isinstance(thing, model))
 
 
 def summary_of(thing) -> str:
-    """A few words that say what the thing is, for the queue and the log."""
-    if isinstance(thing, User):
-        return f"@{thing.username}"
+    """A few words that say what the thing is, for the queue and the report pages."""
     if isinstance(thing, Comment):
         text = " ".join(thing.body.split())
         return _("Comment by @%(username)s: %(text)s", username=thing.author.username, text=text[:120])
+    return kept_summary_of(thing)
+
+
+def kept_summary_of(thing) -> str:
+    """What the log keeps to name the thing: only people's own names and words. The log is
+    read later, in every language, and its entry's own words say what kind of thing it was."""
+    if isinstance(thing, User):
+        return f"@{thing.username}"
+    if isinstance(thing, Comment):
+        return f"@{thing.author.username}: {' '.join(thing.body.split())[:120]}"
     return thing.title
 
 
@@ -168,7 +193,7 @@ def moderate(action: str, thing, by: User, reason: str) -> ModerationAction:
     )
     entry = ModerationAction(
         moderator=by, action=action, target_kind=kind, target_id=thing.id,
-        target_summary=summary_of(thing)[:200], reason=reason,
+        target_summary=kept_summary_of(thing)[:200], reason=reason,
     )
     db.session.add(entry)
     return entry

@@ -24,6 +24,7 @@ from . import (
     REPORT_TITLES,
     available_actions,
     bp,
+    in_readers_words,
     kind_of,
     moderate,
     open_reports_about,
@@ -33,6 +34,8 @@ from . import (
 )
 from .forms import ModerationForm, ReportForm
 from .models import ModerationAction, Report
+
+bp.add_app_template_filter(in_readers_words)
 
 
 def target_or_404(kind: str, target_id: str):

@@ -118,18 +118,18 @@ _USERNAME = case((User.erased_at.is_(None), User.username), else_=literal("")).l
 # --- Ideas ------------------------------------------------------------------------------
 
 IDEA_COLUMNS = (
-    ("id", "The idea's number on the board."),
-    ("title", "The idea's title."),
-    ("url", "The idea's page."),
-    ("author", "The username of the person who posted it (empty if they deleted their account)."),
-    ("created_at", "When it was posted, in UTC (ISO 8601)."),
-    ("status", "Where it stands: new, under_consideration, in_progress, done or not_taken_forward."),
-    ("area", "The area it is in, if any."),
-    ("topics", "Its topics, separated by “; ” (a list in JSON)."),
-    ("supporters_count", "How many people support it."),
-    ("comments_count", "How many comments it has."),
-    ("official_response", "The latest official response, in Markdown (empty if none)."),
-    ("official_response_at", "When the latest official response was given, in UTC."),
+    ("id", _l("The idea's number on the board.")),
+    ("title", _l("The idea's title.")),
+    ("url", _l("The idea's page.")),
+    ("author", _l("The username of the person who posted it (empty if they deleted their account).")),
+    ("created_at", _l("When it was posted, in UTC (ISO 8601).")),
+    ("status", _l("Where it stands: new, under_consideration, in_progress, done or not_taken_forward.")),
+    ("area", _l("The area it is in, if any.")),
+    ("topics", _l("Its topics, separated by “; ” (a list in JSON).")),
+    ("supporters_count", _l("How many people support it.")),
+    ("comments_count", _l("How many comments it has.")),
+    ("official_response", _l("The latest official response, in Markdown (empty if none).")),
+    ("official_response_at", _l("When the latest official response was given, in UTC.")),
 )
 
 _IDEAS = (
@@ -186,19 +186,19 @@ def idea_batches() -> Iterator[list[dict]]:
 # --- Help requests ----------------------------------------------------------------------
 
 HELP_REQUEST_COLUMNS = (
-    ("id", "The help request's number on the board."),
-    ("title", "What help is asked for."),
-    ("url", "The help request's page."),
-    ("author", "The username of the person asking (empty if they deleted their account)."),
-    ("created_at", "When it was posted, in UTC (ISO 8601)."),
-    ("status", "open, matched (someone is helping) or closed."),
-    ("kind", "The kind of help: skills, time, equipment, space or council."),
-    ("skills", "The skills or resources needed, separated by “; ” (a list in JSON)."),
-    ("area", "The area it is in, if any."),
-    ("topics", "Its topics, separated by “; ” (a list in JSON)."),
-    ("offers_count", "How many people offered to help (who, and what they wrote, stays private)."),
-    ("comments_count", "How many comments it has."),
-    ("idea_id", "The idea it helps with, if any (see the ideas download)."),
+    ("id", _l("The help request's number on the board.")),
+    ("title", _l("What help is asked for.")),
+    ("url", _l("The help request's page.")),
+    ("author", _l("The username of the person asking (empty if they deleted their account).")),
+    ("created_at", _l("When it was posted, in UTC (ISO 8601).")),
+    ("status", _l("open, matched (someone is helping) or closed.")),
+    ("kind", _l("The kind of help: skills, time, equipment, space or council.")),
+    ("skills", _l("The skills or resources needed, separated by “; ” (a list in JSON).")),
+    ("area", _l("The area it is in, if any.")),
+    ("topics", _l("Its topics, separated by “; ” (a list in JSON).")),
+    ("offers_count", _l("How many people offered to help (who, and what they wrote, stays private).")),
+    ("comments_count", _l("How many comments it has.")),
+    ("idea_id", _l("The idea it helps with, if any (see the ideas download).")),
 )
 
 _LINKED_IDEA = aliased(Idea)
@@ -257,13 +257,13 @@ def help_request_batches() -> Iterator[list[dict]]:
 # --- Statistics by month ------------------------------------------------------------------
 
 STATISTICS_COLUMNS = (
-    ("month", "The calendar month, in UTC (YYYY-MM)."),
-    ("ideas_posted", "Ideas posted that month."),
-    ("ideas_answered", "Ideas that got their first official response that month."),
+    ("month", _l("The calendar month, in UTC (YYYY-MM).")),
+    ("ideas_posted", _l("Ideas posted that month.")),
+    ("ideas_answered", _l("Ideas that got their first official response that month.")),
     ("median_days_to_answer",
-     "For those ideas, the median number of days from posting to the first official response, "
-     "to one decimal place (empty if none)."),
-    ("help_requests_posted", "Help requests posted that month."),
+     _l("For those ideas, the median number of days from posting to the first official response, "
+        "to one decimal place (empty if none).")),
+    ("help_requests_posted", _l("Help requests posted that month.")),
 )
 
 _FIRST_ANSWERS = (
@@ -326,24 +326,25 @@ def statistics_batches() -> Iterator[list[dict]]:
 
 
 RECORD_COLUMNS = (
-    ("month", "The calendar month ideas and help requests were posted, in UTC (YYYY-MM); "
-              "'total' for the whole board."),
-    ("ideas_posted", "Ideas posted that month."),
-    ("ideas_reached_pledge", "Of those, the ideas that reached the board's pledge (enough supporters)."),
-    ("ideas_answered_within_pledge", "Of those, the ideas given an official answer within the pledge's days."),
-    ("ideas_answered_late", "Of those, the ideas given an official answer after the pledge's days."),
-    ("ideas_still_waiting", "Of those, the ideas still waiting for an official answer."),
-    ("help_requests_posted", "Help requests posted that month."),
-    ("help_requests_matched", "Of those, the requests that have an accepted offer of help."),
-    ("median_days_to_match", "For those, the median days from posting to the first accepted offer, "
-                             "to one decimal place (empty if none)."),
+    ("month", _l("The calendar month ideas and help requests were posted, in UTC (YYYY-MM); "
+                 "'total' for the whole board.")),
+    ("ideas_posted", _l("Ideas posted that month.")),
+    ("ideas_reached_pledge", _l("Of those, the ideas that reached the board's pledge (enough supporters).")),
+    ("ideas_answered_within_pledge",
+     _l("Of those, the ideas given an official answer within the pledge's days.")),
+    ("ideas_answered_late", _l("Of those, the ideas given an official answer after the pledge's days.")),
+    ("ideas_still_waiting", _l("Of those, the ideas still waiting for an official answer.")),
+    ("help_requests_posted", _l("Help requests posted that month.")),
+    ("help_requests_matched", _l("Of those, the requests that have an accepted offer of help.")),
+    ("median_days_to_match", _l("For those, the median days from posting to the first accepted offer, "
+                                "to one decimal place (empty if none).")),
 )
 ANSWER_TIME_COLUMNS = (
-    ("by", "'topic', 'area' or 'board' (every answered idea)."),
-    ("name", "The topic's or the area's name; empty for the board."),
-    ("median_days_to_answer", "The median days to the first official response, from when the idea "
-                              "reached the pledge (or its posting, if it never did), to one decimal place."),
-    ("ideas_answered", "How many ideas that median is taken over."),
+    ("by", _l("'topic', 'area' or 'board' (every answered idea).")),
+    ("name", _l("The topic's or the area's name; empty for the board.")),
+    ("median_days_to_answer", _l("The median days to the first official response, from when the idea "
+                                 "reached the pledge (or its posting, if it never did), to one decimal place.")),
+    ("ideas_answered", _l("How many ideas that median is taken over.")),
 )
 
 
@@ -395,17 +396,17 @@ def answer_time_batches() -> Iterator[list[dict]]:
 DOWNLOADS = {
     download.name: download
     for download in (
-        Download("ideas", "Ideas",
-                 "Every idea, with its topics, area, status, number of supporters and comments, "
-                 "and its latest official response.",
+        Download("ideas", _l("Ideas"),
+                 _l("Every idea, with its topics, area, status, number of supporters and comments, "
+                    "and its latest official response."),
                  "ideas", IDEA_COLUMNS, idea_batches),
-        Download("help-requests", "Help requests",
-                 "Every request for help, with the skills it needs, its status, kind, area, topics, "
-                 "and how many offers of help it has had.",
+        Download("help-requests", _l("Help requests"),
+                 _l("Every request for help, with the skills it needs, its status, kind, area, topics, "
+                    "and how many offers of help it has had."),
                  "help_requests", HELP_REQUEST_COLUMNS, help_request_batches),
-        Download("statistics", "Statistics by month",
-                 "For each month: ideas posted, ideas answered officially, the median days "
-                 "they waited for an answer, and help requests posted.",
+        Download("statistics", _l("Statistics by month"),
+                 _l("For each month: ideas posted, ideas answered officially, the median days "
+                    "they waited for an answer, and help requests posted."),
                  "months", STATISTICS_COLUMNS, statistics_batches),
         Download("record", _l("The board's record on answers and help"),
                  _l("For each month, and in total: ideas posted, those that reached the board's pledge, "

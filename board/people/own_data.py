@@ -50,16 +50,13 @@ from ..models import (
     user_skills,
     utcnow,
 )
+from ..moderation import DELETED_NAME, REMOVED_SUMMARY, WITHDRAWN_REASON
 from ..moderation.models import ModerationAction, Report
 from ..notifications.models import EmailChoice, Follow, Notification
 from ..notifications.rules import email_choices_of
 from ..search.index import purge
 
 DATA_FILE = "my-data.json"
-DELETED_NAME = "Deleted user"
-# What the moderators read instead of the words of someone who deleted their account.
-WITHDRAWN_REASON = "The person who made this report has deleted their account."
-REMOVED_SUMMARY = "Removed with a deleted account"
 
 
 

@@ -41,24 +41,30 @@ def sign_in(page, username: str) -> None:
 WCAG_22_A_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
 
 
+AXE_OPTIONS = {
+    "runOnly": {"type": "tag", "values": WCAG_22_A_AA}, "resultTypes": ["violations"],
+    # Each element is named by its path from <html> ("ancestry") rather than axe's
+    # shortest selector: finding that one calls form.matches(), which a control named
+    # "matches" (the email choices) hides, and axe-core 4.12 then fails.
+    "selectors": False, "ancestry": True,
+}
+
+
 def axe_violations(page) -> list[dict]:
     """WCAG 2.2 A and AA problems axe-core finds on the page as it is now.
 
     axe-core comes inside the axe-playwright-python wheel, so pip installs it with
-    the other test tools."""
+    the other test tools. It is put into a page once, and run as often as needed there
+    (at desktop and at phone width): putting it in costs as much as a run."""
     # Imported here: without it the browser tests are skipped with a message, not broken.
-    from axe_playwright_python.sync_playwright import Axe
+    from axe_playwright_python.base import AXE_SCRIPT
 
-    # Each element is named by its path from <html> ("ancestry") rather than axe's
-    # shortest selector: finding that one calls form.matches(), which a control named
-    # "matches" (the email choices) hides, and axe-core 4.12 then fails.
-    result = Axe().run(page, options={
-        "runOnly": {"type": "tag", "values": WCAG_22_A_AA}, "resultTypes": ["violations"],
-        "selectors": False, "ancestry": True,
-    })
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        page.evaluate(AXE_SCRIPT)
+    result = page.evaluate("options => axe.run(document, options)", AXE_OPTIONS)
     return [
         {"id": v["id"], "help": v["help"], "nodes": [n["ancestry"] for n in v["nodes"]][:5]}
-        for v in result.response["violations"]
+        for v in result["violations"]
     ]
 
 

@@ -1,10 +1,15 @@
-"""Every kind of page passes axe-core's WCAG 2.2 A and AA checks and fits a 320 px screen.
+"""Every kind of page passes axe-core's WCAG 2.2 A and AA checks and fits a 320 px screen,
+in each of the board's languages: English, French and Welsh.
 
-The board is the demo board (see conftest). Screenshots of each page at desktop
-and phone widths are saved under test-artifacts/screenshots/ for people to look at.
+The board is the demo board (see conftest). The language is chosen as a person chooses
+it, with the switcher's link, which also keeps a signed-in person's choice in their
+account. Screenshots of each page at desktop and phone widths are saved under
+test-artifacts/screenshots/ for people to look at.
 """
 
 from __future__ import annotations
+
+from urllib.parse import quote
 
 import pytest
 
@@ -76,26 +81,51 @@ PAGES = [
 ]
 
 
-def open_page(new_page, who, path, action):
+# English last, so that the demo people's accounts are left in English for the other tests.
+LANGUAGES = ("fr", "cy", "en")
+PEOPLE = sorted({who for _, who, _, _ in PAGES if who})
+
+
+def open_page(new_page, who, path, action, language="en"):
     page = new_page(as_person=who)
-    page.goto(path)
+    # The switcher's link, as a person would follow it: it sets the language cookie, and
+    # keeps a signed-in person's choice in their account, then goes on to the page.
+    page.goto(f"/language/{language}?next={quote(path, safe='/')}")
+    assert page.locator("html").get_attribute("lang") == language
+    # The forms are found by where they send, not by their words, which change with the language.
     if action == "submit":
         page.locator("main form[novalidate] button[type=submit]").first.click()
     elif action == "too-many-skills":
-        page.get_by_label("Skills and resources you can offer").fill(", ".join(f"skill {n}" for n in range(30)))
-        page.get_by_role("button", name="Save changes").click()
+        page.locator("main [name=skills]").fill(", ".join(f"skill {n}" for n in range(30)))
+        page.locator("main form[novalidate] button[type=submit]").first.click()
     elif action == "offer-empty":
-        page.get_by_role("button", name="Offer help").click()
+        page.locator("main form[action$='/offers'] button[type=submit]").click()
     elif action == "comment-empty":
-        page.get_by_role("button", name="Post comment").click()
+        page.locator("main form[action$='/comments'] button[type=submit]").click()
     if action:
         assert page.get_by_role("alert").is_visible(), "the form was expected to show its errors"
     return page
 
 
-@pytest.mark.parametrize("name, who, path, action", PAGES, ids=[p[0] for p in PAGES])
-def test_every_page_passes_wcag_checks_and_fits_a_320_pixel_screen(new_page, name, who, path, action):
-    page = open_page(new_page, who, path, action)
+@pytest.fixture(scope="module", autouse=True)
+def people_left_in_english(browser, base_url, signed_in_states):
+    """The demo people end these tests with their accounts in English, whichever ran last."""
+    yield
+    for person in PEOPLE:
+        context = browser.new_context(base_url=base_url, storage_state=signed_in_states(person))
+        context.new_page().goto("/language/en")
+        context.close()
+
+
+@pytest.mark.parametrize(
+    "language, name, who, path, action",
+    [(language, *page) for language in LANGUAGES for page in PAGES],
+    ids=[f"{language}-{page[0]}" for language in LANGUAGES for page in PAGES],
+)
+def test_every_page_passes_wcag_checks_and_fits_a_320_pixel_screen(new_page, language, name, who, path, action):
+    page = open_page(new_page, who, path, action, language)
+    if language != "en":
+        name = f"{name}-{language}"
     assert_accessible(page)
     screenshot(page, name)
 
