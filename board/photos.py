@@ -43,7 +43,7 @@ from sqlalchemy import (
     func,
     select,
 )
-from sqlalchemy.orm import Mapped, aliased, deferred, mapped_column, relationship
+from sqlalchemy.orm import Mapped, aliased, mapped_column, relationship
 from werkzeug.datastructures import FileStorage, MultiDict
 from wtforms import FileField, SelectMultipleField, StringField
 
@@ -83,9 +83,9 @@ class Photo(db.Model):
     # sha256 of the stored bytes of every size, in the photo's addresses.
     digest: Mapped[str] = mapped_column(String(64), index=True)
     # The sizes' bytes are read only when a photo is served or downloaded.
-    large: Mapped[bytes] = deferred(mapped_column(LargeBinary))
-    medium: Mapped[bytes] = deferred(mapped_column(LargeBinary))
-    thumb: Mapped[bytes] = deferred(mapped_column(LargeBinary))
+    large: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+    medium: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+    thumb: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
     large_width: Mapped[int]
     large_height: Mapped[int]
     medium_width: Mapped[int]
@@ -119,6 +119,12 @@ class Photo(db.Model):
         return f"<Photo {self.id} {self.digest[:8]}>"
 
 
+# Each post's photos, in order, hidden ones too: its page loads them with the post
+# (joinedload) and shows each viewer those they may see (`shown_photos`).
+Idea.photos = relationship(Photo, primaryjoin=Photo.idea_id == Idea.id,
+                           order_by=(Photo.position, Photo.id), viewonly=True)
+HelpRequest.photos = relationship(Photo, primaryjoin=Photo.help_request_id == HelpRequest.id,
+                                  order_by=(Photo.position, Photo.id), viewonly=True)
 # Each post's visible photos, in order, for the API and feeds (loaded with selectinload).
 Idea.public_photos = relationship(
     Photo, primaryjoin=and_(Photo.idea_id == Idea.id, Photo.hidden_at.is_(None)),
@@ -234,12 +240,13 @@ def photos_on(target, with_hidden: bool = True) -> list[Photo]:
 
 
 def shown_photos(target) -> list[Photo]:
-    """The photos a post's page shows this viewer: hidden ones only to their author and staff."""
+    """The photos a post's page shows this viewer, from `target.photos` (loaded with the
+    post): hidden ones only to their author and staff."""
     from flask_login import current_user
 
     staff_or_author = current_user.is_authenticated and (
         current_user.is_moderator or current_user.id == target.author_id)
-    return photos_on(target, with_hidden=staff_or_author)
+    return [photo for photo in target.photos if staff_or_author or photo.hidden_at is None]
 
 
 def add_photo(target, prepared: PreparedPhoto, alt: str, by: User) -> Photo:

@@ -134,16 +134,17 @@ def new():
 
 
 def _detail_page(help_request_id: int, comment_form=None, offer_form=None):
-    help_request = db.session.scalar(
+    help_request = db.session.execute(
         select(HelpRequest)
         .where(HelpRequest.id == help_request_id)
         .options(
             joinedload(HelpRequest.author),
             joinedload(HelpRequest.idea),
+            joinedload(HelpRequest.photos),
             selectinload(HelpRequest.skills),
             selectinload(HelpRequest.offers).joinedload(Offer.helper),
         )
-    )
+    ).unique().scalar_one_or_none()
     if help_request is None:
         abort(404)
     is_requester = help_request.is_by(current_user)

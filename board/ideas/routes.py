@@ -82,7 +82,8 @@ UPDATES_OF = (
     .order_by(StatusUpdate.id.desc())
 )
 IDEA_WITH_AUTHOR = (
-    select(Idea).where(Idea.id == bindparam("idea_id")).options(joinedload(Idea.author))
+    select(Idea).where(Idea.id == bindparam("idea_id"))
+    .options(joinedload(Idea.author), joinedload(Idea.photos))
 )
 NEEDS = help_list(HelpRequest.idea_id == bindparam("idea_id"), order_by=[HelpRequest.id])
 
@@ -136,7 +137,7 @@ def detail(idea_id: int):
 
 
 def _detail_page(idea_id: int, comment_form: CommentForm | None = None, answer_form=None):
-    idea = db.session.scalar(IDEA_WITH_AUTHOR, {"idea_id": idea_id})
+    idea = db.session.execute(IDEA_WITH_AUTHOR, {"idea_id": idea_id}).unique().scalar_one_or_none()
     if idea is None:
         abort(404)
     return render_template(
