@@ -46,6 +46,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, aliased, mapped_column, relationship
 from werkzeug.datastructures import FileStorage, MultiDict
 from wtforms import FileField, SelectMultipleField, StringField
+from wtforms.fields.choices import SelectChoice
 
 from .extensions import db
 from .models import HelpRequest, Idea, NotAllowed, NotPossible, User, utcnow
@@ -411,7 +412,8 @@ class PhotoFields:
         self.target_kind = target_kind
         self.prepared: list[tuple[PreparedPhoto, str]] = []
         self.remove_photos.choices = [
-            (photo.id, _("Remove photo %(number)s (“%(description)s”)", number=number, description=photo.alt))
+            SelectChoice(photo.id, _("Remove photo %(number)s (“%(description)s”)", number=number,
+                                     description=photo.alt))
             for number, photo in enumerate(self.existing, 1)
         ]
 

@@ -334,6 +334,8 @@ def test_the_author_removes_a_photo_and_adds_another(app, client, make_user, aut
     auth.sign_in(make_user())
     post_idea(client, (picture(), "One"), (picture(colour=(0, 0, 200)), "Two"))
     idea, (first, second) = only_idea(app), stored(app)
+    form = client.get(f"/ideas/{idea.id}/edit").get_data(as_text=True)
+    assert f'value="{first.id}"' in form and "Remove photo 1 (“One”)" in form
     response = client.post(f"/ideas/{idea.id}/edit", data={
         "title": "T", "description": "D", "remove_photos": [str(first.id)],
         "photo_1": photo_file(picture(colour=(0, 200, 0))), "photo_1_description": "Three",

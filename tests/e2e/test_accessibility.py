@@ -73,6 +73,12 @@ PAGES = [
     ("awaiting-an-answer", "ruth", "/admin/answers", None),
     ("delete-account", "sam", "/account/delete", None),
     ("delete-account-with-errors", "sam", "/account/delete", "submit"),
+    # Photos: an idea showing one, the form's photo fields (with a photo there to remove,
+    # and with a file refused), and a moderator looking at one.
+    ("idea-with-photo", None, "/ideas/2", None),
+    ("edit-idea-with-photo", "tom_h", "/ideas/6/edit", None),
+    ("new-idea-photo-refused", "tom_h", "/ideas/new", "photo-refused"),
+    ("moderation-photo", "ruth", "/moderation/photo/1", None),
 ]
 
 
@@ -88,6 +94,13 @@ def open_page(new_page, who, path, action):
         page.get_by_role("button", name="Offer help").click()
     elif action == "comment-empty":
         page.get_by_role("button", name="Post comment").click()
+    elif action == "photo-refused":
+        page.get_by_label("Title").fill("Planters on the bridge")
+        page.get_by_label("Description", exact=True).fill("Two planters, one at each end.")
+        page.get_by_label("Photo 1", exact=True).set_input_files(
+            files=[{"name": "bridge.jpg", "mimeType": "image/jpeg", "buffer": b"not a photo"}])
+        page.get_by_label("Description of photo 1").fill("The bridge in spring")
+        page.get_by_role("button", name="Post idea").click()
     if action:
         assert page.get_by_role("alert").is_visible(), "the form was expected to show its errors"
     return page
