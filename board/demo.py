@@ -342,7 +342,7 @@ def fill_demo_board(password: str) -> list[User]:
 
 def drawn_picture(picture: str) -> bytes:
     """A simple picture for a demo idea, drawn with Pillow, as PNG bytes: nothing to ship."""
-    from PIL import Image, ImageDraw
+    from PIL import Image, ImageDraw, ImageFont
 
     image = Image.new("RGB", (960, 640), "#bfe3f5")  # sky
     draw = ImageDraw.Draw(image)
@@ -354,7 +354,9 @@ def drawn_picture(picture: str) -> bytes:
         draw.polygon([(520, 450), (640, 450), (640, 470), (520, 470)], fill="#999999")  # ramp
         label = "The bowls pavilion"
     elif picture == "verge":
-        draw.rectangle((0, 120, 960, 330), fill="#d9c7a8")  # the shops
+        draw.rectangle((0, 150, 960, 430), fill="#d9c7a8")  # the shops
+        for x in range(60, 960, 220):
+            draw.rectangle((x, 220, x + 140, 340), fill="#9fc5e8", outline="#555555", width=4)
         for x in range(40, 960, 60):
             for row, colour in enumerate(("#d7263d", "#f4d35e", "#3f88c5")):
                 y = 470 + row * 45 + (x % 3) * 8
@@ -368,8 +370,10 @@ def drawn_picture(picture: str) -> bytes:
             draw.rectangle((x + 10, 420, x + 25, 470), fill="#5c3a1a")
             draw.rectangle((x + 125, 420, x + 140, 470), fill="#5c3a1a")
         label = "Benches by the canal"
-    draw.rectangle((20, 20, 20 + 12 * len(label), 60), fill="white")
-    draw.text((30, 30), label, fill="black")
+    font = ImageFont.load_default(size=40)
+    left, top, right, bottom = draw.textbbox((40, 30), label, font=font)
+    draw.rectangle((left - 16, top - 12, right + 16, bottom + 12), fill="white")
+    draw.text((40, 30), label, fill="black", font=font)
     buffer = io.BytesIO()
     image.save(buffer, "PNG")
     return buffer.getvalue()
