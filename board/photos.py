@@ -183,6 +183,8 @@ def remake(upload: bytes) -> PreparedPhoto:
                 image.draft("RGB", (config["PHOTO_LARGE_PX"], config["PHOTO_LARGE_PX"]))
             image.load()
             image = ImageOps.exif_transpose(image)
+            # Unusual kinds of pixels (16-bit grey, say) may not convert: refused, never a crash.
+            return _redraw(image, config)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise PhotoRefused(too_large) from None
     except PhotoRefused:
@@ -190,7 +192,6 @@ def remake(upload: bytes) -> PreparedPhoto:
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, TypeError, EOFError,
             KeyError, IndexError, struct_error):
         raise PhotoRefused(unreadable) from None
-    return _redraw(image, config)
 
 
 def _flat_rgb(image: Image.Image) -> Image.Image:
