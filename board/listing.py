@@ -22,7 +22,6 @@ from sqlalchemy import Select, bindparam, case, cast, func, literal, null, or_, 
 from sqlalchemy.orm import aliased
 
 from .extensions import db
-from .photos import Photo, PhotoView, card_thumb, first_photo_id
 from .models import (
     Area,
     Comment,
@@ -36,6 +35,7 @@ from .models import (
     help_request_skills,
     utcnow,
 )
+from .photos import Photo, PhotoView, card_thumb, first_photo_id
 
 
 @dataclass(slots=True)

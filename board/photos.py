@@ -20,10 +20,10 @@ from __future__ import annotations
 import hashlib
 import io
 import warnings
-from struct import error as struct_error  # what some truncated headers raise
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
+from struct import error as struct_error  # what some truncated headers raise
 
 from flask import current_app, request
 from flask_babel import format_decimal, ngettext
@@ -233,11 +233,9 @@ def _target_column(target):
     return Photo.idea_id if isinstance(target, Idea) else Photo.help_request_id
 
 
-def photos_on(target, with_hidden: bool = True) -> list[Photo]:
-    """The photos on an idea or help request, in their order (without their bytes)."""
+def photos_on(target) -> list[Photo]:
+    """The photos on an idea or help request, hidden ones too, in their order (without their bytes)."""
     query = select(Photo).where(_target_column(target) == target.id)
-    if not with_hidden:
-        query = query.where(Photo.hidden_at.is_(None))
     return db.session.scalars(query.order_by(Photo.position, Photo.id)).all()
 
 
@@ -346,15 +344,13 @@ def photo_to_serve(digest: str, size: str, extension: str, viewer) -> Served | N
 
 @dataclass(frozen=True, slots=True)
 class PhotoView:
-    """What a page shows of a photo, without its bytes."""
+    """What a list's card shows of its first photo, without its bytes."""
 
-    id: int
     alt: str
     digest: str
     format: str
     width: int
     height: int
-    hidden: bool = False
 
     def filename(self, size: str) -> str:
         return f"{self.digest}-{size}.{EXTENSIONS[self.format]}"
@@ -379,7 +375,7 @@ def card_thumb(row) -> PhotoView | None:
     """The thumbnail columns read with a list's row (see listing.py), if it has a photo."""
     if row["thumb_digest"] is None:
         return None
-    return PhotoView(0, row["thumb_alt"], row["thumb_digest"], row["thumb_format"],
+    return PhotoView(row["thumb_alt"], row["thumb_digest"], row["thumb_format"],
                      row["thumb_width"], row["thumb_height"])
 
 

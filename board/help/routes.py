@@ -33,8 +33,8 @@ from ..models import (
 from ..notifications.following import is_following
 from ..notifications.reading import delete_with_its_notifications
 from ..pagination import count_rows, paginate, positive_int
-from ..photos import photo_form, photos_on, shown_photos
 from ..permissions import can_see, confirmed_to_post, ensure_can_edit, visible_or_404
+from ..photos import photo_form, photos_on, shown_photos
 from ..rate_limits import posting_limit
 from . import bp
 from .forms import HelpRequestForm, MessageForm, OfferForm
