@@ -80,6 +80,7 @@ def create_app(config: dict | None = None) -> Flask:
         opendata,
         page_cache,
         people,
+        photos,
         pledge,
         search,
         stats,
@@ -96,6 +97,7 @@ def create_app(config: dict | None = None) -> Flask:
     mail.init_app(app)
     notifications.init_app(app)
     pledge.init_app(app)
+    photos.init_app(app)
     init_templating(app)
     languages.init_app(app)
     page_cache.init_app(app)

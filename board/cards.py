@@ -16,6 +16,16 @@ from .pledge import answer_clock
 from .templating import plural, profile_link, remembered_url_for, time_ago
 
 
+def thumbnail(card: IdeaCard | HelpCard) -> str:
+    """The card's first photo, small, with its description as its text."""
+    photo = card.thumb
+    if photo is None:
+        return ""
+    address = remembered_url_for("home.photo", name=photo.filename("thumb"))
+    return (f'\n  <img src="{escape(address)}" alt="{escape(photo.alt)}" width="{photo.width}" '
+            f'height="{photo.height}" loading="lazy" class="card__thumb">')
+
+
 def idea_card(idea: IdeaCard, heading: str = "h3") -> Markup:
     translations = in_force()[0]
     address = remembered_url_for("ideas.detail", idea_id=idea.id)
@@ -26,7 +36,7 @@ def idea_card(idea: IdeaCard, heading: str = "h3") -> Markup:
         "name": profile_link(idea.author), "when": time_ago(idea.created_at)}
     area = f" · {escape(idea.area_name)}" if idea.area_name else ""
     return Markup(
-        f'<li class="card">\n  <{heading} class="card__title"><a href="{address}">{escape(idea.title)}</a></{heading}>\n'
+        f'<li class="card">\n  <{heading} class="card__title"><a href="{address}">{escape(idea.title)}</a></{heading}>{thumbnail(idea)}\n'
         f'  <p class="card__meta">{status}{byline}{area}</p>\n'
         '  <p class="card__counts">\n'
         f'    <span class="count">{escape(plural(idea.supporters_count, "%(num)s supporter", "%(num)s supporters"))}</span>\n'
@@ -50,7 +60,7 @@ def help_card(request: HelpCard, heading: str = "h3", show_idea: bool = True) ->
     if request.kind and request.kind != "skills":
         kind = " · " + Markup(translations.ugettext("Needs: %(kind)s")) % {"kind": str(request.kind_label).lower()}
     return Markup(
-        f'<li class="card">\n  <{heading} class="card__title"><a href="{address}">{escape(request.title)}</a></{heading}>\n'
+        f'<li class="card">\n  <{heading} class="card__title"><a href="{address}">{escape(request.title)}</a></{heading}>{thumbnail(request)}\n'
         f'  <p class="card__meta"><strong class="tag tag--{request.status}">{escape(request.status_label)}</strong> '
         f'{byline}{area}{kind}</p>\n'
         f'  {skill_tags(request.skills)}\n'

@@ -81,8 +81,22 @@ def load_settings(instance_path: str) -> dict:
         "RESET_PASSWORD_MINUTES": _env_int("RESET_PASSWORD_MINUTES", 60),
         # "People who could help" on a help request, for its author.
         "HELPERS_SHOWN": _env_int("HELPERS_SHOWN", 10),
-        # Sizes
+        # Sizes. A request's text is at most MAX_CONTENT_LENGTH; a form that takes photos
+        # also takes MAX_PHOTOS files of PHOTO_MAX_BYTES each on top (board/photos.py).
         "MAX_CONTENT_LENGTH": _env_int("MAX_CONTENT_LENGTH", 1024 * 1024),
+        # Photos on ideas and help requests: at most this many on each, each file at most
+        # PHOTO_MAX_BYTES and PHOTO_MAX_PIXELS (width times height) as sent. They are made
+        # again from their pixels, in PHOTO_FORMAT (webp or jpeg), at three widths.
+        "MAX_PHOTOS": _env_int("MAX_PHOTOS", 4),
+        "PHOTO_MAX_BYTES": _env_int("PHOTO_MAX_BYTES", 10 * 1024 * 1024),
+        "PHOTO_MAX_PIXELS": _env_int("PHOTO_MAX_PIXELS", 40_000_000),
+        "PHOTO_FORMAT": _env_str("PHOTO_FORMAT", "webp"),
+        "PHOTO_QUALITY": _env_int("PHOTO_QUALITY", 82),
+        "PHOTO_LARGE_PX": _env_int("PHOTO_LARGE_PX", 1600),
+        "PHOTO_MEDIUM_PX": _env_int("PHOTO_MEDIUM_PX", 800),
+        "PHOTO_THUMB_PX": _env_int("PHOTO_THUMB_PX", 320),
+        # A photo's description, read out to people who cannot see it.
+        "PHOTO_ALT_MAX_LENGTH": _env_int("PHOTO_ALT_MAX_LENGTH", 250),
         "TITLE_MAX_LENGTH": _env_int("TITLE_MAX_LENGTH", 150),
         "BODY_MAX_LENGTH": _env_int("BODY_MAX_LENGTH", 20000),
         "COMMENT_MAX_LENGTH": _env_int("COMMENT_MAX_LENGTH", 20000),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 
@@ -13,6 +14,7 @@ from .extensions import db
 from .help.models import invite_to_help, send_message
 from .models import Area, HelpKind, HelpRequest, Idea, Role, Topic, User, utcnow
 from .moderation import report
+from .photos import add_photo, remake
 
 PEOPLE = [
     ("amina", "Amina Yusuf", "Runs the Saturday repair café at St Luke's hall.", "electronics repair, sewing, event planning"),
@@ -94,6 +96,16 @@ IDEAS = [
      "Old wiring and overloaded sockets cause fires. I'd like to offer free checks to anyone "
      "over 70, and fit smoke alarms where they are missing.", 2),
 ]  # fmt: skip
+
+# Pictures drawn here, on a few ideas: (idea index, picture, its description, days ago).
+PHOTOS = [
+    (0, "pavilion", "A drawing of the empty bowls pavilion on Park Lane: a green wooden hut with a "
+     "ramp up to its door, under a blue sky.", 25.9),
+    (1, "verge", "A drawing of the Mill Street verge planted with wildflowers: red, yellow and "
+     "blue flowers along a strip of grass in front of the shops.", 20.9),
+    (5, "benches", "A drawing of the canal path with three wooden benches beside the water, "
+     "between the bridge and the lock.", 6.9),
+]
 
 # (author, idea index or None, title, details, skills, days ago)
 HELP_REQUESTS = [
@@ -272,6 +284,13 @@ def fill_demo_board(password: str) -> list[User]:
             story.on(days * (1 - (number + 1) / (len(supporters) + 1)),
                      lambda i=index, u=username: ideas[i].toggle_support(people[u]))
 
+    def add_drawing(index, picture, description):
+        idea = ideas[index]
+        add_photo(idea, remake(drawn_picture(picture)), description, by=idea.author)
+
+    for index, picture, description, days in PHOTOS:
+        story.on(days, lambda i=index, p=picture, d=description: add_drawing(i, p, d))
+
     def ask_for_help(index, author, idea_index, title, body, skills):
         idea = ideas[idea_index] if idea_index is not None else None
         requests[index] = HelpRequest.post(
@@ -319,6 +338,45 @@ def fill_demo_board(password: str) -> list[User]:
     story.tell()
     _read_older_notifications(now - timedelta(days=READ_AFTER_DAYS), Notification)
     return list(people.values())
+
+
+def drawn_picture(picture: str) -> bytes:
+    """A simple picture for a demo idea, drawn with Pillow, as PNG bytes: nothing to ship."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    image = Image.new("RGB", (960, 640), "#bfe3f5")  # sky
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((0, 430, 960, 640), fill="#6aa84f")  # grass
+    if picture == "pavilion":
+        draw.rectangle((300, 230, 660, 450), fill="#3d7a4a", outline="#1f3d25", width=6)
+        draw.polygon([(270, 240), (480, 120), (690, 240)], fill="#7a3d2e")
+        draw.rectangle((440, 320, 520, 450), fill="#c9a26b")
+        draw.polygon([(520, 450), (640, 450), (640, 470), (520, 470)], fill="#999999")  # ramp
+        label = "The bowls pavilion"
+    elif picture == "verge":
+        draw.rectangle((0, 150, 960, 430), fill="#d9c7a8")  # the shops
+        for x in range(60, 960, 220):
+            draw.rectangle((x, 220, x + 140, 340), fill="#9fc5e8", outline="#555555", width=4)
+        for x in range(40, 960, 60):
+            for row, colour in enumerate(("#d7263d", "#f4d35e", "#3f88c5")):
+                y = 470 + row * 45 + (x % 3) * 8
+                draw.ellipse((x - 14, y - 14, x + 14, y + 14), fill=colour)
+        label = "Wildflowers on Mill Street"
+    else:
+        draw.rectangle((0, 500, 960, 640), fill="#2f6690")  # the canal
+        for x in (120, 420, 720):
+            draw.rectangle((x, 400, x + 150, 420), fill="#8b5a2b")
+            draw.rectangle((x, 360, x + 150, 378), fill="#8b5a2b")
+            draw.rectangle((x + 10, 420, x + 25, 470), fill="#5c3a1a")
+            draw.rectangle((x + 125, 420, x + 140, 470), fill="#5c3a1a")
+        label = "Benches by the canal"
+    font = ImageFont.load_default(size=40)
+    left, top, right, bottom = draw.textbbox((40, 30), label, font=font)
+    draw.rectangle((left - 16, top - 12, right + 16, bottom + 12), fill="white")
+    draw.text((40, 30), label, fill="black", font=font)
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG")
+    return buffer.getvalue()
 
 
 def _read_older_notifications(before: datetime, Notification) -> None:

@@ -35,6 +35,7 @@ from .models import (
     help_request_skills,
     utcnow,
 )
+from .photos import Photo, PhotoView, card_thumb, first_photo_id
 
 
 @dataclass(slots=True)
@@ -61,6 +62,8 @@ class IdeaCard:
     # The answer clock's two moments (board/pledge.py), read with the card.
     pledge_reached_at: datetime | None = None
     answered_at: datetime | None = None
+    # Its first photo, small, read with the card.
+    thumb: PhotoView | None = None
 
     @property
     def status_label(self) -> str:
@@ -81,6 +84,7 @@ class HelpCard:
     area_name: str | None
     kind: str = HelpKind.SKILLS
     skills: list[str] = field(default_factory=list)
+    thumb: PhotoView | None = None
 
     @property
     def status_label(self) -> str:
@@ -120,9 +124,23 @@ def _page_ids(model, where, order_by):
     )
 
 
+# A card's thumbnail is its first visible photo, joined to its row: no query per card.
+IDEA_THUMB = aliased(Photo, name="idea_thumb")
+REQUEST_THUMB = aliased(Photo, name="request_thumb")
+
+
+def _thumb_columns(thumb) -> tuple:
+    return (thumb.digest.label("thumb_digest"), thumb.alt.label("thumb_alt"),
+            thumb.format.label("thumb_format"), thumb.thumb_width.label("thumb_width"),
+            thumb.thumb_height.label("thumb_height"))
+
+
+IDEA_THUMB_JOIN = IDEA_THUMB.id == first_photo_id(Idea.id, "idea_id")
+REQUEST_THUMB_JOIN = REQUEST_THUMB.id == first_photo_id(HelpRequest.id, "help_request_id")
+
 IDEA_CARD_COLUMNS = (Idea.id, Idea.title, Idea.created_at, Idea.supporters_count,
                      Idea.comments_count, *AUTHOR_COLUMNS, Idea.status, Area.name.label("area_name"),
-                     Idea.pledge_reached_at, Idea.answered_at)
+                     Idea.pledge_reached_at, Idea.answered_at, *_thumb_columns(IDEA_THUMB))
 
 
 NEWEST_IDEAS = (Idea.id.desc(),)
@@ -137,6 +155,7 @@ def idea_list(*where, order_by=NEWEST_IDEAS) -> Select:
         .join(page, page.c.id == Idea.id)
         .join(User, User.id == Idea.author_id)
         .outerjoin(Area, Area.id == Idea.area_id)
+        .outerjoin(IDEA_THUMB, IDEA_THUMB_JOIN)
         .order_by(*order_by)
     )
 
@@ -178,6 +197,7 @@ def trending_idea_list(*where) -> Select:
         .join(page, page.c.id == Idea.id)
         .join(User, User.id == Idea.author_id)
         .outerjoin(Area, Area.id == Idea.area_id)
+        .outerjoin(IDEA_THUMB, IDEA_THUMB_JOIN)
         .order_by(page.c.part, page.c.at.desc(), Idea.id.desc())
     )
 
@@ -193,11 +213,12 @@ def help_list(*where, order_by=NEWEST_REQUESTS) -> Select:
         select(HelpRequest.id, HelpRequest.title, HelpRequest.status, HelpRequest.created_at,
                HelpRequest.offers_count, HelpRequest.comments_count, *AUTHOR_COLUMNS,
                LINKED_IDEA.id.label("idea_id"), LINKED_IDEA.title.label("idea_title"),
-               Area.name.label("area_name"), HelpRequest.kind)
+               Area.name.label("area_name"), HelpRequest.kind, *_thumb_columns(REQUEST_THUMB))
         .join(page, page.c.id == HelpRequest.id)
         .join(User, User.id == HelpRequest.author_id)
         .outerjoin(LINKED_IDEA, (LINKED_IDEA.id == HelpRequest.idea_id) & LINKED_IDEA.visible())
         .outerjoin(Area, Area.id == HelpRequest.area_id)
+        .outerjoin(REQUEST_THUMB, REQUEST_THUMB_JOIN)
         .order_by(*order_by)
     )
 
@@ -206,7 +227,8 @@ def idea_cards(query: Select, *, limit: int, offset: int = 0, **params) -> list[
     rows = db.session.execute(query, {"limit": limit, "offset": offset, **params}).mappings()
     return [
         IdeaCard(r["id"], r["title"], r["created_at"], r["supporters_count"], r["comments_count"],
-                 _person(r), r["status"], r["area_name"], r["pledge_reached_at"], r["answered_at"])
+                 _person(r), r["status"], r["area_name"], r["pledge_reached_at"], r["answered_at"],
+                 card_thumb(r))
         for r in rows
     ]
 
@@ -216,7 +238,7 @@ def help_cards(query: Select, *, limit: int, offset: int = 0, **params) -> list[
     cards = [
         HelpCard(r["id"], r["title"], r["status"], r["created_at"], r["offers_count"],
                  r["comments_count"], _person(r), r["idea_id"], r["idea_title"], r["area_name"],
-                 r["kind"])
+                 r["kind"], thumb=card_thumb(r))
         for r in rows
     ]
     if cards:

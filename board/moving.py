@@ -17,6 +17,8 @@ from .extensions import db
 from .search.index import rebuild
 
 BATCH_SIZE = 2000
+# Photos carry their pictures (up to a few hundred kB each): fewer at a time, to keep memory low.
+PHOTO_BATCH_SIZE = 20
 
 
 class TargetNotEmpty(Exception):
@@ -56,7 +58,8 @@ def copy_rows(source: Engine, target: Engine, progress=lambda table, rows: None)
             result = reading.execution_options(stream_results=True).execute(
                 select(table).order_by(*order)
             )
-            for batch in result.mappings().partitions(BATCH_SIZE):
+            size = PHOTO_BATCH_SIZE if table.name == "photos" else BATCH_SIZE
+            for batch in result.mappings().partitions(size):
                 writing.execute(table.insert(), [dict(row) for row in batch])
                 copied += len(batch)
             progress(table.name, copied)

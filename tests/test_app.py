@@ -278,7 +278,7 @@ class FormsOnPage(HTMLParser):
             if kind in ("radio", "checkbox"):
                 if "checked" in a:
                     self.forms[-1]["fields"].append((a["name"], a.get("value", "on")))
-            elif kind != "submit":
+            elif kind not in ("submit", "file"):  # a photo's file has no length to check
                 self.forms[-1]["fields"].append((a["name"], a.get("value", "")))
                 if kind not in ("hidden", "search"):
                     self.forms[-1]["limits"][a["name"]] = a.get("maxlength")

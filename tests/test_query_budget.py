@@ -11,6 +11,7 @@ import pytest
 
 from board.extensions import db
 from board.models import HelpRequest, Idea, User
+from board.photos import add_photo, remake
 from helpers import PASSWORD_HASH, count_queries, make_test_app
 
 MANY = 50
@@ -23,7 +24,7 @@ BUDGETS = {
     "/ideas?sort=popular": 3,
     "/ideas?page=99": 5,  # past the end: a count, then the last page
     "/ideas/{idea}": 11,
-    "/ideas/{idea}/edit": 6,
+    "/ideas/{idea}/edit": 7,  # one more: the idea's photos, which the form offers to remove
     "/help": 4,
     "/help?status=open": 4,
     "/help/{request}": 8,
@@ -43,6 +44,16 @@ BUDGETS = {
     "/ideas?clock=awaiting": 3,
     "/ideas?sort=waiting": 3,
 }
+
+
+def _a_picture() -> bytes:
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 30), "teal").save(buffer, "PNG")
+    return buffer.getvalue()
 
 
 def build_board(path, rows: int):
@@ -65,6 +76,10 @@ def build_board(path, rows: int):
             for i in range(rows)
         ]
         help_request = requests[0]
+        # A photo on every idea and request: cards show the first one small.
+        photo = remake(_a_picture())
+        for post in (*ideas, *requests):
+            add_photo(post, photo, f"Photo of {post.title}", by=owner)
         for person in people:
             idea.toggle_support(person)
             idea.add_comment(person, "Count me in.")

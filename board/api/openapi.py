@@ -36,6 +36,12 @@ def _object(properties: dict, required: list[str] | None = None) -> dict:
 
 
 def _schemas() -> dict:
+    sized = _object({"url": URL, "width": COUNT, "height": COUNT})
+    # A photo on an idea or help request: its description (alt text) and its sizes.
+    photo = _object({
+        "alt": STRING, "url": URL, "width": COUNT, "height": COUNT, "content_type": STRING,
+        "sizes": _object({"large": sized, "medium": sized, "thumb": sized}),
+    })
     person = _object({"username": STRING, "name": STRING, "url": URL, "api_url": URL})
     label = _object({"slug": STRING, "name": STRING})
     idea = _object({
@@ -45,6 +51,7 @@ def _schemas() -> dict:
         "area": _nullable(_ref("Label")), "topics": {"type": "array", "items": _ref("Label")},
         "supporters_count": COUNT, "comments_count": COUNT,
         "body": STRING, "body_html": STRING, "language": LANGUAGE,
+        "photos": {"type": "array", "items": _ref("Photo")},
         # Where the idea stands against the board's pledge; null before it reaches it.
         "answer_clock": _nullable(_object({
             "state": {"enum": ["waiting", "overdue", "answered"]}, "words": STRING,
@@ -70,6 +77,7 @@ def _schemas() -> dict:
         "topics": {"type": "array", "items": _ref("Label")}, "offers_count": COUNT,
         "comments_count": COUNT, "idea": _nullable(linked),
         "body": STRING, "body_html": STRING, "language": LANGUAGE,
+        "photos": {"type": "array", "items": _ref("Photo")},
     })
     help_full = _ref("HelpRequest")
     comment = _object({
@@ -97,7 +105,7 @@ def _schemas() -> dict:
         "status": {"type": "integer"}, "title": STRING, "detail": STRING,
     })})
     return {
-        "Index": front_door, "Person": person, "Label": label, "Idea": idea, "IdeaFull": idea_full,
+        "Index": front_door, "Photo": photo, "Person": person, "Label": label, "Idea": idea, "IdeaFull": idea_full,
         "HelpRequest": help_request, "HelpRequestFull": help_full, "Comment": comment,
         "Profile": profile, "Skill": skill, "Statuses": statuses, "Links": links, "Error": error,
         **{f"{name}Page": _object({"data": {"type": "array", "items": _ref(name)}, "links": _ref("Links")})

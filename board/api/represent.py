@@ -8,6 +8,7 @@ from __future__ import annotations
 from flask import url_for
 
 from ..models import HelpKind, HelpRequest, HelpStatus, Idea, IdeaStatus, User, iso
+from ..photos import CONTENT_TYPES, SIZES
 from ..pledge import clock_of
 
 
@@ -22,6 +23,16 @@ def person(user: User) -> dict:
 
 def label(thing) -> dict | None:
     return {"slug": thing.slug, "name": thing.name} if thing is not None else None
+
+
+def photo(item) -> dict:
+    """A visible photo: its description and the address of each size (the large one first)."""
+    def sized(size: str) -> dict:
+        return {"url": url_for("home.photo", name=item.filename(size), _external=True),
+                "width": getattr(item, f"{size}_width"), "height": getattr(item, f"{size}_height")}
+
+    sizes = {size: sized(size) for size in SIZES}
+    return {"alt": item.alt, **sizes["large"], "content_type": CONTENT_TYPES[item.format], "sizes": sizes}
 
 
 def idea(item: Idea) -> dict:
@@ -43,6 +54,7 @@ def idea(item: Idea) -> dict:
         "body": item.body,
         "body_html": item.body_html,
         "language": item.language,
+        "photos": [photo(p) for p in item.public_photos],
         # Where the idea stands against the board's pledge; null before it reaches it.
         "answer_clock": _clock(item),
     }
@@ -99,6 +111,7 @@ def help_request(item: HelpRequest) -> dict:
         "body": item.body,
         "body_html": item.body_html,
         "language": item.language,
+        "photos": [photo(p) for p in item.public_photos],
     }
 
 

@@ -113,7 +113,8 @@ def index():
 # --- Ideas ------------------------------------------------------------------------------
 
 # Lists carry each description, so that reusing them needs no request per item.
-IDEA_LOAD = (joinedload(Idea.author), joinedload(Idea.area), selectinload(Idea.topics))
+IDEA_LOAD = (joinedload(Idea.author), joinedload(Idea.area), selectinload(Idea.topics),
+             selectinload(Idea.public_photos))
 
 
 @bp.get("/ideas")
@@ -188,7 +189,7 @@ def _visible(model, thing_id: int, *options):
 @bp.get("/ideas/<id:idea_id>")
 def idea(idea_id: int):
     item = _visible(Idea, idea_id, joinedload(Idea.author), joinedload(Idea.area),
-                    selectinload(Idea.topics),
+                    selectinload(Idea.topics), selectinload(Idea.public_photos),
                     selectinload(Idea.status_updates).joinedload(StatusUpdate.by))
     requests = db.session.scalars(
         select(HelpRequest).where(HelpRequest.idea_id == item.id, HelpRequest.visible())
@@ -221,7 +222,8 @@ def idea_comments(idea_id: int):
 # --- Help requests ----------------------------------------------------------------------
 
 HELP_LOAD = (joinedload(HelpRequest.author), joinedload(HelpRequest.area), joinedload(HelpRequest.idea),
-             selectinload(HelpRequest.topics), selectinload(HelpRequest.skills))
+             selectinload(HelpRequest.topics), selectinload(HelpRequest.skills),
+             selectinload(HelpRequest.public_photos))
 
 
 @bp.get("/help-requests")

@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 from feedgen.feed import FeedGenerator
 from flask import Response, abort, current_app, request, url_for
 from flask_babel import gettext as _
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -63,16 +63,31 @@ def _feed(title: str, feed_id: str, page_url: str, subtitle: str) -> FeedGenerat
     return feed
 
 
+def _photo_url(photo, size: str) -> str:
+    return url_for("home.photo", name=photo.filename(size), _external=True)
+
+
+def _photos_html(photos) -> str:
+    """A post's visible photos, at their medium size, each linked to the large one."""
+    return "".join(
+        f'<p><a href="{_photo_url(p, "large")}"><img src="{_photo_url(p, "medium")}" alt="{escape(p.alt)}"'
+        f' width="{p.medium_width}" height="{p.medium_height}"></a></p>'
+        for p in photos
+    )
+
+
 def _entry(feed: FeedGenerator, *, entry_id: str, title: str, url: str, author: str,
-           published: datetime, updated: datetime, html: str) -> None:
+           published: datetime, updated: datetime, html: str, photos=()) -> None:
     entry = feed.add_entry(order="append")
     entry.id(entry_id)
     entry.title(title)
     entry.link(href=url, rel="alternate", type="text/html")
+    # Photos are in the content, with their descriptions, rather than as enclosure links:
+    # feedgen writes an entry's links without their rel, which would make each an alternate.
     entry.author(name=author)
     entry.published(_utc(published))
     entry.updated(_utc(updated))
-    entry.content(html, type="html")
+    entry.content(str(html) + _photos_html(photos), type="html")
 
 
 def _answer(feed: FeedGenerator, moments: list[datetime]) -> Response:
@@ -90,7 +105,7 @@ def ideas():
     """The newest ideas, filtered like the list: ?topic=&area=&status=."""
     filters = read_filters(statuses=IdeaStatus.ALL)
     query = (
-        select(Idea).where(Idea.visible()).options(joinedload(Idea.author))
+        select(Idea).where(Idea.visible()).options(joinedload(Idea.author), selectinload(Idea.public_photos))
         .order_by(Idea.id.desc()).limit(ENTRIES)
     )
     if filters.topic:
@@ -117,7 +132,7 @@ def ideas():
         _entry(feed, entry_id=tag("ideas", idea.id), title=idea.title,
                url=url_for("ideas.detail", idea_id=idea.id, _external=True),
                author=idea.author.name, published=idea.created_at, updated=updated,
-               html=answer_clock(idea) + Markup(idea.body_html))
+               html=answer_clock(idea) + Markup(idea.body_html), photos=idea.public_photos)
     return _answer(feed, moments)
 
 
@@ -178,7 +193,8 @@ def help_requests():
     query = (
         select(HelpRequest)
         .where(HelpRequest.visible(), HelpRequest.status == HelpStatus.OPEN)
-        .options(joinedload(HelpRequest.author), selectinload(HelpRequest.skills))
+        .options(joinedload(HelpRequest.author), selectinload(HelpRequest.skills),
+                 selectinload(HelpRequest.public_photos))
         .order_by(HelpRequest.id.desc()).limit(ENTRIES)
     )
     if request.args.get("skill") and filters.skill is None:
@@ -216,5 +232,6 @@ def help_requests():
         _entry(feed, entry_id=tag("help-requests", need.id), title=need.title,
                url=url_for("help.detail", help_request_id=need.id, _external=True),
                author=need.author.name, published=need.created_at, updated=updated,
-               html=Markup(need.body_html) + needs)
+               html=Markup(need.body_html) + needs,
+               photos=need.public_photos)
     return _answer(feed, moments)

@@ -34,6 +34,7 @@ from ..notifications.following import is_following
 from ..notifications.reading import delete_with_its_notifications
 from ..pagination import count_rows, paginate, positive_int
 from ..permissions import can_see, confirmed_to_post, ensure_can_edit, visible_or_404
+from ..photos import photo_form, photos_on, shown_photos
 from ..rate_limits import posting_limit
 from . import bp
 from .forms import HelpRequestForm, MessageForm, OfferForm
@@ -106,7 +107,8 @@ def new():
     preselected = db.session.get(Idea, idea_id) if idea_id else None
     if preselected is not None and preselected.author_id != current_user.id:
         preselected = None
-    form = HelpRequestForm(
+    form = photo_form(
+        HelpRequestForm, target_kind="help_request",
         ideas=linkable_ideas(current_user),
         data={"idea": preselected.id if preselected else 0},
     )
@@ -122,6 +124,7 @@ def new():
             topics=form.chosen_topics(),
         )
         help_request.language = form.language.data
+        form.save_photos(help_request, by=current_user)
         db.session.commit()
         flash(_("Your help request is on the board."), "success")
         return redirect(url_for("help.detail", help_request_id=help_request.id))
@@ -131,16 +134,17 @@ def new():
 
 
 def _detail_page(help_request_id: int, comment_form=None, offer_form=None):
-    help_request = db.session.scalar(
+    help_request = db.session.execute(
         select(HelpRequest)
         .where(HelpRequest.id == help_request_id)
         .options(
             joinedload(HelpRequest.author),
             joinedload(HelpRequest.idea),
+            joinedload(HelpRequest.photos),
             selectinload(HelpRequest.skills),
             selectinload(HelpRequest.offers).joinedload(Offer.helper),
         )
-    )
+    ).unique().scalar_one_or_none()
     if help_request is None:
         abort(404)
     is_requester = help_request.is_by(current_user)
@@ -153,6 +157,7 @@ def _detail_page(help_request_id: int, comment_form=None, offer_form=None):
         help_request=help_request,
         # Hidden by a moderator: a placeholder, with the discussion still readable.
         removed=not can_see(help_request),
+        photos=shown_photos(help_request),
         is_requester=is_requester,
         # The requester sees every offer; a helper sees their own; others see how many.
         offers=help_request.offers if is_requester else [],
@@ -180,7 +185,8 @@ def detail(help_request_id: int):
 def edit(help_request_id: int):
     help_request = visible_or_404(HelpRequest, help_request_id)
     ensure_can_edit(help_request)
-    form = HelpRequestForm(
+    form = photo_form(
+        HelpRequestForm, target_kind="help_request", existing=photos_on(help_request),
         ideas=linkable_ideas(current_user, keep=help_request.idea),
         data={
             "title": help_request.title,
@@ -203,6 +209,7 @@ def edit(help_request_id: int):
         )
         help_request.place(form.chosen_area(), form.chosen_topics())
         help_request.language = form.language.data
+        form.save_photos(help_request, by=current_user)
         db.session.commit()
         flash(_("Your changes are saved."), "success")
         return redirect(url_for("help.detail", help_request_id=help_request.id))

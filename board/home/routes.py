@@ -1,11 +1,14 @@
 from __future__ import annotations
 
-from flask import render_template
+import re
+
+from flask import Response, abort, g, render_template, request
 from flask_login import current_user, login_required
 
 from ..help.matching import requests_you_could_help_with
 from ..listing import help_cards, help_list, idea_cards, idea_list
 from ..models import HelpRequest, HelpStatus, Idea
+from ..photos import photo_to_serve
 from . import bp
 from .dashboard import (
     help_requests_by,
@@ -57,3 +60,26 @@ def dashboard():
         ideas=ideas_by(current_user),
         help_requests=help_requests_by(current_user),
     )
+
+
+PHOTO_NAME = re.compile(r"([0-9a-f]{64})-(large|medium|thumb)\.(webp|jpg)")
+A_YEAR = 365 * 24 * 3600
+
+
+@bp.get("/photos/<name>")
+def photo(name: str):
+    """A photo's bytes. The address names the bytes (their sha256), so they never change:
+    browsers keep a public photo for a year. Hidden ones go only to their author and staff."""
+    g.page_key = None  # read from the database each time: a photo just hidden is gone at once
+    match = PHOTO_NAME.fullmatch(name)
+    served = photo_to_serve(*match.groups(), viewer=current_user) if match else None
+    if served is None:
+        abort(404)
+    response = Response(served.data, mimetype=served.content_type)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    if served.public:
+        response.headers["Cache-Control"] = f"public, max-age={A_YEAR}, immutable"
+    else:
+        response.headers["Cache-Control"] = "private, no-store"
+    response.set_etag(name)
+    return response.make_conditional(request)

@@ -33,6 +33,7 @@ from ..permissions import (
     moderators_only,
     visible_or_404,
 )
+from ..photos import photo_form, photos_on, shown_photos
 from ..pledge import CLOCK_CONDITIONS, ClockFilter, awaiting, overdue_since, the_pledge
 from ..rate_limits import posting_limit
 from . import bp
@@ -81,7 +82,8 @@ UPDATES_OF = (
     .order_by(StatusUpdate.id.desc())
 )
 IDEA_WITH_AUTHOR = (
-    select(Idea).where(Idea.id == bindparam("idea_id")).options(joinedload(Idea.author))
+    select(Idea).where(Idea.id == bindparam("idea_id"))
+    .options(joinedload(Idea.author), joinedload(Idea.photos))
 )
 NEEDS = help_list(HelpRequest.idea_id == bindparam("idea_id"), order_by=[HelpRequest.id])
 
@@ -117,11 +119,12 @@ def index():
 @confirmed_to_post
 @posting_limit
 def new():
-    form = IdeaForm()
+    form = photo_form(IdeaForm)
     if form.validate_on_submit():
         idea = Idea.post(current_user, form.title.data, form.description.data)
         idea.place(form.chosen_area(), form.chosen_topics())
         idea.language = form.language.data
+        form.save_photos(idea, by=current_user)
         db.session.commit()
         flash(_("Your idea is on the board."), "success")
         return redirect(url_for("ideas.detail", idea_id=idea.id))
@@ -134,7 +137,7 @@ def detail(idea_id: int):
 
 
 def _detail_page(idea_id: int, comment_form: CommentForm | None = None, answer_form=None):
-    idea = db.session.scalar(IDEA_WITH_AUTHOR, {"idea_id": idea_id})
+    idea = db.session.execute(IDEA_WITH_AUTHOR, {"idea_id": idea_id}).unique().scalar_one_or_none()
     if idea is None:
         abort(404)
     return render_template(
@@ -142,6 +145,7 @@ def _detail_page(idea_id: int, comment_form: CommentForm | None = None, answer_f
         idea=idea,
         # Hidden by a moderator: a placeholder, with the discussion still readable.
         removed=not can_see(idea),
+        photos=shown_photos(idea),
         comments_html=discussion_html(idea),
         help_requests=help_cards(NEEDS, limit=NEEDS_SHOWN, idea_id=idea.id),
         team=idea.team(),
@@ -160,12 +164,14 @@ def _detail_page(idea_id: int, comment_form: CommentForm | None = None, answer_f
 def edit(idea_id: int):
     idea = visible_or_404(Idea, idea_id)
     ensure_can_edit(idea)
-    form = IdeaForm(data={"title": idea.title, "description": idea.body, "area": idea.area_id or 0,
-                          "topics": [topic.id for topic in idea.topics], "language": idea.language})
+    form = photo_form(IdeaForm, existing=photos_on(idea),
+                      data={"title": idea.title, "description": idea.body, "area": idea.area_id or 0,
+                            "topics": [topic.id for topic in idea.topics], "language": idea.language})
     if form.validate_on_submit():
         idea.edit(form.title.data, form.description.data)
         idea.place(form.chosen_area(), form.chosen_topics())
         idea.language = form.language.data
+        form.save_photos(idea, by=current_user)
         db.session.commit()
         flash(_("Your changes are saved."), "success")
         return redirect(url_for("ideas.detail", idea_id=idea.id))

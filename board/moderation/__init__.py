@@ -16,19 +16,24 @@ from sqlalchemy import and_, exists, or_, select, update
 
 from ..extensions import db
 from ..models import Comment, HelpRequest, Idea, NotAllowed, NotPossible, Role, User, utcnow
+from ..photos import Photo
 from .models import ModerationAction, Report
 
 bp = Blueprint("moderation", __name__)
 
-KINDS = {"idea": Idea, "help_request": HelpRequest, "comment": Comment, "user": User}
-KIND_LABELS = {"idea": _l("idea"), "help_request": _l("help request"), "comment": _l("comment"), "user": _l("person")}
+KINDS = {"idea": Idea, "help_request": HelpRequest, "comment": Comment, "user": User, "photo": Photo}
+KIND_LABELS = {"idea": _l("idea"), "help_request": _l("help request"), "comment": _l("comment"), "user": _l("person"),
+               "photo": _l("photo")}
 # Whole sentences for each kind, so that every language can make its words agree.
 REPORT_TITLES = {"idea": _l("Report this idea"), "help_request": _l("Report this help request"),
-                 "comment": _l("Report this comment"), "user": _l("Report this person")}
+                 "comment": _l("Report this comment"), "user": _l("Report this person"),
+                 "photo": _l("Report this photo")}
 MODERATE_TITLES = {"idea": _l("Moderate this idea"), "help_request": _l("Moderate this help request"),
-                   "comment": _l("Moderate this comment"), "user": _l("Moderate this person")}
+                   "comment": _l("Moderate this comment"), "user": _l("Moderate this person"),
+                   "photo": _l("Moderate this photo")}
 DELETED_LABELS = {"idea": _l("Deleted idea"), "help_request": _l("Deleted help request"),
-                  "comment": _l("Deleted comment"), "user": _l("Deleted person")}
+                  "comment": _l("Deleted comment"), "user": _l("Deleted person"),
+                  "photo": _l("Deleted photo")}
 
 # What the board itself writes into the log and the reports when a person deletes their
 # account (people/own_data.py). The database keeps these English words, whoever was reading
@@ -57,6 +62,8 @@ def summary_of(thing) -> str:
     if isinstance(thing, Comment):
         text = " ".join(thing.body.split())
         return _("Comment by @%(username)s: %(text)s", username=thing.author.username, text=text[:120])
+    if isinstance(thing, Photo):
+        return _("Photo on “%(title)s”: %(description)s", title=thing.target.title, description=thing.alt)
     return kept_summary_of(thing)
 
 
@@ -67,6 +74,8 @@ def kept_summary_of(thing) -> str:
         return f"@{thing.username}"
     if isinstance(thing, Comment):
         return f"@{thing.author.username}: {' '.join(thing.body.split())[:120]}"
+    if isinstance(thing, Photo):
+        return f"{thing.target.title}: {thing.alt}"
     return thing.title
 
 
@@ -81,8 +90,8 @@ class Action:
 ACTIONS = {
     action.name: action
     for action in (
-        Action("hide", _l("Hide"), "hid", ("idea", "help_request", "comment")),
-        Action("restore", _l("Restore"), "restored", ("idea", "help_request", "comment")),
+        Action("hide", _l("Hide"), "hid", ("idea", "help_request", "comment", "photo")),
+        Action("restore", _l("Restore"), "restored", ("idea", "help_request", "comment", "photo")),
         Action("lock", _l("Lock comments"), "locked comments on", ("idea",)),
         Action("unlock", _l("Unlock comments"), "unlocked comments on", ("idea",)),
         Action("suspend", _l("Suspend"), "suspended", ("user",)),
@@ -100,6 +109,9 @@ LOGGED = {
     ("restore", "idea"): _l("Restored the idea"),
     ("restore", "help_request"): _l("Restored the help request"),
     ("restore", "comment"): _l("Restored the comment"),
+    ("hide", "photo"): _l("Hid the photo"),
+    ("restore", "photo"): _l("Restored the photo"),
+    ("dismiss", "photo"): _l("Dismissed the reports about the photo"),
     ("lock", "idea"): _l("Locked comments on the idea"),
     ("unlock", "idea"): _l("Unlocked comments on the idea"),
     ("suspend", "user"): _l("Suspended the person"),
@@ -116,6 +128,9 @@ DONE = {
     ("restore", "idea"): _l("You restored this idea."),
     ("restore", "help_request"): _l("You restored this help request."),
     ("restore", "comment"): _l("You restored this comment."),
+    ("hide", "photo"): _l("You hid this photo."),
+    ("restore", "photo"): _l("You restored this photo."),
+    ("dismiss", "photo"): _l("You dismissed the reports about this photo."),
     ("lock", "idea"): _l("You locked comments on this idea."),
     ("unlock", "idea"): _l("You unlocked comments on this idea."),
     ("suspend", "user"): _l("You suspended this person."),
@@ -174,6 +189,8 @@ def moderate(action: str, thing, by: User, reason: str) -> ModerationAction:
     now = utcnow()
     if action in ("hide", "restore"):
         thing.hidden_at = now if action == "hide" else None
+        if isinstance(thing, Photo):
+            thing.hidden_by_id = by.id if action == "hide" else None
         if isinstance(thing, Comment):
             # Counters count what people can read.
             target = thing.target

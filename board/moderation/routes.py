@@ -56,6 +56,8 @@ def page_of(thing) -> str:
         return url_for("ideas.detail", idea_id=thing.id)
     if kind == "help_request":
         return url_for("help.detail", help_request_id=thing.id)
+    if kind == "photo":
+        return page_of(thing.target)
     # In its place in the discussion: /comments/N answers 404 once the comment is hidden.
     return comment_url(thing)
 

@@ -54,9 +54,12 @@ from ..moderation import DELETED_NAME, REMOVED_SUMMARY, WITHDRAWN_REASON
 from ..moderation.models import ModerationAction, Report
 from ..notifications.models import EmailChoice, Follow, Notification
 from ..notifications.rules import email_choices_of
+from ..photos import Photo
 from ..search.index import purge
 
 DATA_FILE = "my-data.json"
+# The photos they added, as files beside the data, at the largest size the board keeps.
+PHOTOS_FOLDER = "photos"
 
 
 
@@ -107,6 +110,7 @@ def export_of(user: User) -> dict:
         "ideas": _ideas_of(uid),
         "help_requests": _help_requests_of(uid),
         "comments": _comments_of(uid),
+        "photos": _photos_of(uid),
         "offers": _offers_of(uid),
         "supports": [
             {"idea": _about(support.idea), "supported_at": iso(support.created_at)}
@@ -180,6 +184,25 @@ def _ideas_of(uid: int) -> list[dict]:
             ],
         }
         for idea in ideas
+    ]
+
+
+def _their_photos(uid: int):
+    return (select(Photo).where(Photo.author_id == uid).order_by(Photo.id)
+            .options(joinedload(Photo.idea), joinedload(Photo.help_request)))
+
+
+def _photo_file(photo: Photo) -> str:
+    return f"{PHOTOS_FOLDER}/photo-{photo.id}.{photo.extension}"
+
+
+def _photos_of(uid: int) -> list[dict]:
+    """Each photo they added: the file in the download, its description, what it is on."""
+    return [
+        {"id": photo.id, "file": _photo_file(photo), "description": photo.alt,
+         "on": _about(photo.target), "position": photo.position, "added_at": iso(photo.created_at),
+         "hidden_by_moderators": photo.hidden_at is not None}
+        for photo in db.session.scalars(_their_photos(uid))
     ]
 
 
@@ -321,6 +344,11 @@ def export_zip(user: User) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr(DATA_FILE, data.encode("utf-8"))
+        # One photo's bytes in memory at a time. Already compressed: stored as they are.
+        for photo_id in db.session.scalars(select(Photo.id).where(Photo.author_id == user.id).order_by(Photo.id)):
+            photo = db.session.get(Photo, photo_id)
+            archive.writestr(_photo_file(photo), photo.large, compress_type=zipfile.ZIP_STORED)
+            db.session.expunge(photo)
     return buffer.getvalue()
 
 
@@ -345,6 +373,8 @@ def erase(user: User, keep_posts: bool) -> None:
     names = _names_of(user)
     their_skills = [skill.id for skill in user.skills]
     removed: dict[str, list] = {}
+    # Their photos go whether their posts stay or not: a photo may show them, or their home.
+    db.session.execute(delete(Photo).where(Photo.author_id == uid))
     if not keep_posts:
         their_skills += db.session.scalars(
             select(help_request_skills.c.skill_id)

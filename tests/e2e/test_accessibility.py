@@ -78,6 +78,12 @@ PAGES = [
     ("awaiting-an-answer", "ruth", "/admin/answers", None),
     ("delete-account", "sam", "/account/delete", None),
     ("delete-account-with-errors", "sam", "/account/delete", "submit"),
+    # Photos: an idea showing one, the form's photo fields (with a photo there to remove,
+    # and with a file refused), and a moderator looking at one.
+    ("idea-with-photo", None, "/ideas/2", None),
+    ("edit-idea-with-photo", "tom_h", "/ideas/6/edit", None),
+    ("new-idea-photo-refused", "tom_h", "/ideas/new", "photo-refused"),
+    ("moderation-photo", "ruth", "/moderation/photo/1", None),
 ]
 
 
@@ -102,6 +108,13 @@ def open_page(new_page, who, path, action, language="en"):
         page.locator("main form[action$='/offers'] button[type=submit]").click()
     elif action == "comment-empty":
         page.locator("main form[action$='/comments'] button[type=submit]").click()
+    elif action == "photo-refused":
+        page.locator("main [name=title]").fill("Planters on the bridge")
+        page.locator("main [name=description]").fill("Two planters, one at each end.")
+        page.locator("main [name=photo_1]").set_input_files(
+            files=[{"name": "bridge.jpg", "mimeType": "image/jpeg", "buffer": b"not a photo"}])
+        page.locator("main [name=photo_1_description]").fill("The bridge in spring")
+        page.locator("main form[novalidate] button[type=submit]").first.click()
     if action:
         assert page.get_by_role("alert").is_visible(), "the form was expected to show its errors"
     return page

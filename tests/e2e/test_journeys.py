@@ -16,7 +16,7 @@ pytestmark = pytest.mark.parametrize("base_url", ["sqlite", "postgresql"], indir
 def post_idea(page, title: str, description: str) -> str:
     page.get_by_role("link", name="Post an idea").first.click()
     page.get_by_label("Title").fill(title)
-    page.get_by_label("Description").fill(description)
+    page.get_by_label("Description", exact=True).fill(description)
     page.get_by_role("button", name="Post idea").click()
     page.wait_for_url(re.compile(r"/ideas/\d+$"))
     return page.url
@@ -37,6 +37,33 @@ def test_a_newcomer_registers_posts_an_idea_and_finds_it_on_the_home_page(new_pa
     page.get_by_role("link", name="Simpl", exact=True).click()
     newest = page.get_by_role("region", name="Newest ideas")
     expect(newest.get_by_role("link", name=title)).to_be_visible()
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["with-js", "without-js"])
+def test_an_idea_is_posted_with_a_photo_that_everyone_then_sees(new_page, javascript):
+    import io
+
+    from PIL import Image
+
+    picture = io.BytesIO()
+    Image.new("RGB", (1200, 900), "seagreen").save(picture, "JPEG")
+    page = new_page(javascript=javascript)
+    register(page)
+    page.get_by_role("link", name="Post an idea").first.click()
+    page.get_by_label("Title").fill(f"A pond in the park {unique_name('')}")
+    page.get_by_label("Description", exact=True).fill("Dig a small pond for frogs.")
+    page.get_by_label("Photo 1", exact=True).set_input_files(
+        files=[{"name": "pond.jpg", "mimeType": "image/jpeg", "buffer": picture.getvalue()}])
+    page.get_by_label("Description of photo 1").fill("The dip by the oak where the pond would go")
+    page.get_by_role("button", name="Post idea").click()
+    page.wait_for_url(re.compile(r"/ideas/\d+$"))
+
+    visitor = new_page(javascript=javascript)
+    visitor.goto(page.url)
+    photo = visitor.get_by_role("img", name="The dip by the oak where the pond would go")
+    expect(photo).to_be_visible()
+    visitor.wait_for_function("image => image.complete && image.naturalWidth > 0", arg=photo.element_handle())
+    assert photo.evaluate("image => image.naturalWidth") == 800  # the medium size, served
 
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["with-js", "without-js"])
