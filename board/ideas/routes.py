@@ -15,9 +15,12 @@ from ..filters import choices_of, read_filters
 from ..listing import help_cards, help_list, idea_cards, idea_list, trending_idea_list, trending_since
 from ..models import (
     Area,
+    DuplicateProposal,
     HelpRequest,
     Idea,
     IdeaStatus,
+    NotAllowed,
+    NotPossible,
     StatusUpdate,
     Topic,
     idea_topics,
@@ -36,7 +39,20 @@ from ..permissions import (
 from ..pledge import CLOCK_CONDITIONS, ClockFilter, awaiting, overdue_since, the_pledge
 from ..rate_limits import posting_limit
 from . import bp
-from .forms import AnswerForm, CommentForm, IdeaForm
+from .duplicates import (
+    accept,
+    can_be_joined,
+    decline,
+    idea_named,
+    joined_into,
+    may_decide,
+    may_propose,
+    pending_about,
+    propose,
+    waiting_on,
+)
+from .forms import AnswerForm, CommentForm, DuplicateForm, IdeaForm
+from .similar import similar_ideas, supported_among
 
 # The most help requests an idea's page lists, oldest first.
 NEEDS_SHOWN = 100
@@ -118,14 +134,23 @@ def index():
 @posting_limit
 def new():
     form = IdeaForm()
+    similar = []
     if form.validate_on_submit():
-        idea = Idea.post(current_user, form.title.data, form.description.data)
-        idea.place(form.chosen_area(), form.chosen_topics())
-        idea.language = form.language.data
-        db.session.commit()
-        flash(_("Your idea is on the board."), "success")
-        return redirect(url_for("ideas.detail", idea_id=idea.id))
-    return render_template("ideas/form.html", form=form, idea=None), 422 if form.errors else 200
+        # A step, never a stop: shown the ideas like theirs once, people post if they still want to.
+        if not form.similar_seen.data:
+            similar = similar_ideas(form.title.data, form.description.data)
+            form.similar_seen.data = "1"
+        if not similar:
+            idea = Idea.post(current_user, form.title.data, form.description.data)
+            idea.place(form.chosen_area(), form.chosen_topics())
+            idea.language = form.language.data
+            db.session.commit()
+            flash(_("Your idea is on the board."), "success")
+            return redirect(url_for("ideas.detail", idea_id=idea.id))
+    return render_template(
+        "ideas/form.html", form=form, idea=None, similar=similar,
+        supported=supported_among(similar, current_user),
+    ), 422 if form.errors else 200
 
 
 @bp.get("/<id:idea_id>")
@@ -133,10 +158,17 @@ def detail(idea_id: int):
     return _detail_page(idea_id)
 
 
-def _detail_page(idea_id: int, comment_form: CommentForm | None = None, answer_form=None):
+def _detail_page(idea_id: int, comment_form: CommentForm | None = None, answer_form=None,
+                 duplicate_form: DuplicateForm | None = None):
     idea = db.session.scalar(IDEA_WITH_AUTHOR, {"idea_id": idea_id})
     if idea is None:
         abort(404)
+    if idea.duplicate_of_id is not None and not request.args.get("stay") and request.method == "GET":
+        # Joined with another idea: its address leads there. ?stay=1 (linked from the other
+        # idea's page) still shows it as posted, with its discussion.
+        return redirect(url_for("ideas.detail", idea_id=idea.duplicate_of_id), 302)
+    may_decide_here = current_user.is_authenticated and (idea.is_by(current_user) or is_moderator())
+    proposals = waiting_on(idea) if may_decide_here else []
     return render_template(
         "ideas/detail.html",
         idea=idea,
@@ -152,6 +184,12 @@ def _detail_page(idea_id: int, comment_form: CommentForm | None = None, answer_f
         # Forms only for people who can use them: a form makes a CSRF token, and with
         # it a session cookie, which visitors who only read should not get.
         comment_form=comment_form or (CommentForm() if current_user.is_authenticated else None),
+        joined=joined_into(idea),
+        proposals=[(proposal, may_decide(proposal, current_user)) for proposal in proposals],
+        proposed=pending_about(idea) if may_propose(idea, current_user) else None,
+        duplicate_form=duplicate_form or (
+            DuplicateForm() if may_propose(idea, current_user) and can_be_joined(idea) else None
+        ),
     )
 
 
@@ -231,3 +269,44 @@ def comment(idea_id: int):
     return post_comment_or_show_errors(
         idea, form, lambda: _detail_page(idea.id, comment_form=form)
     )
+
+
+@bp.post("/<id:idea_id>/duplicate")
+@login_required
+@posting_limit
+def propose_duplicate(idea_id: int):
+    """The idea's author, or staff, say it duplicates another idea."""
+    idea = visible_or_404(Idea, idea_id)
+    if not may_propose(idea, current_user):
+        raise NotAllowed(_("Only the idea's author or the board's staff can say it duplicates another."))
+    form = DuplicateForm()
+    if form.validate_on_submit():
+        try:
+            proposal = propose(idea, idea_named(form.target.data), by=current_user)
+        except NotPossible as refusal:
+            db.session.rollback()
+            form.target.errors.append(str(refusal))
+        else:
+            db.session.commit()
+            flash(_("The author of “%(title)s” is asked whether to join the two ideas.",
+                    title=proposal.target.title), "success")
+            return redirect(url_for("ideas.detail", idea_id=idea.id) + "#duplicates")
+    return _detail_page(idea.id, duplicate_form=form), 422
+
+
+@bp.post("/duplicates/<id:proposal_id>/<any(accept, decline):answer>")
+@login_required
+@posting_limit
+def decide_duplicate(proposal_id: int, answer: str):
+    """The other idea's author (or staff, after the wait) join the two ideas, or not."""
+    proposal = db.get_or_404(DuplicateProposal, proposal_id)
+    if answer == "accept":
+        accept(proposal, by=current_user)
+        message = _("The two ideas are joined: its supporters now count here.")
+    else:
+        decline(proposal, by=current_user)
+        message = _("The two ideas stay apart.")
+    target_id = proposal.target_id
+    db.session.commit()
+    flash(message, "success")
+    return redirect(url_for("ideas.detail", idea_id=target_id))
