@@ -17,8 +17,8 @@ from datetime import timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import func, insert, literal, or_, select, update
-from sqlalchemy.orm import aliased
+from sqlalchemy import and_, func, insert, literal, or_, select, update
+from sqlalchemy.orm import aliased, joinedload
 
 from ..extensions import db
 from ..models import (
@@ -209,18 +209,19 @@ def supporters_of(idea_id: int) -> list[int]:
     return list(db.session.scalars(select(Support.user_id).where(Support.idea_id == idea_id)))
 
 
-def joined_into(idea: Idea) -> list[Idea]:
-    """The ideas joined with this one, oldest first: their discussions are still read there."""
-    return db.session.scalars(
-        select(Idea).where(Idea.duplicate_of_id == idea.id, Idea.visible())
-        .options(*Idea.without_bodies()).order_by(Idea.id)
-    ).all()
-
-
-def waiting_on(idea: Idea) -> list[DuplicateProposal]:
-    """Proposals still waiting that other ideas duplicate this one."""
+def proposals_around(idea: Idea) -> list[DuplicateProposal]:
+    """In one query, whatever the idea's page shows: proposals waiting about it (on
+    either side), and the accepted ones that joined other ideas into it."""
     return db.session.scalars(
         select(DuplicateProposal)
-        .where(DuplicateProposal.target_id == idea.id, DuplicateProposal.decided_at.is_(None))
+        .where(or_(
+            and_(DuplicateProposal.target_id == idea.id,
+                 or_(DuplicateProposal.decided_at.is_(None),
+                     DuplicateProposal.decision == Decision.ACCEPTED)),
+            and_(DuplicateProposal.idea_id == idea.id, DuplicateProposal.decided_at.is_(None)),
+        ))
+        .options(joinedload(DuplicateProposal.idea).options(*Idea.without_bodies()),
+                 joinedload(DuplicateProposal.target).options(*Idea.without_bodies()),
+                 joinedload(DuplicateProposal.proposed_by))
         .order_by(DuplicateProposal.id)
-    ).all()
+    ).unique().all()

@@ -15,6 +15,7 @@ from ..filters import choices_of, read_filters
 from ..listing import help_cards, help_list, idea_cards, idea_list, trending_idea_list, trending_since
 from ..models import (
     Area,
+    Decision,
     DuplicateProposal,
     HelpRequest,
     Idea,
@@ -44,12 +45,10 @@ from .duplicates import (
     can_be_joined,
     decline,
     idea_named,
-    joined_into,
     may_decide,
     may_propose,
-    pending_about,
+    proposals_around,
     propose,
-    waiting_on,
 )
 from .forms import AnswerForm, CommentForm, DuplicateForm, IdeaForm
 from .similar import similar_ideas, supported_among
@@ -167,8 +166,9 @@ def _detail_page(idea_id: int, comment_form: CommentForm | None = None, answer_f
         # Joined with another idea: its address leads there. ?stay=1 (linked from the other
         # idea's page) still shows it as posted, with its discussion.
         return redirect(url_for("ideas.detail", idea_id=idea.duplicate_of_id), 302)
-    may_decide_here = current_user.is_authenticated and (idea.is_by(current_user) or is_moderator())
-    proposals = waiting_on(idea) if may_decide_here else []
+    around = proposals_around(idea)
+    # Proposals waiting are shown to those who take part: the two authors and staff.
+    may_decide_here = idea.is_by(current_user) or is_moderator()
     return render_template(
         "ideas/detail.html",
         idea=idea,
@@ -184,9 +184,12 @@ def _detail_page(idea_id: int, comment_form: CommentForm | None = None, answer_f
         # Forms only for people who can use them: a form makes a CSRF token, and with
         # it a session cookie, which visitors who only read should not get.
         comment_form=comment_form or (CommentForm() if current_user.is_authenticated else None),
-        joined=joined_into(idea),
-        proposals=[(proposal, may_decide(proposal, current_user)) for proposal in proposals],
-        proposed=pending_about(idea) if may_propose(idea, current_user) else None,
+        joined=[proposal.idea for proposal in around if proposal.decision == Decision.ACCEPTED
+                and proposal.target_id == idea.id and proposal.idea.hidden_at is None],
+        proposals=[(proposal, may_decide(proposal, current_user)) for proposal in around
+                   if may_decide_here and proposal.pending and proposal.target_id == idea.id],
+        proposed=next((proposal for proposal in around if proposal.pending and proposal.idea_id == idea.id
+                       and may_propose(idea, current_user)), None),
         duplicate_form=duplicate_form or (
             DuplicateForm() if may_propose(idea, current_user) and can_be_joined(idea) else None
         ),
