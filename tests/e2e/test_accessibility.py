@@ -73,6 +73,10 @@ PAGES = [
     ("awaiting-an-answer", "ruth", "/admin/answers", None),
     ("delete-account", "sam", "/account/delete", None),
     ("delete-account-with-errors", "sam", "/account/delete", "submit"),
+    ("new-idea-similar-ideas", "grace", "/ideas/new", "similar"),
+    ("idea-joined-as-posted", None, "/ideas/7?stay=1", None),
+    ("idea-with-a-joined-idea", "tom_h", "/ideas/6", None),
+    ("idea-duplicate-with-errors", "tom_h", "/ideas/6", "duplicate-empty"),
 ]
 
 
@@ -88,6 +92,14 @@ def open_page(new_page, who, path, action):
         page.get_by_role("button", name="Offer help").click()
     elif action == "comment-empty":
         page.get_by_role("button", name="Post comment").click()
+    elif action == "duplicate-empty":
+        page.get_by_role("button", name="Propose joining them").click()
+    elif action == "similar":
+        page.get_by_label("Title").fill("Benches by the canal")
+        page.get_by_label("Description").fill("Somewhere to rest on the walk to the lock.")
+        page.get_by_role("button", name="Post idea").click()
+        assert page.get_by_role("heading", name="Ideas like yours are already on the board").is_visible()
+        return page
     if action:
         assert page.get_by_role("alert").is_visible(), "the form was expected to show its errors"
     return page
