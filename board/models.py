@@ -574,6 +574,8 @@ class Idea(Content, Placed, Commentable, db.Model):
             raise NotAllowed(_("Only the board's staff can answer ideas officially."))
         if status not in IdeaStatus.OFFICIAL:
             raise NotPossible(_("That is not a status ideas can have."))
+        if self.duplicate_of_id is not None:
+            raise NotPossible(_("This idea has joined another one: answer that one instead."))
         answer = StatusUpdate(idea=self, status=status, by=by)
         answer.set_response(response)
         db.session.add(answer)

@@ -306,3 +306,21 @@ def test_the_status_filter_lists_joined_ideas(app, client, two):
     words = text_of(client.get("/ideas?status=duplicate"))
     assert "Somewhere to sit in the park" in words and "Benches in Victoria Park" not in words
     assert [item["id"] for item in client.get("/api/v1/ideas?status=duplicate").json["data"]] == [duplicate.id]
+
+
+def test_a_notification_about_a_comment_on_a_joined_idea_still_leads_to_the_comment(app, make_comment, two):
+    amina, ben, target, duplicate = two
+    comment = make_comment(duplicate, body="Lovely idea.")
+    _merged(app, two)
+    html = signed_in(app, ben).get("/notifications").get_data(as_text=True)
+    assert f"/ideas/{duplicate.id}?stay=1#comment-{comment.id}" in html
+
+
+def test_staff_answer_the_idea_joined_not_the_duplicate(app, make_user, two):
+    amina, ben, target, duplicate = two
+    _merged(app, two)
+    staff = signed_in(app, make_user("mod", role=Role.MODERATOR))
+    assert "Answer this idea officially" not in text_of(staff.get(f"/ideas/{duplicate.id}?stay=1"))
+    response = staff.post(f"/ideas/{duplicate.id}/status", data={"status": "done", "response": "Done."})
+    assert response.status_code == 409
+    assert fetch(app, Idea, duplicate.id).status == IdeaStatus.DUPLICATE

@@ -47,6 +47,9 @@ def describe(notification: Notification) -> Told:
     if kind == EventKind.COMMENT_POSTED:
         target = idea or request
         where = on_idea if idea is not None else on_request
+        if idea is not None and idea.duplicate_of_id is not None:
+            # A joined idea's address leads elsewhere: its comments are read as posted.
+            where = {**on_idea, "values": {**on_idea["values"], "stay": 1}}
         return Told(_("%(who)s commented on %(what)s", who=who, what=_title(target)), **where,
                     anchor=f"comment-{event.comment_id}")
     if kind == EventKind.OFFER_MADE:
