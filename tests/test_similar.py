@@ -126,3 +126,20 @@ def test_an_idea_i_support_already_says_so_instead_of_a_button(client, make_user
     response = client.post("/ideas/new", data={"title": "Benches by the pond", "description": "Benches."})
     assert "You support this idea." in text_of(response)
     assert f'action="/ideas/{other.id}/support"' not in response.get_data(as_text=True)
+
+
+def test_the_form_s_script_gets_the_same_similar_ideas_as_json(app, client, make_idea):
+    other = make_idea(title="Benches in Victoria Park")
+    response = client.get("/ideas/similar.json?title=Benches+by+the+pond&description=")
+    assert response.status_code == 200
+    assert response.json == {"ideas": [{
+        "id": other.id, "title": "Benches in Victoria Park", "url": f"/ideas/{other.id}",
+        "status": "new", "summary": "New · 0 supporters"}]}
+    assert client.get("/ideas/similar.json").json == {"ideas": []}
+    assert client.get("/ideas/similar.json?title=" + "x" * 100_000).status_code == 200
+
+
+def test_the_new_idea_form_has_a_place_for_ideas_found_as_i_type(client, make_user, auth):
+    auth.sign_in(make_user())
+    html = client.get("/ideas/new").get_data(as_text=True)
+    assert 'data-similar-url="/ideas/similar.json"' in html and "js/similar.js" in html

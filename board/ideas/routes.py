@@ -2,9 +2,10 @@ from __future__ import annotations
 
 from functools import cache
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
@@ -55,6 +56,9 @@ from .similar import similar_ideas, supported_among
 
 # The most help requests an idea's page lists, oldest first.
 NEEDS_SHOWN = 100
+# How much of what is being typed the similar ideas' look-up reads: the title's
+# length, and as much of the description as its first words could need.
+TITLE_LENGTH, DESCRIPTION_LENGTH = 150, 1000
 
 SORTS = {
     "new": (_l("Newest"), (Idea.id.desc(),)),
@@ -150,6 +154,21 @@ def new():
         "ideas/form.html", form=form, idea=None, similar=similar,
         supported=supported_among(similar, current_user),
     ), 422 if form.errors else 200
+
+
+@bp.get("/similar.json")
+def similar_json():
+    """The ideas like the one being typed, for the form's script to show as people type.
+    The form's own step shows the same without it."""
+    title = request.args.get("title", "")[:TITLE_LENGTH]
+    description = request.args.get("description", "")[:DESCRIPTION_LENGTH]
+    ideas = similar_ideas(title, description)
+    return jsonify({"ideas": [{
+        "id": idea.id, "title": idea.title, "url": url_for("ideas.detail", idea_id=idea.id),
+        "status": idea.status,
+        "summary": ngettext("%(status)s · %(num)s supporter", "%(status)s · %(num)s supporters",
+                            idea.supporters_count, status=idea.status_label),
+    } for idea in ideas]})
 
 
 @bp.get("/<id:idea_id>")
