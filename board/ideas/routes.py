@@ -181,7 +181,7 @@ def _detail_page(idea_id: int, comment_form: CommentForm | None = None, answer_f
     idea = db.session.scalar(IDEA_WITH_AUTHOR, {"idea_id": idea_id})
     if idea is None:
         abort(404)
-    if idea.duplicate_of_id is not None and not request.args.get("stay") and request.method == "GET":
+    if idea.duplicate_of_id is not None and not request.args.get("stay") and request.method in ("GET", "HEAD"):
         # Joined with another idea: its address leads there. ?stay=1 (linked from the other
         # idea's page) still shows it as posted, with its discussion.
         return redirect(url_for("ideas.detail", idea_id=idea.duplicate_of_id), 302)
