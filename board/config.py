@@ -79,6 +79,8 @@ def load_settings(instance_path: str) -> dict:
         # A proposal that an idea duplicates another waits this many days for the other
         # idea's author; after that, staff may decide it alone.
         "DUPLICATE_DECIDE_DAYS": _env_int("DUPLICATE_DECIDE_DAYS", 14),
+        # The longest address (or number) of another idea that a duplicate proposal reads.
+        "IDEA_ADDRESS_MAX_LENGTH": _env_int("IDEA_ADDRESS_MAX_LENGTH", 300),
         # Digests go out after this hour (board time zone); weekly ones on this day (0: Monday).
         "DIGEST_HOUR": _env_int("DIGEST_HOUR", 8),
         "DIGEST_WEEKDAY": _env_int("DIGEST_WEEKDAY", 0),

@@ -1,9 +1,19 @@
 from flask_babel import lazy_gettext as _l
 from wtforms import HiddenField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length
+from wtforms.validators import InputRequired
 
-from ..forms_common import Form, PlaceFields, WrittenIn, body_field, sentences, title_field
+from ..forms_common import (
+    Form,
+    PlaceFields,
+    WrittenIn,
+    body_field,
+    max_length,
+    one_line,
+    sentences,
+    strip,
+    title_field,
+)
 from ..models import IdeaStatus
 
 MARKDOWN_HINT = _l("You can use Markdown: **bold**, _italic_, lists with - and links like [text](https://…).")
@@ -36,8 +46,9 @@ class DuplicateForm(Form):
 
     target = StringField(
         _l("The other idea"),
+        filters=[strip, one_line],
         validators=[InputRequired(_l("Enter the other idea's number or address.")),
-                    Length(max=300, message=_l("Enter the other idea's number or address."))],
+                    max_length("IDEA_ADDRESS_MAX_LENGTH")],
         description=_l("Its number (such as 12) or its address (such as https://…/ideas/12)."),
     )
 

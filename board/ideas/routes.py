@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from functools import cache
 
-from flask import abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
@@ -56,9 +56,6 @@ from .similar import similar_ideas, supported_among
 
 # The most help requests an idea's page lists, oldest first.
 NEEDS_SHOWN = 100
-# How much of what is being typed the similar ideas' look-up reads: the title's
-# length, and as much of the description as its first words could need.
-TITLE_LENGTH, DESCRIPTION_LENGTH = 150, 1000
 
 SORTS = {
     "new": (_l("Newest"), (Idea.id.desc(),)),
@@ -160,8 +157,8 @@ def new():
 def similar_json():
     """The ideas like the one being typed, for the form's script to show as people type.
     The form's own step shows the same without it."""
-    title = request.args.get("title", "")[:TITLE_LENGTH]
-    description = request.args.get("description", "")[:DESCRIPTION_LENGTH]
+    title = request.args.get("title", "")[:current_app.config["TITLE_MAX_LENGTH"]]
+    description = request.args.get("description", "")[:current_app.config["BODY_MAX_LENGTH"]]
     ideas = similar_ideas(title, description)
     return jsonify({"ideas": [{
         "id": idea.id, "title": idea.title, "url": url_for("ideas.detail", idea_id=idea.id),
