@@ -324,3 +324,27 @@ def test_staff_answer_the_idea_joined_not_the_duplicate(app, make_user, two):
     response = staff.post(f"/ideas/{duplicate.id}/status", data={"status": "done", "response": "Done."})
     assert response.status_code == 409
     assert fetch(app, Idea, duplicate.id).status == IdeaStatus.DUPLICATE
+
+
+def test_deleting_the_idea_it_joined_makes_it_an_idea_of_its_own_again(app, client, make_user, two):
+    amina, ben, target, duplicate = two
+    supporter = make_user()
+    _support(app, supporter, duplicate)
+    _merged(app, two)
+    signed_in(app, amina).post(f"/ideas/{target.id}/delete")
+    again = fetch(app, Idea, duplicate.id)
+    assert (again.status, again.duplicate_of_id, again.supporters_count) == (IdeaStatus.NEW, None, 1)
+    assert client.get(f"/ideas/{duplicate.id}").status_code == 200
+
+
+def test_an_author_who_leaves_takes_their_ideas_but_not_those_joined_with_them(app, two):
+    amina, ben, target, duplicate = two
+    _merged(app, two)
+    with app.app_context():
+        from board.models import User
+        from board.people.own_data import erase
+
+        erase(db.session.get(User, amina.id), keep_posts=False)
+        db.session.commit()
+    again = fetch(app, Idea, duplicate.id)
+    assert (again.status, again.duplicate_of_id) == (IdeaStatus.NEW, None)

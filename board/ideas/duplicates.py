@@ -225,3 +225,16 @@ def proposals_around(idea: Idea) -> list[DuplicateProposal]:
                  joinedload(DuplicateProposal.proposed_by))
         .order_by(DuplicateProposal.id)
     ).unique().all()
+
+
+def release_joined(idea_id: int | None = None, author_id: int | None = None) -> None:
+    """Before an idea (or every idea of one author) is deleted: the ideas joined with it
+    are ideas of their own again. They kept their own supporters and conversation, so
+    nothing is missing from them."""
+    going = aliased(Idea)  # not the row being updated
+    ids = select(going.id).where(going.id == idea_id if author_id is None else going.author_id == author_id)
+    db.session.execute(
+        update(Idea).where(Idea.duplicate_of_id.in_(ids))
+        .values(status=IdeaStatus.NEW, duplicate_of_id=None)
+        .execution_options(synchronize_session=False)
+    )

@@ -50,6 +50,7 @@ from .duplicates import (
     may_propose,
     proposals_around,
     propose,
+    release_joined,
 )
 from .forms import AnswerForm, CommentForm, DuplicateForm, IdeaForm
 from .similar import similar_ideas, supported_among
@@ -235,6 +236,7 @@ def delete(idea_id: int):
     idea = visible_or_404(Idea, idea_id)
     ensure_can_edit(idea)
     if request.method == "POST":
+        release_joined(idea_id=idea.id)
         delete_with_its_notifications(idea)
         db.session.commit()
         flash(_("Your idea has been deleted."), "success")
