@@ -156,8 +156,9 @@ def test_declining_keeps_them_apart_and_is_logged(app, two):
     assert response.status_code == 302
     assert fetch(app, Idea, duplicate.id).status == IdeaStatus.NEW
     assert _proposal(app).decision == "declined"
-    assert count_rows(app, ModerationAction, ModerationAction.action == "keep_apart",
-                      ModerationAction.target_id == duplicate.id) == 1
+    entry = fetch(app, ModerationAction, 1)
+    assert (entry.action, entry.target_id, entry.moderator_id) == ("keep_apart", duplicate.id, amina.id)
+    assert "kept apart by its author" in entry.reason
     assert "declined to join “Somewhere to sit in the park”" in text_of(signed_in(app, ben).get("/notifications"))
 
 
@@ -184,7 +185,7 @@ def test_staff_decide_alone_only_after_the_wait(app, make_user, two):
     assert fetch(app, Idea, duplicate.id).duplicate_of_id == target.id
     entry = fetch(app, ModerationAction, 1)
     assert (entry.action, entry.moderator_id, entry.target_id) == ("merge", moderator.id, duplicate.id)
-    assert "decided by staff" in entry.reason
+    assert "joined by staff" in entry.reason
 
 
 def test_a_proposal_is_answered_once(app, two):
@@ -283,7 +284,7 @@ def test_the_merge_is_in_the_moderation_log(app, make_user, two):
     moderator = signed_in(app, make_user("mod", role=Role.MODERATOR))
     log = text_of(moderator.get("/moderation/log"))
     assert "Joined the idea with another Somewhere to sit in the park" in log
-    assert "decided by its author" in log
+    assert "joined by its author" in log
 
 
 def test_the_api_and_the_feed_say_what_it_duplicates(app, client, two):

@@ -119,21 +119,30 @@ def _log(action: str, proposal: DuplicateProposal, by: User, reason: str) -> Non
     ))
 
 
-def _reason(proposal: DuplicateProposal, by: User) -> str:
+def _reason(proposal: DuplicateProposal, by: User, joined: bool) -> str:
     target = proposal.target
-    if by.id == target.author_id:
-        return _("A duplicate of idea #%(id)s, “%(title)s”: decided by its author.",
+    by_author = by.id == target.author_id
+    days = current_app.config["DUPLICATE_DECIDE_DAYS"]
+    if joined and by_author:
+        return _("A duplicate of idea #%(id)s, “%(title)s”: joined by its author.",
                  id=target.id, title=target.title)
-    return _("A duplicate of idea #%(id)s, “%(title)s”: decided by staff after the proposal "
-             "waited %(days)s days.", id=target.id, title=target.title,
-             days=current_app.config["DUPLICATE_DECIDE_DAYS"])
+    if joined:
+        return _("A duplicate of idea #%(id)s, “%(title)s”: joined by staff after the proposal "
+                 "waited %(days)s days.", id=target.id, title=target.title, days=days)
+    if by_author:
+        return _("Proposed as a duplicate of idea #%(id)s, “%(title)s”: kept apart by its author.",
+                 id=target.id, title=target.title)
+    return _("Proposed as a duplicate of idea #%(id)s, “%(title)s”: kept apart by staff after "
+             "the proposal waited %(days)s days.", id=target.id, title=target.title, days=days)
 
 
 def decline(proposal: DuplicateProposal, by: User) -> None:
     _check_decision(proposal, by)
-    hold(proposal)
+    hold(proposal)  # two answers at once take turns: the second finds it answered
+    db.session.refresh(proposal)
+    _check_decision(proposal, by)
     proposal.decided_at, proposal.decision, proposal.decided_by = utcnow(), Decision.DECLINED, by
-    _log("keep_apart", proposal, by, _reason(proposal, by))
+    _log("keep_apart", proposal, by, _reason(proposal, by, joined=False))
     Event.record(EventKind.DUPLICATE_DECLINED, by, recipient_id=proposal.idea.author_id,
                  idea=proposal.idea, note=str(proposal.target_id))
 
@@ -197,16 +206,12 @@ def accept(proposal: DuplicateProposal, by: User) -> None:
         .values(decided_at=now, decision=Decision.DECLINED, decided_by_id=by.id)
         .execution_options(synchronize_session=False)
     )
-    _log("merge", proposal, by, _reason(proposal, by))
+    _log("merge", proposal, by, _reason(proposal, by, joined=True))
     db.session.flush()
     db.session.refresh(target)
     Event.record(EventKind.DUPLICATE_MERGED, by, recipient_id=duplicate.author_id, idea=duplicate,
                  note=str(target.id))
     start_clock_if_due(target, by)
-
-
-def supporters_of(idea_id: int) -> list[int]:
-    return list(db.session.scalars(select(Support.user_id).where(Support.idea_id == idea_id)))
 
 
 def proposals_around(idea: Idea) -> list[DuplicateProposal]:
