@@ -73,6 +73,14 @@ def load_settings(instance_path: str) -> dict:
         # The staff's queue of ideas awaiting an official answer, and their daily email
         # about it, list at most this many ideas (the longest waiting first).
         "ANSWER_QUEUE_LENGTH": _env_int("ANSWER_QUEUE_LENGTH", 200),
+        # Before an idea is posted, at most this many ideas like it are shown, so that
+        # people can support one already there instead.
+        "SIMILAR_IDEAS_SHOWN": _env_int("SIMILAR_IDEAS_SHOWN", 5),
+        # A proposal that an idea duplicates another waits this many days for the other
+        # idea's author; after that, staff may decide it alone.
+        "DUPLICATE_DECIDE_DAYS": _env_int("DUPLICATE_DECIDE_DAYS", 14),
+        # The longest address (or number) of another idea that a duplicate proposal reads.
+        "IDEA_ADDRESS_MAX_LENGTH": _env_int("IDEA_ADDRESS_MAX_LENGTH", 300),
         # Digests go out after this hour (board time zone); weekly ones on this day (0: Monday).
         "DIGEST_HOUR": _env_int("DIGEST_HOUR", 8),
         "DIGEST_WEEKDAY": _env_int("DIGEST_WEEKDAY", 0),

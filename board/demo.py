@@ -12,6 +12,8 @@ from werkzeug.security import generate_password_hash
 
 from .extensions import db
 from .help.models import invite_to_help, send_message
+from .ideas.duplicates import accept as accept_duplicate
+from .ideas.duplicates import propose
 from .models import Area, HelpKind, HelpRequest, Idea, Role, Topic, User, utcnow
 from .moderation import report
 from .photos import add_photo, remake
@@ -51,6 +53,7 @@ PLACES = {
     5: ("Canal Quarter", ["Older people", "Transport"]),
     6: (None, ["Culture and events"]),
     7: ("Northside", ["Older people"]),
+    8: ("Canal Quarter", ["Older people"]),
 }
 # idea index -> official answers, oldest first: (status, response, days ago)
 ANSWERS = {
@@ -95,6 +98,9 @@ IDEAS = [
     ("lukasz", "Free electrical safety checks for older residents",
      "Old wiring and overloaded sockets cause fires. I'd like to offer free checks to anyone "
      "over 70, and fit smoke alarms where they are missing.", 2),
+    # Says what "Benches along the canal path" says: joined with it (DUPLICATE below).
+    ("grace", "Somewhere to sit by the canal",
+     "My nan can't walk the canal path any more without a rest. Could we have seats by the lock?", 6.5),
 ]  # fmt: skip
 
 # Pictures drawn here, on a few ideas: (idea index, picture, its description, days ago).
@@ -106,6 +112,9 @@ PHOTOS = [
     (5, "benches", "A drawing of the canal path with three wooden benches beside the water, "
      "between the bridge and the lock.", 6.9),
 ]
+# (idea index, the idea it duplicates, proposed how many days ago, joined how many days ago):
+# its author saw the other idea too late and proposed joining; that idea's author agreed.
+DUPLICATE = (8, 5, 2.2, 1.5)
 
 # (author, idea index or None, title, details, skills, days ago)
 HELP_REQUESTS = [
@@ -165,6 +174,7 @@ COMMENTS = [
     ("grace", 3, "The centre's kitchen is free on those evenings, I've checked.", 14),
     ("sam", 4, "I can make a poster and a page for it.", 8),
     ("lukasz", 5, "The canal trust might fund the timber; worth asking.", 5),
+    ("sam", 8, "Yes please, with a back to lean on.", 6.2),
 ]  # fmt: skip
 
 # (author, help request index, comment, days ago)
@@ -175,7 +185,7 @@ REQUEST_COMMENTS = [("amina", 0, "Thank you both! Timber arrives on Friday.", 15
 ADVERT = ("dave", 2, "Selling my old van, good condition, message me!", 3,
           "priya", "An advert, not about the idea.", 2.5)
 
-SUPPORTS = {0: 7, 1: 6, 2: 5, 3: 6, 4: 4, 5: 3, 6: 2, 7: 3}
+SUPPORTS = {0: 7, 1: 6, 2: 5, 3: 6, 4: 4, 5: 3, 6: 2, 7: 3, 8: 0}
 
 # The council's pledge: ideas with 2 supporters get an answer within 10 days. With the
 # supports and answers above, two ideas are answered in time, one late, one is overdue
@@ -329,6 +339,15 @@ def fill_demo_board(password: str) -> list[User]:
     advert: list = []
     story.on(days, lambda: advert.append(ideas[idea_index].add_comment(people[author], body)))
     story.on(reported, lambda: report(advert[0], by=people[reporter], reason=reason))
+
+    duplicate_index, target_index, proposed, joined = DUPLICATE
+    # Amina supports both ideas and counts once; Łukasz only this one, and joining brings him.
+    for days, username in ((6.4, "amina"), (6.3, "lukasz")):
+        story.on(days, lambda u=username: ideas[duplicate_index].toggle_support(people[u]))
+    proposals: list = []
+    story.on(proposed, lambda: proposals.append(propose(
+        ideas[duplicate_index], ideas[target_index], by=ideas[duplicate_index].author)))
+    story.on(joined, lambda: accept_duplicate(proposals[0], by=ideas[target_index].author))
 
     for index, answers in ANSWERS.items():
         for status, response, days in answers:

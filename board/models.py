@@ -429,6 +429,8 @@ class Commentable:
     def add_comment(self, author: User, body: str) -> Comment:
         if getattr(self, "comments_locked_at", None) is not None:
             raise NotPossible(_("A moderator has locked the comments here."))
+        if getattr(self, "duplicate_of_id", None) is not None:
+            raise NotPossible(_("This idea has joined another one: the conversation goes on there."))
         comment = Comment(author=author, **{self._comment_target: self})
         db.session.add(comment)
         comment.set_body(body)
@@ -454,13 +456,20 @@ class IdeaStatus:
     IN_PROGRESS = "in_progress"
     DONE = "done"
     NOT_TAKEN_FORWARD = "not_taken_forward"
-    ALL = (NEW, UNDER_CONSIDERATION, IN_PROGRESS, DONE, NOT_TAKEN_FORWARD)
+    # Joined with another idea that says the same (board/ideas/duplicates.py): set by
+    # that merge, never as an official answer.
+    DUPLICATE = "duplicate"
+    OFFICIAL = (NEW, UNDER_CONSIDERATION, IN_PROGRESS, DONE, NOT_TAKEN_FORWARD)
+    ALL = (*OFFICIAL, DUPLICATE)
+    # Where the idea no longer goes anywhere: similar ideas list these after the open ones.
+    CLOSED = (DONE, NOT_TAKEN_FORWARD)
     LABELS = {
         NEW: _l("New"),
         UNDER_CONSIDERATION: _l("Under consideration"),
         IN_PROGRESS: _l("In progress"),
         DONE: _l("Done"),
         NOT_TAKEN_FORWARD: _l("Not taken forward"),
+        DUPLICATE: _l("Joined another idea"),
     }
 
 
@@ -487,7 +496,8 @@ class Idea(Content, Placed, Commentable, db.Model):
             sqlite_where=text(_AWAITING), postgresql_where=text(_AWAITING),
         ),
         CheckConstraint(
-            "status IN ('new', 'under_consideration', 'in_progress', 'done', 'not_taken_forward')",
+            "status IN ('new', 'under_consideration', 'in_progress', 'done', 'not_taken_forward', "
+            "'duplicate')",
             name="status",
         ),
     )
@@ -511,6 +521,11 @@ class Idea(Content, Placed, Commentable, db.Model):
     pledge_reached_at: Mapped[datetime | None]
     # The first official response: it stops the clock. Later answers are history.
     answered_at: Mapped[datetime | None]
+    # The idea this one was joined with, its supporters and followers with it
+    # (board/ideas/duplicates.py); its own address then leads there.
+    duplicate_of_id: Mapped[int | None] = mapped_column(
+        ForeignKey("ideas.id", ondelete="SET NULL"), index=True
+    )
 
     topics: Mapped[list[Topic]] = relationship(secondary=idea_topics, order_by=Topic.name)
     status_updates: Mapped[list[StatusUpdate]] = relationship(
@@ -524,6 +539,7 @@ class Idea(Content, Placed, Commentable, db.Model):
         back_populates="idea", passive_deletes=True, order_by="HelpRequest.id"
     )
     supports: Mapped[list[Support]] = relationship(back_populates="idea", passive_deletes=True)
+    duplicate_of: Mapped[Idea | None] = relationship(remote_side="Idea.id")
 
     _comment_target = "idea"
 
@@ -556,8 +572,10 @@ class Idea(Content, Placed, Commentable, db.Model):
         """
         if not by.is_moderator:
             raise NotAllowed(_("Only the board's staff can answer ideas officially."))
-        if status not in IdeaStatus.ALL:
+        if status not in IdeaStatus.OFFICIAL:
             raise NotPossible(_("That is not a status ideas can have."))
+        if self.duplicate_of_id is not None:
+            raise NotPossible(_("This idea has joined another one: answer that one instead."))
         answer = StatusUpdate(idea=self, status=status, by=by)
         answer.set_response(response)
         db.session.add(answer)
@@ -583,6 +601,8 @@ class Idea(Content, Placed, Commentable, db.Model):
         Counters move by "SET n = n + 1" in SQL, so two workers never lose a count, and
         two clicks at once take turns, so the second sees what the first did.
         """
+        if self.duplicate_of_id is not None:
+            raise NotPossible(_("This idea has joined another one: support that one instead."))
         hold(self)
         support = db.session.get(Support, (user.id, self.id), populate_existing=True)
         if support is None:
@@ -656,6 +676,42 @@ class StatusUpdate(db.Model):
     def set_response(self, text: str) -> None:
         self.response = text or ""
         self.response_html = render_markdown(text) if text else ""
+
+
+class Decision:
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+
+
+class DuplicateProposal(db.Model):
+    """Someone says an idea duplicates another; the other idea's author decides
+    (or staff, once it has waited long enough). Kept once decided, as the record."""
+
+    __tablename__ = "duplicate_proposals"
+    __table_args__ = (
+        CheckConstraint("decision IN ('accepted', 'declined')", name="decision"),
+        CheckConstraint("idea_id != target_id", name="not_itself"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    idea_id: Mapped[int] = mapped_column(ForeignKey("ideas.id", ondelete="CASCADE"), index=True)
+    target_id: Mapped[int] = mapped_column(ForeignKey("ideas.id", ondelete="CASCADE"), index=True)
+    proposed_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    decided_at: Mapped[datetime | None]
+    decision: Mapped[str | None] = mapped_column(String(10))
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    idea: Mapped[Idea] = relationship(foreign_keys=[idea_id])
+    target: Mapped[Idea] = relationship(foreign_keys=[target_id])
+    proposed_by: Mapped[User | None] = relationship(foreign_keys=[proposed_by_id])
+    decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
+
+    @property
+    def pending(self) -> bool:
+        return self.decided_at is None
 
 
 class HelpStatus:
@@ -929,6 +985,11 @@ class EventKind:
     MESSAGE_SENT = "message_sent"
     # An idea reached the board's pledge: its answer clock started (board/pledge.py).
     PLEDGE_REACHED = "pledge_reached"
+    # An idea is said to duplicate another, and that idea's author answers
+    # (board/ideas/duplicates.py). The event's idea is the duplicate; its note, the other's id.
+    DUPLICATE_PROPOSED = "duplicate_proposed"
+    DUPLICATE_MERGED = "duplicate_merged"
+    DUPLICATE_DECLINED = "duplicate_declined"
 
 
 class Event(db.Model):

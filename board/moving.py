@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Engine, Integer, func, inspect, select, text
+from sqlalchemy import Engine, Integer, bindparam, func, inspect, select, text, update
 
 from .extensions import db
 from .search.index import rebuild
@@ -50,18 +50,32 @@ def copy_rows(source: Engine, target: Engine, progress=lambda table, rows: None)
     """Copy every table of the board from `source` into `target`, which has the schema
     and no rows. Returns what each table holds on both sides afterwards."""
     tables = db.metadata.sorted_tables
-    # Tables in the order foreign keys need (no table of the board refers to itself).
+    # Tables in the order foreign keys need. A row may point at a later row of its own
+    # table (an idea joined with a newer one): such columns are copied empty, then filled.
     with source.connect() as reading, target.begin() as writing:
         for table in tables:
             copied = 0
             order = list(table.primary_key.columns) or list(table.columns)
+            own = [key.parent.name for key in table.foreign_keys if key.column.table is table]
+            later = []
             result = reading.execution_options(stream_results=True).execute(
                 select(table).order_by(*order)
             )
             size = PHOTO_BATCH_SIZE if table.name == "photos" else BATCH_SIZE
             for batch in result.mappings().partitions(size):
-                writing.execute(table.insert(), [dict(row) for row in batch])
+                rows = [dict(row) for row in batch]
+                for row in rows:
+                    if any(row[name] is not None for name in own):
+                        later.append({"_id": row["id"], **{name: row[name] for name in own}})
+                        row.update(dict.fromkeys(own))
+                writing.execute(table.insert(), rows)
                 copied += len(batch)
+            if later:
+                writing.execute(
+                    update(table).where(table.c.id == bindparam("_id"))
+                    .values({name: bindparam(name) for name in own}),
+                    later,
+                )
             progress(table.name, copied)
         if target.dialect.name == "postgresql":
             _set_sequences_past_ids(writing, tables)

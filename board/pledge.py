@@ -21,7 +21,7 @@ from sqlalchemy import and_, bindparam, func, or_, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from .extensions import db
-from .models import Area, Event, EventKind, Idea, Role, Topic, User, idea_topics, iso, utcnow
+from .models import Area, Event, EventKind, Idea, IdeaStatus, Role, Topic, User, idea_topics, iso, utcnow
 from .signals import event_recorded, idea_supported
 
 DAY = timedelta(days=1)
@@ -154,6 +154,8 @@ def clock_of(idea, now: datetime | None = None) -> Clock | None:
     started = getattr(idea, "pledge_reached_at", None)
     if pledge is None or started is None:
         return None
+    if getattr(idea, "status", None) == IdeaStatus.DUPLICATE and idea.answered_at is None:
+        return None  # joined with another idea, which the answer is owed to
     days = pledge.pledge_days
     answered = idea.answered_at
     if answered is not None:
@@ -201,7 +203,9 @@ class ClockFilter:
 
 
 def awaiting():
-    return and_(Idea.pledge_reached_at.is_not(None), Idea.answered_at.is_(None))
+    # An idea joined with another awaits nothing: the answer is owed to the other one.
+    return and_(Idea.pledge_reached_at.is_not(None), Idea.answered_at.is_(None),
+                Idea.duplicate_of_id.is_(None))
 
 
 # Each with a bound parameter where it needs one, like every list filter (board/filters.py).

@@ -232,7 +232,9 @@ def run_person(servers: list[int], username, request_ids, until, seen: Acknowled
             with seen.lock:
                 known_ideas = list(seen.ideas)
             if action == "idea" or not known_ideas:
-                response = client.post("/ideas/new", {"title": f"Idea {token}", "description": f"Body {token}"})
+                response = client.post("/ideas/new", {"title": f"Idea {token}", "description": f"Body {token}",
+                                                       # past the ideas like it, as someone posting anyway
+                                                       "similar_seen": "1"})
                 saved = re.search(r"/ideas/(\d+)$", response.getheader("Location") or "")
                 if response.status == 302 and saved:
                     with seen.lock:

@@ -12,7 +12,7 @@ from board.admin.models import BoardSettings
 from board.demo import fill_demo_board
 from board.extensions import db
 from board.mail.models import OutboxMessage
-from board.models import Idea, User
+from board.models import Idea, IdeaStatus, User
 from board.moderation.models import ModerationAction, Report
 from helpers import make_test_app, text_of
 
@@ -35,6 +35,10 @@ def sqlite_board(tmp_path):
                               reason="Off topic"))
         db.session.add(ModerationAction(moderator_id=ruth.id, action="lock", target_kind="idea",
                                         target_id=idea.id, target_summary=idea.title, reason="Heated"))
+        # An idea joined with a newer one: a row pointing at a later row of its own table.
+        older, newer = (Idea.post(amina, title, "Same.") for title in ("Older", "Newer"))
+        db.session.flush()
+        older.status, older.duplicate_of_id = IdeaStatus.DUPLICATE, newer.id
         db.session.add(OutboxMessage(to_address=amina.email, subject="Waiting",
                                      text_body="Still waiting to be sent.", html_body="<p>Waiting</p>"))
         settings = db.session.get(BoardSettings, 1) or BoardSettings(

@@ -10,8 +10,8 @@ from __future__ import annotations
 import pytest
 
 from board.extensions import db
-from board.models import HelpRequest, Idea, User
 from board.photos import add_photo, remake
+from board.models import DuplicateProposal, HelpRequest, Idea, IdeaStatus, User, utcnow
 from helpers import PASSWORD_HASH, count_queries, make_test_app
 
 MANY = 50
@@ -23,7 +23,7 @@ BUDGETS = {
     "/ideas": 3,
     "/ideas?sort=popular": 3,
     "/ideas?page=99": 5,  # past the end: a count, then the last page
-    "/ideas/{idea}": 11,
+    "/ideas/{idea}": 12,
     "/ideas/{idea}/edit": 7,  # one more: the idea's photos, which the form offers to remove
     "/help": 4,
     "/help?status=open": 4,
@@ -90,6 +90,14 @@ def build_board(path, rows: int):
             # Offers the owner made, so their dashboard and profile list many.
             theirs = HelpRequest.post(person, f"Their request {person.id}", "Details.", ["van"])
             theirs.make_offer(owner, "Happy to.")
+            # Ideas said to duplicate the owner's: one waiting for them, one joined with it.
+            waiting, joined = (Idea.post(person, f"Same as idea 0, {n}", "Yes.") for n in (1, 2))
+            joined.status, joined.duplicate_of_id = IdeaStatus.DUPLICATE, idea.id
+            db.session.add_all([
+                DuplicateProposal(idea=waiting, target=idea, proposed_by=person),
+                DuplicateProposal(idea=joined, target=idea, proposed_by=person, decided_at=utcnow(),
+                                  decision="accepted", decided_by=owner),
+            ])
         comment = idea.add_comment(owner, "Thanks all.")
         db.session.commit()
         ids = {"idea": idea.id, "request": help_request.id, "comment": comment.id,

@@ -58,6 +58,8 @@ def _schemas() -> dict:
             "started_at": TIME, "due_at": TIME, "answered_at": _nullable(TIME),
             "days": COUNT, "pledged_days": COUNT, "late": {"type": "boolean"},
         })),
+        # The idea this one joined as a duplicate; null for an idea of its own.
+        "duplicate_of": _nullable(_object({"id": {"type": "integer"}, "url": URL, "api_url": URL})),
     })
     official = _object({
         "status": {"enum": list(IdeaStatus.ALL)}, "status_label": STRING, "response": STRING,

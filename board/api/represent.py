@@ -57,7 +57,16 @@ def idea(item: Idea) -> dict:
         "photos": [photo(p) for p in item.public_photos],
         # Where the idea stands against the board's pledge; null before it reaches it.
         "answer_clock": _clock(item),
+        # The idea this one joined as a duplicate; null for an idea of its own.
+        "duplicate_of": _idea_link(item.duplicate_of_id),
     }
+
+
+def _idea_link(idea_id: int | None) -> dict | None:
+    if idea_id is None:
+        return None
+    return {"id": idea_id, "url": url_for("ideas.detail", idea_id=idea_id, _external=True),
+            "api_url": url_for("api.idea", idea_id=idea_id, _external=True)}
 
 
 def _clock(item) -> dict | None:

@@ -129,10 +129,16 @@ def ideas():
     for idea in db.session.scalars(query):
         updated = idea.updated_at or idea.created_at
         moments.append(updated)
+        joined = Markup("")
+        # A duplicate says which idea it joined, with its address, before its own words.
+        if idea.duplicate_of_id is not None:
+            target = url_for("ideas.detail", idea_id=idea.duplicate_of_id, _external=True)
+            link = Markup('<a href="{0}">{0}</a>').format(target)
+            joined = Markup("<p>{}</p>").format(Markup(_("Joined idea %(link)s", link=link)))
         _entry(feed, entry_id=tag("ideas", idea.id), title=idea.title,
                url=url_for("ideas.detail", idea_id=idea.id, _external=True),
                author=idea.author.name, published=idea.created_at, updated=updated,
-               html=answer_clock(idea) + Markup(idea.body_html), photos=idea.public_photos)
+               html=joined + answer_clock(idea) + Markup(idea.body_html), photos=idea.public_photos)
     return _answer(feed, moments)
 
 

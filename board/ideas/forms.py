@@ -1,8 +1,19 @@
 from flask_babel import lazy_gettext as _l
-from wtforms import SelectField
+from wtforms import HiddenField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
+from wtforms.validators import InputRequired
 
-from ..forms_common import Form, PlaceFields, WrittenIn, body_field, sentences, title_field
+from ..forms_common import (
+    Form,
+    PlaceFields,
+    WrittenIn,
+    body_field,
+    max_length,
+    one_line,
+    sentences,
+    strip,
+    title_field,
+)
 from ..models import IdeaStatus
 
 MARKDOWN_HINT = _l("You can use Markdown: **bold**, _italic_, lists with - and links like [text](https://…).")
@@ -16,6 +27,9 @@ class IdeaForm(WrittenIn, PlaceFields, Form):
         description=sentences(_l("What is the idea, who would it help, and what would it take?"), MARKDOWN_HINT),
     )
 
+    # Set once the person has been shown ideas like theirs: posting then goes ahead.
+    similar_seen = HiddenField()
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.offer_places()
@@ -27,11 +41,23 @@ class CommentForm(WrittenIn, Form):
     )
 
 
+class DuplicateForm(Form):
+    """The idea's author, or staff, say it duplicates another idea on the board."""
+
+    target = StringField(
+        _l("The other idea"),
+        filters=[strip, one_line],
+        validators=[InputRequired(_l("Enter the other idea's number or address.")),
+                    max_length("IDEA_ADDRESS_MAX_LENGTH")],
+        description=_l("Its number (such as 12) or its address (such as https://…/ideas/12)."),
+    )
+
+
 class AnswerForm(Form):
     """Staff answer an idea officially: where it stands, and why."""
 
     status = SelectField(
-        _l("Status"), choices=[SelectChoice(key, IdeaStatus.LABELS[key]) for key in IdeaStatus.ALL],
+        _l("Status"), choices=[SelectChoice(key, IdeaStatus.LABELS[key]) for key in IdeaStatus.OFFICIAL],
         invalid_choice_message=_l("Choose one of the statuses listed."),
     )
     response = body_field(

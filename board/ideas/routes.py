@@ -2,9 +2,10 @@ from __future__ import annotations
 
 from functools import cache
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
@@ -15,9 +16,13 @@ from ..filters import choices_of, read_filters
 from ..listing import help_cards, help_list, idea_cards, idea_list, trending_idea_list, trending_since
 from ..models import (
     Area,
+    Decision,
+    DuplicateProposal,
     HelpRequest,
     Idea,
     IdeaStatus,
+    NotAllowed,
+    NotPossible,
     StatusUpdate,
     Topic,
     idea_topics,
@@ -37,7 +42,19 @@ from ..photos import photo_form, photos_on, shown_photos
 from ..pledge import CLOCK_CONDITIONS, ClockFilter, awaiting, overdue_since, the_pledge
 from ..rate_limits import posting_limit
 from . import bp
-from .forms import AnswerForm, CommentForm, IdeaForm
+from .duplicates import (
+    accept,
+    can_be_joined,
+    decline,
+    idea_named,
+    may_decide,
+    may_propose,
+    proposals_around,
+    propose,
+    release_joined,
+)
+from .forms import AnswerForm, CommentForm, DuplicateForm, IdeaForm
+from .similar import similar_ideas, supported_among
 
 # The most help requests an idea's page lists, oldest first.
 NEEDS_SHOWN = 100
@@ -120,15 +137,40 @@ def index():
 @posting_limit
 def new():
     form = photo_form(IdeaForm)
+    similar = []
     if form.validate_on_submit():
-        idea = Idea.post(current_user, form.title.data, form.description.data)
-        idea.place(form.chosen_area(), form.chosen_topics())
-        idea.language = form.language.data
-        form.save_photos(idea, by=current_user)
-        db.session.commit()
-        flash(_("Your idea is on the board."), "success")
-        return redirect(url_for("ideas.detail", idea_id=idea.id))
-    return render_template("ideas/form.html", form=form, idea=None), 422 if form.errors else 200
+        # A step, never a stop: shown the ideas like theirs once, people post if they still want to.
+        # Not when they chose photos: a browser cannot keep a chosen file across the step.
+        if not form.similar_seen.data and not form.prepared:
+            similar = similar_ideas(form.title.data, form.description.data)
+            form.similar_seen.data = "1"
+        if not similar:
+            idea = Idea.post(current_user, form.title.data, form.description.data)
+            idea.place(form.chosen_area(), form.chosen_topics())
+            idea.language = form.language.data
+            form.save_photos(idea, by=current_user)
+            db.session.commit()
+            flash(_("Your idea is on the board."), "success")
+            return redirect(url_for("ideas.detail", idea_id=idea.id))
+    return render_template(
+        "ideas/form.html", form=form, idea=None, similar=similar,
+        supported=supported_among(similar, current_user),
+    ), 422 if form.errors else 200
+
+
+@bp.get("/similar.json")
+def similar_json():
+    """The ideas like the one being typed, for the form's script to show as people type.
+    The form's own step shows the same without it."""
+    title = request.args.get("title", "")[:current_app.config["TITLE_MAX_LENGTH"]]
+    description = request.args.get("description", "")[:current_app.config["BODY_MAX_LENGTH"]]
+    ideas = similar_ideas(title, description)
+    return jsonify({"ideas": [{
+        "id": idea.id, "title": idea.title, "url": url_for("ideas.detail", idea_id=idea.id),
+        "status": idea.status,
+        "summary": ngettext("%(status)s · %(num)s supporter", "%(status)s · %(num)s supporters",
+                            idea.supporters_count, status=idea.status_label),
+    } for idea in ideas]})
 
 
 @bp.get("/<id:idea_id>")
@@ -136,10 +178,18 @@ def detail(idea_id: int):
     return _detail_page(idea_id)
 
 
-def _detail_page(idea_id: int, comment_form: CommentForm | None = None, answer_form=None):
+def _detail_page(idea_id: int, comment_form: CommentForm | None = None, answer_form=None,
+                 duplicate_form: DuplicateForm | None = None):
     idea = db.session.execute(IDEA_WITH_AUTHOR, {"idea_id": idea_id}).unique().scalar_one_or_none()
     if idea is None:
         abort(404)
+    if idea.duplicate_of_id is not None and not request.args.get("stay") and request.method in ("GET", "HEAD"):
+        # Joined with another idea: its address leads there. ?stay=1 (linked from the other
+        # idea's page) still shows it as posted, with its discussion.
+        return redirect(url_for("ideas.detail", idea_id=idea.duplicate_of_id), 302)
+    around = proposals_around(idea)
+    # Proposals waiting are shown to those who take part: the two authors and staff.
+    may_decide_here = idea.is_by(current_user) or is_moderator()
     return render_template(
         "ideas/detail.html",
         idea=idea,
@@ -156,6 +206,15 @@ def _detail_page(idea_id: int, comment_form: CommentForm | None = None, answer_f
         # Forms only for people who can use them: a form makes a CSRF token, and with
         # it a session cookie, which visitors who only read should not get.
         comment_form=comment_form or (CommentForm() if current_user.is_authenticated else None),
+        joined=[proposal.idea for proposal in around if proposal.decision == Decision.ACCEPTED
+                and proposal.target_id == idea.id and proposal.idea.hidden_at is None],
+        proposals=[(proposal, may_decide(proposal, current_user)) for proposal in around
+                   if may_decide_here and proposal.pending and proposal.target_id == idea.id],
+        proposed=next((proposal for proposal in around if proposal.pending and proposal.idea_id == idea.id
+                       and may_propose(idea, current_user)), None),
+        duplicate_form=duplicate_form or (
+            DuplicateForm() if may_propose(idea, current_user) and can_be_joined(idea) else None
+        ),
     )
 
 
@@ -184,6 +243,7 @@ def delete(idea_id: int):
     idea = visible_or_404(Idea, idea_id)
     ensure_can_edit(idea)
     if request.method == "POST":
+        release_joined(idea_id=idea.id)
         delete_with_its_notifications(idea)
         db.session.commit()
         flash(_("Your idea has been deleted."), "success")
@@ -237,3 +297,44 @@ def comment(idea_id: int):
     return post_comment_or_show_errors(
         idea, form, lambda: _detail_page(idea.id, comment_form=form)
     )
+
+
+@bp.post("/<id:idea_id>/duplicate")
+@login_required
+@posting_limit
+def propose_duplicate(idea_id: int):
+    """The idea's author, or staff, say it duplicates another idea."""
+    idea = visible_or_404(Idea, idea_id)
+    if not may_propose(idea, current_user):
+        raise NotAllowed(_("Only the idea's author or the board's staff can say it duplicates another."))
+    form = DuplicateForm()
+    if form.validate_on_submit():
+        try:
+            proposal = propose(idea, idea_named(form.target.data), by=current_user)
+        except NotPossible as refusal:
+            db.session.rollback()
+            form.target.errors.append(str(refusal))
+        else:
+            db.session.commit()
+            flash(_("The author of “%(title)s” is asked whether to join the two ideas.",
+                    title=proposal.target.title), "success")
+            return redirect(url_for("ideas.detail", idea_id=idea.id) + "#duplicates")
+    return _detail_page(idea.id, duplicate_form=form), 422
+
+
+@bp.post("/duplicates/<id:proposal_id>/<any(accept, decline):answer>")
+@login_required
+@posting_limit
+def decide_duplicate(proposal_id: int, answer: str):
+    """The other idea's author (or staff, after the wait) join the two ideas, or not."""
+    proposal = db.get_or_404(DuplicateProposal, proposal_id)
+    if answer == "accept":
+        accept(proposal, by=current_user)
+        message = _("The two ideas are joined: its supporters now count here.")
+    else:
+        decline(proposal, by=current_user)
+        message = _("The two ideas stay apart.")
+    target_id = proposal.target_id
+    db.session.commit()
+    flash(message, "success")
+    return redirect(url_for("ideas.detail", idea_id=target_id))

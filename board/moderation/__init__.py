@@ -120,6 +120,9 @@ LOGGED = {
     ("dismiss", "help_request"): _l("Dismissed the reports about the help request"),
     ("dismiss", "comment"): _l("Dismissed the reports about the comment"),
     ("dismiss", "user"): _l("Dismissed the reports about the person"),
+    # Not moderators' actions, but on the record with them (board/ideas/duplicates.py).
+    ("merge", "idea"): _l("Joined the idea with another"),
+    ("keep_apart", "idea"): _l("Declined to join the idea with another"),
 }
 DONE = {
     ("hide", "idea"): _l("You hid this idea."),

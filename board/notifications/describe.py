@@ -47,6 +47,9 @@ def describe(notification: Notification) -> Told:
     if kind == EventKind.COMMENT_POSTED:
         target = idea or request
         where = on_idea if idea is not None else on_request
+        if idea is not None and idea.duplicate_of_id is not None:
+            # A joined idea's address leads elsewhere: its comments are read as posted.
+            where = {**on_idea, "values": {**on_idea["values"], "stay": 1}}
         return Told(_("%(who)s commented on %(what)s", who=who, what=_title(target)), **where,
                     anchor=f"comment-{event.comment_id}")
     if kind == EventKind.OFFER_MADE:
@@ -74,6 +77,21 @@ def describe(notification: Notification) -> Told:
         return Told(_("%(who)s answered %(what)s officially: %(status)s", who=who, what=_title(idea),
                       status=status), **on_idea,
                     anchor="official")
+    if kind in (EventKind.DUPLICATE_PROPOSED, EventKind.DUPLICATE_MERGED, EventKind.DUPLICATE_DECLINED):
+        # The note is the other idea's id: its page is where a proposal is answered,
+        # and where a joined idea's supporters now count.
+        other = {"endpoint": "ideas.detail", "values": {"idea_id": int(event.note or 0)}}
+        if kind == EventKind.DUPLICATE_PROPOSED:
+            if notification.recipient_id == event.recipient_id:
+                return Told(_("%(who)s proposes that %(what)s joins your idea: you decide",
+                              who=who, what=_title(idea)), **other, anchor="duplicates")
+            return Told(_("%(who)s proposes that your idea %(what)s joins another one",
+                          who=who, what=_title(idea)), **other)
+        if kind == EventKind.DUPLICATE_MERGED:
+            return Told(_("%(what)s has joined another idea: its supporters now count there",
+                          what=_title(idea)), **other)
+        return Told(_("%(who)s declined to join %(what)s with their idea", who=who, what=_title(idea)),
+                    **on_idea)
     if kind == EventKind.PLEDGE_REACHED:
         return Told(_("%(title)s has reached the board's pledge: an official answer is due within "
                       "%(days)s days", title=_title(idea), days=event.note or "?"), **on_idea)

@@ -15,7 +15,17 @@ from sqlalchemy import func, insert, select, update
 
 from ..extensions import db
 from ..mail import mail_enabled
-from ..models import Event, EventKind, User, help_request_skills, user_skills, utcnow
+from ..models import (
+    DuplicateProposal,
+    Event,
+    EventKind,
+    Idea,
+    Support,
+    User,
+    help_request_skills,
+    user_skills,
+    utcnow,
+)
 from ..pledge import staff_ids
 from .emails import email_at_once
 from .following import follow, followers_of
@@ -55,6 +65,17 @@ def tell_about(event: Event) -> None:
         tell([event.recipient_id], Category.INVITATIONS)
     elif kind == EventKind.MESSAGE_SENT:
         tell([event.recipient_id], Category.MINE)
+    elif kind == EventKind.DUPLICATE_PROPOSED:
+        tell([event.recipient_id], Category.MINE)  # the other idea's author, who decides
+        tell([event.idea.author_id], Category.MINE)
+    elif kind == EventKind.DUPLICATE_DECLINED:
+        tell([event.idea.author_id], Category.MINE)
+        tell(proposers_of(event.idea), Category.MINE)
+    elif kind == EventKind.DUPLICATE_MERGED:
+        target = db.session.get(Idea, int(event.note))
+        tell([event.idea.author_id, target.author_id], Category.MINE)
+        tell(proposers_of(event.idea), Category.MINE)
+        tell(supporters_of(event.idea), Category.FOLLOWING)
     elif kind == EventKind.PLEDGE_REACHED:
         tell([event.idea.author_id], Category.MINE)
         tell(staff_ids(), Category.ANSWERS)
@@ -63,6 +84,20 @@ def tell_about(event: Event) -> None:
         told.pop(actor.id, None)  # nobody is told about what they did themselves
     if told:
         notify(event, told)
+
+
+def proposers_of(idea) -> list[int]:
+    """Whoever proposed, in the latest decided proposal, that this idea duplicates another."""
+    proposal = db.session.scalar(
+        select(DuplicateProposal).where(DuplicateProposal.idea_id == idea.id,
+                                        DuplicateProposal.decided_at.is_not(None))
+        .order_by(DuplicateProposal.id.desc()).limit(1)
+    )
+    return [proposal.proposed_by_id] if proposal and proposal.proposed_by_id else []
+
+
+def supporters_of(idea) -> list[int]:
+    return list(db.session.scalars(select(Support.user_id).where(Support.idea_id == idea.id)))
 
 
 def _follow_what_they_took_part_in(event: Event) -> None:

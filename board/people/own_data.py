@@ -32,6 +32,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from ..auth.models import Registration
 from ..extensions import db
 from ..help.models import Invitation, Message
+from ..ideas.duplicates import release_joined
 from ..mail.models import OutboxMessage
 from ..models import (
     Comment,
@@ -429,6 +430,7 @@ def _remove_posts(uid: int) -> dict[str, list]:
     # Their comments, supports, offers, conversations, follows and events go by cascade,
     # and the search index's triggers take them out of search.
     db.session.execute(delete(HelpRequest).where(HelpRequest.author_id == uid))
+    release_joined(author_id=uid)
     db.session.execute(delete(Idea).where(Idea.author_id == uid))
     db.session.expire_all()
     return removed

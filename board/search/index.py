@@ -84,3 +84,13 @@ def count(expression: str, *, kinds: tuple[str, ...], only_ids: dict[str, str] |
     return _engine().count(
         db.session, expression, kinds, only_ids or {}, params or {}
     )
+
+
+def similar_idea_ids(words: list[str], *, closed: tuple[str, ...], limit: int) -> list[int]:
+    """Visible ideas, not joined to another, matching any of `words`: those still open
+    first (not in `closed`), then the best matches first."""
+    engine = _engine()
+    expression = engine.any_word(words)
+    if not expression:
+        return []
+    return engine.similar_ideas(db.session, expression, closed, limit)

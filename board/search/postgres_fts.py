@@ -151,3 +151,22 @@ def count(session, expression: str, kinds, only_ids, params: dict) -> int:
         text(f"WITH {_TYPED} SELECT count(*) FROM ({_matches(kinds, only_ids)}) AS matches"),
         {"expression": expression, **params},
     ).scalar_one()
+
+
+def any_word(words: list[str]) -> str | None:
+    """Words for websearch_to_tsquery that any one of them matches (each quoted, so that
+    a word "or" is a word); stop words left in are ignored by the configuration."""
+    return " or ".join(f'"{word}"' for word in words) or None
+
+
+def similar_ideas(session, expression: str, closed: tuple[str, ...], limit: int) -> list[int]:
+    closed_list = ", ".join(f"'{status}'" for status in closed)
+    return session.execute(
+        text(
+            f"WITH {_TYPED} SELECT id FROM ideas, typed "
+            "WHERE hidden_at IS NULL AND duplicate_of_id IS NULL AND search_vector @@ typed.query "
+            f"ORDER BY CASE WHEN status IN ({closed_list}) THEN 1 ELSE 0 END, "
+            f"ts_rank({WEIGHTS}, search_vector, typed.query) DESC, id DESC LIMIT :limit"
+        ),
+        {"expression": expression, "limit": limit},
+    ).scalars().all()

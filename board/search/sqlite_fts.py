@@ -122,3 +122,22 @@ def count(session, expression: str, kinds, only_ids, params: dict) -> int:
         text(f"SELECT count(*) FROM search_index WHERE {_where(kinds, only_ids)}"),
         {"expression": expression, **params},
     ).scalar_one()
+
+
+def any_word(words: list[str]) -> str | None:
+    """Words as an FTS5 query that any one of them matches."""
+    return " OR ".join(f'"{word}"' for word in words) or None
+
+
+def similar_ideas(session, expression: str, closed: tuple[str, ...], limit: int) -> list[int]:
+    closed_list = ", ".join(f"'{status}'" for status in closed)
+    return session.execute(
+        text(
+            "SELECT ideas.id FROM search_index JOIN ideas ON ideas.id = search_index.target_id "
+            "WHERE search_index MATCH :expression AND search_index.kind = 'idea' "
+            "AND ideas.hidden_at IS NULL AND ideas.duplicate_of_id IS NULL "
+            f"ORDER BY CASE WHEN ideas.status IN ({closed_list}) THEN 1 ELSE 0 END, "
+            "bm25(search_index, 10.0, 1.0), ideas.id DESC LIMIT :limit"
+        ),
+        {"expression": expression, "limit": limit},
+    ).scalars().all()

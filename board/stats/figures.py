@@ -116,7 +116,7 @@ def idea_months(where: list, pledge_days: int | None) -> list[IdeaMonth]:
     rows = db.session.execute(
         select(month, func.count(), count_if(reached), count_if(and_(answered, taken < limit)),
                count_if(and_(answered, taken >= limit)),
-               count_if(and_(reached, Idea.answered_at.is_(None))))
+               count_if(and_(reached, Idea.answered_at.is_(None), Idea.duplicate_of_id.is_(None))))
         .where(*where).group_by(month).order_by(month)
     ).all()
     return [IdeaMonth(*row) for row in rows]

@@ -84,6 +84,10 @@ PAGES = [
     ("edit-idea-with-photo", "tom_h", "/ideas/6/edit", None),
     ("new-idea-photo-refused", "tom_h", "/ideas/new", "photo-refused"),
     ("moderation-photo", "ruth", "/moderation/photo/1", None),
+    ("new-idea-similar-ideas", "grace", "/ideas/new", "similar"),
+    ("idea-joined-as-posted", None, "/ideas/7?stay=1", None),
+    ("idea-with-a-joined-idea", "tom_h", "/ideas/6", None),
+    ("idea-duplicate-with-errors", "tom_h", "/ideas/6", "duplicate-empty"),
 ]
 
 
@@ -115,6 +119,14 @@ def open_page(new_page, who, path, action, language="en"):
             files=[{"name": "bridge.jpg", "mimeType": "image/jpeg", "buffer": b"not a photo"}])
         page.locator("main [name=photo_1_description]").fill("The bridge in spring")
         page.locator("main form[novalidate] button[type=submit]").first.click()
+    elif action == "duplicate-empty":
+        page.locator("main form[action$='/duplicate'] button[type=submit]").click()
+    elif action == "similar":
+        page.locator("main [name=title]").fill("Benches by the canal")
+        page.locator("main [name=description]").fill("Somewhere to rest on the walk to the lock.")
+        page.locator("main form[novalidate] button[type=submit]").last.click()
+        assert page.locator("#similar").is_visible(), "the ideas like it were expected first"
+        return page
     if action:
         assert page.get_by_role("alert").is_visible(), "the form was expected to show its errors"
     return page

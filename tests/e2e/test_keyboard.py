@@ -87,6 +87,10 @@ def test_the_whole_journey_can_be_done_with_the_keyboard_alone(new_page):
     type_into(author, "Description", "Plant **fruit trees** on the verge.")
     tab_to(author, author.get_by_role("button", name="Post idea"))
     author.keyboard.press("Space")
+    # The demo board has ideas about its streets: they are shown, and posting goes on.
+    expect(author.get_by_role("heading", name="Ideas like yours are already on the board")).to_be_visible()
+    tab_to(author, author.get_by_role("button", name="Post mine anyway"))
+    author.keyboard.press("Space")
     author.wait_for_url(re.compile(r"/ideas/\d+$"))
     idea_url = author.url
     expect(author.get_by_role("heading", level=1)).to_have_text(title)
