@@ -10,8 +10,8 @@ from __future__ import annotations
 import pytest
 
 from board.extensions import db
-from board.photos import add_photo, remake
 from board.models import DuplicateProposal, HelpRequest, Idea, IdeaStatus, User, utcnow
+from board.photos import add_photo, remake
 from helpers import PASSWORD_HASH, count_queries, make_test_app
 
 MANY = 50
