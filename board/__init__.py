@@ -13,7 +13,6 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .config import instance_secret_key, load_settings
 from .extensions import csrf, db, limiter, login_manager
-from .languages.templates import Board
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -23,6 +22,8 @@ class ConfigurationError(RuntimeError):
 
 
 def create_app(config: dict | None = None) -> Flask:
+    from .languages.templates import Board  # here, so the models import without the app
+
     # The instance folder holds the SQLite file and the generated secret key.
     instance_path = (config or {}).get("INSTANCE_PATH") or os.environ.get("INSTANCE_PATH")
     app = Board(

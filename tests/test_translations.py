@@ -16,7 +16,8 @@ ROOT = Path(__file__).resolve().parent.parent
 TRANSLATIONS = ROOT / "board" / "translations"
 LANGUAGES = ("fr", "cy")
 # Words that are the same in English, French and Welsh: names, and the names of formats.
-SAME_IN_EVERY_LANGUAGE = {"Simpl", "API", "RSS", "Atom", "JSON", "CSV", "ZIP", "Markdown", "OK"}
+# Names, and a unit written the same way in each language ("12 MB").
+SAME_IN_EVERY_LANGUAGE = {"Simpl", "API", "RSS", "Atom", "JSON", "CSV", "ZIP", "Markdown", "OK", "%(number)s MB"}
 PLACEHOLDER = re.compile(r"%\((\w+)\)[sdif]|\{(\w*)\}")
 
 
