@@ -361,7 +361,7 @@ def test_a_photo_of_another_post_cannot_be_removed_through_mine(app, client, mak
     post_idea(client, (picture(), "Theirs"))
     (theirs,) = stored(app)
     auth.sign_in(make_user("other"))
-    post_idea(client, title="Mine")
+    post_idea(client, title="Mine", similar_seen="1")  # the step offering "Theirs" was seen
     mine = stored(app, Idea, Idea.title == "Mine")[0]
     response = client.post(f"/ideas/{mine.id}/edit", data={
         "title": "Mine", "description": "D", "remove_photos": [str(theirs.id)]},
