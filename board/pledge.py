@@ -150,9 +150,11 @@ class Clock:
 def clock_of(idea, now: datetime | None = None) -> Clock | None:
     """Where an idea (or a card) stands against the pledge; None before it reaches it,
     or while the board makes no pledge."""
-    pledge = the_pledge()
     started = getattr(idea, "pledge_reached_at", None)
-    if pledge is None or started is None:
+    if started is None:
+        return None  # most ideas: known without reading the settings
+    pledge = the_pledge()
+    if pledge is None:
         return None
     if getattr(idea, "status", None) == IdeaStatus.DUPLICATE and idea.answered_at is None:
         return None  # joined with another idea, which the answer is owed to

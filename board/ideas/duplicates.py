@@ -17,7 +17,7 @@ from datetime import timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import and_, func, insert, literal, or_, select, update
+from sqlalchemy import and_, bindparam, exists, func, insert, literal, or_, select, update
 from sqlalchemy.orm import aliased, joinedload
 
 from ..extensions import db
@@ -214,22 +214,37 @@ def accept(proposal: DuplicateProposal, by: User) -> None:
     start_clock_if_due(target, by)
 
 
-def proposals_around(idea: Idea) -> list[DuplicateProposal]:
-    """In one query, whatever the idea's page shows: proposals waiting about it (on
-    either side), and the accepted ones that joined other ideas into it."""
-    return db.session.scalars(
-        select(DuplicateProposal)
-        .where(or_(
-            and_(DuplicateProposal.target_id == idea.id,
-                 or_(DuplicateProposal.decided_at.is_(None),
-                     DuplicateProposal.decision == Decision.ACCEPTED)),
-            and_(DuplicateProposal.idea_id == idea.id, DuplicateProposal.decided_at.is_(None)),
-        ))
-        .options(joinedload(DuplicateProposal.idea).options(*Idea.without_bodies()),
-                 joinedload(DuplicateProposal.target).options(*Idea.without_bodies()),
-                 joinedload(DuplicateProposal.proposed_by))
-        .order_by(DuplicateProposal.id)
-    ).unique().all()
+def _around(idea_id):
+    """Proposals an idea's page shows: those waiting about it (on either side), and the
+    accepted ones that joined other ideas into it."""
+    return or_(
+        and_(DuplicateProposal.target_id == idea_id,
+             or_(DuplicateProposal.decided_at.is_(None), DuplicateProposal.decision == Decision.ACCEPTED)),
+        and_(DuplicateProposal.idea_id == idea_id, DuplicateProposal.decided_at.is_(None)),
+    )
+
+
+# Whether an idea has any: read with the idea itself, since most ideas have none and
+# loading none still costs the full query below its setting up.
+HAS_PROPOSALS_AROUND = exists().where(_around(Idea.id)).label("has_proposals_around")
+
+# Built once, like every statement a page runs each time.
+_PROPOSALS_AROUND = (
+    select(DuplicateProposal)
+    .where(_around(bindparam("idea_id")))
+    .options(joinedload(DuplicateProposal.idea).options(*Idea.without_bodies()),
+             joinedload(DuplicateProposal.target).options(*Idea.without_bodies()),
+             joinedload(DuplicateProposal.proposed_by))
+    .order_by(DuplicateProposal.id)
+)
+
+
+def proposals_around(idea: Idea, any_around: bool = True) -> list[DuplicateProposal]:
+    """In one query, whatever the idea's page shows about duplicates (see `_around`);
+    none without a query when `any_around` (HAS_PROPOSALS_AROUND) already says so."""
+    if not any_around:
+        return []
+    return db.session.scalars(_PROPOSALS_AROUND, {"idea_id": idea.id}).unique().all()
 
 
 def release_joined(idea_id: int | None = None, author_id: int | None = None) -> None:

@@ -43,6 +43,7 @@ from ..pledge import CLOCK_CONDITIONS, ClockFilter, awaiting, overdue_since, the
 from ..rate_limits import posting_limit
 from . import bp
 from .duplicates import (
+    HAS_PROPOSALS_AROUND,
     accept,
     can_be_joined,
     decline,
@@ -99,7 +100,7 @@ UPDATES_OF = (
     .order_by(StatusUpdate.id.desc())
 )
 IDEA_WITH_AUTHOR = (
-    select(Idea).where(Idea.id == bindparam("idea_id"))
+    select(Idea, HAS_PROPOSALS_AROUND).where(Idea.id == bindparam("idea_id"))
     .options(joinedload(Idea.author), joinedload(Idea.photos))
 )
 NEEDS = help_list(HelpRequest.idea_id == bindparam("idea_id"), order_by=[HelpRequest.id])
@@ -180,14 +181,15 @@ def detail(idea_id: int):
 
 def _detail_page(idea_id: int, comment_form: CommentForm | None = None, answer_form=None,
                  duplicate_form: DuplicateForm | None = None):
-    idea = db.session.execute(IDEA_WITH_AUTHOR, {"idea_id": idea_id}).unique().scalar_one_or_none()
-    if idea is None:
+    found = db.session.execute(IDEA_WITH_AUTHOR, {"idea_id": idea_id}).unique().one_or_none()
+    if found is None:
         abort(404)
+    idea, any_around = found
     if idea.duplicate_of_id is not None and not request.args.get("stay") and request.method in ("GET", "HEAD"):
         # Joined with another idea: its address leads there. ?stay=1 (linked from the other
         # idea's page) still shows it as posted, with its discussion.
         return redirect(url_for("ideas.detail", idea_id=idea.duplicate_of_id), 302)
-    around = proposals_around(idea)
+    around = proposals_around(idea, any_around)
     # Proposals waiting are shown to those who take part: the two authors and staff.
     may_decide_here = idea.is_by(current_user) or is_moderator()
     return render_template(
