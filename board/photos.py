@@ -38,8 +38,8 @@ from sqlalchemy import (
     LargeBinary,
     String,
     Text,
-    and_,
     bindparam,
+    exists,
     func,
     select,
 )
@@ -126,16 +126,6 @@ Idea.photos = relationship(Photo, primaryjoin=Photo.idea_id == Idea.id,
                            order_by=(Photo.position, Photo.id), viewonly=True)
 HelpRequest.photos = relationship(Photo, primaryjoin=Photo.help_request_id == HelpRequest.id,
                                   order_by=(Photo.position, Photo.id), viewonly=True)
-# Each post's visible photos, in order, for the API and feeds (loaded with selectinload).
-Idea.public_photos = relationship(
-    Photo, primaryjoin=and_(Photo.idea_id == Idea.id, Photo.hidden_at.is_(None)),
-    order_by=(Photo.position, Photo.id), viewonly=True,
-)
-HelpRequest.public_photos = relationship(
-    Photo, primaryjoin=and_(Photo.help_request_id == HelpRequest.id, Photo.hidden_at.is_(None)),
-    order_by=(Photo.position, Photo.id), viewonly=True,
-)
-
 
 # --- Making a photo from what was sent --------------------------------------------------
 
@@ -239,11 +229,19 @@ def photos_on(target) -> list[Photo]:
     return db.session.scalars(query.order_by(Photo.position, Photo.id)).all()
 
 
-def shown_photos(target) -> list[Photo]:
-    """The photos a post's page shows this viewer, from `target.photos` (loaded with the
-    post): hidden ones only to their author and staff."""
+# Whether a post has any photos, read with the post itself: most have none, and asking
+# for none would still cost a query (or a collection joined to the post's row).
+IDEA_HAS_PHOTOS = exists().where(Photo.idea_id == Idea.id).label("has_photos")
+REQUEST_HAS_PHOTOS = exists().where(Photo.help_request_id == HelpRequest.id).label("has_photos")
+
+
+def shown_photos(target, any_photos: bool = True) -> list[Photo]:
+    """The photos a post's page shows this viewer, from `target.photos` (read only when
+    `any_photos`): hidden ones only to their author and staff."""
     from flask_login import current_user
 
+    if not any_photos:
+        return []
     staff_or_author = current_user.is_authenticated and (
         current_user.is_moderator or current_user.id == target.author_id)
     return [photo for photo in target.photos if staff_or_author or photo.hidden_at is None]
@@ -377,6 +375,51 @@ def card_thumb(row) -> PhotoView | None:
         return None
     return PhotoView(row["thumb_alt"], row["thumb_digest"], row["thumb_format"],
                      row["thumb_width"], row["thumb_height"])
+
+
+@dataclass(frozen=True, slots=True)
+class PhotoLinks:
+    """A visible photo as the API and feeds describe it: its words, kind and sizes."""
+
+    alt: str
+    digest: str
+    format: str
+    large_width: int
+    large_height: int
+    medium_width: int
+    medium_height: int
+    thumb_width: int
+    thumb_height: int
+
+    def filename(self, size: str = "large") -> str:
+        return f"{self.digest}-{size}.{EXTENSIONS[self.format]}"
+
+
+def _visible_photos_of(target_column):
+    return (
+        select(target_column, Photo.alt, Photo.digest, Photo.format, Photo.large_width, Photo.large_height,
+               Photo.medium_width, Photo.medium_height, Photo.thumb_width, Photo.thumb_height)
+        .where(target_column.in_(bindparam("ids", expanding=True)), Photo.hidden_at.is_(None))
+        .order_by(target_column, Photo.position, Photo.id)
+    )
+
+
+_VISIBLE_PHOTOS_OF = {Idea: _visible_photos_of(Photo.idea_id),
+                      HelpRequest: _visible_photos_of(Photo.help_request_id)}
+
+
+def public_photos_of(posts) -> dict[int, list[PhotoLinks]]:
+    """The visible photos of each of `posts` (ideas, or help requests), in their order, by
+    post id, in one query of plain rows: lists of fifty posts read them without making an
+    object of each."""
+    posts = list(posts)
+    if not posts:
+        return {}
+    found: dict[int, list[PhotoLinks]] = {}
+    rows = db.session.execute(_VISIBLE_PHOTOS_OF[type(posts[0])], {"ids": [post.id for post in posts]})
+    for target_id, *columns in rows:
+        found.setdefault(target_id, []).append(PhotoLinks(*columns))
+    return found
 
 
 # --- The photo fields on the idea and help request forms ----------------------------------

@@ -171,7 +171,10 @@ def clock_of(idea, now: datetime | None = None) -> Clock | None:
 def answer_clock(idea) -> Markup:
     """The clock's words and date for a page or a card; nothing before the pledge."""
     clock = clock_of(idea)
-    return clock.html() if clock else Markup("")
+    return clock.html() if clock else _NO_CLOCK
+
+
+_NO_CLOCK = Markup("")
 
 
 def pledge_words(pledge=None) -> str:

@@ -23,11 +23,12 @@ BUDGETS = {
     "/ideas": 3,
     "/ideas?sort=popular": 3,
     "/ideas?page=99": 5,  # past the end: a count, then the last page
-    "/ideas/{idea}": 12,
+    # One more than a post without photos reads: its photos (the boards here have some).
+    "/ideas/{idea}": 13,
     "/ideas/{idea}/edit": 7,  # one more: the idea's photos, which the form offers to remove
     "/help": 4,
     "/help?status=open": 4,
-    "/help/{request}": 8,
+    "/help/{request}": 9,  # with its photos, as above
     "/help/new": 5,
     "/ideas/new": 4,
     "/users/owner": 8,

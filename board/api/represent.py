@@ -8,7 +8,7 @@ from __future__ import annotations
 from flask import url_for
 
 from ..models import HelpKind, HelpRequest, HelpStatus, Idea, IdeaStatus, User, iso
-from ..photos import CONTENT_TYPES, SIZES
+from ..photos import CONTENT_TYPES, SIZES, PhotoLinks
 from ..pledge import clock_of
 
 
@@ -25,7 +25,7 @@ def label(thing) -> dict | None:
     return {"slug": thing.slug, "name": thing.name} if thing is not None else None
 
 
-def photo(item) -> dict:
+def photo(item: PhotoLinks) -> dict:
     """A visible photo: its description and the address of each size (the large one first)."""
     def sized(size: str) -> dict:
         return {"url": url_for("home.photo", name=item.filename(size), _external=True),
@@ -35,7 +35,7 @@ def photo(item) -> dict:
     return {"alt": item.alt, **sizes["large"], "content_type": CONTENT_TYPES[item.format], "sizes": sizes}
 
 
-def idea(item: Idea) -> dict:
+def idea(item: Idea, photos: list[PhotoLinks]) -> dict:
     return {
         "id": item.id,
         "title": item.title,
@@ -54,7 +54,7 @@ def idea(item: Idea) -> dict:
         "body": item.body,
         "body_html": item.body_html,
         "language": item.language,
-        "photos": [photo(p) for p in item.public_photos],
+        "photos": [photo(p) for p in photos],
         # Where the idea stands against the board's pledge; null before it reaches it.
         "answer_clock": _clock(item),
         # The idea this one joined as a duplicate; null for an idea of its own.
@@ -74,9 +74,9 @@ def _clock(item) -> dict | None:
     return clock.as_json() if clock else None
 
 
-def idea_in_full(item: Idea, help_requests: list[HelpRequest]) -> dict:
+def idea_in_full(item: Idea, photos: list[PhotoLinks], help_requests: list[HelpRequest]) -> dict:
     return {
-        **idea(item),
+        **idea(item, photos),
         "official_responses": [
             {
                 "status": update.status,
@@ -96,7 +96,7 @@ def idea_in_full(item: Idea, help_requests: list[HelpRequest]) -> dict:
     }
 
 
-def help_request(item: HelpRequest) -> dict:
+def help_request(item: HelpRequest, photos: list[PhotoLinks]) -> dict:
     linked = item.idea if item.idea is not None and item.idea.hidden_at is None else None
     return {
         "id": item.id,
@@ -120,12 +120,12 @@ def help_request(item: HelpRequest) -> dict:
         "body": item.body,
         "body_html": item.body_html,
         "language": item.language,
-        "photos": [photo(p) for p in item.public_photos],
+        "photos": [photo(p) for p in photos],
     }
 
 
-def help_request_in_full(item: HelpRequest) -> dict:
-    return help_request(item)
+def help_request_in_full(item: HelpRequest, photos: list[PhotoLinks]) -> dict:
+    return help_request(item, photos)
 
 
 def comment(item) -> dict:

@@ -28,6 +28,7 @@ from ..models import (
     idea_topics,
     normalise_skill,
 )
+from ..photos import public_photos_of
 from . import bp, cursors, represent
 from .openapi import document
 
@@ -113,8 +114,7 @@ def index():
 # --- Ideas ------------------------------------------------------------------------------
 
 # Lists carry each description, so that reusing them needs no request per item.
-IDEA_LOAD = (joinedload(Idea.author), joinedload(Idea.area), selectinload(Idea.topics),
-             selectinload(Idea.public_photos))
+IDEA_LOAD = (joinedload(Idea.author), joinedload(Idea.area), selectinload(Idea.topics))
 
 
 @bp.get("/ideas")
@@ -146,7 +146,8 @@ def ideas():
         rows = db.session.execute(query.order_by(*(c.desc() for c in columns)).limit(limit + 1)).all()
         rows, next_url = _page(rows, limit, lambda row: [*row[1:], row[0].id], "api.ideas")
         items = [row[0] for row in rows]
-    return _answer(_list_body([represent.idea(i) for i in items], next_url),
+    photos = public_photos_of(items)
+    return _answer(_list_body([represent.idea(i, photos.get(i.id, [])) for i in items], next_url),
                    newest(*(i.last_activity_at for i in items)), next_url)
 
 
@@ -189,13 +190,12 @@ def _visible(model, thing_id: int, *options):
 @bp.get("/ideas/<id:idea_id>")
 def idea(idea_id: int):
     item = _visible(Idea, idea_id, joinedload(Idea.author), joinedload(Idea.area),
-                    selectinload(Idea.topics), selectinload(Idea.public_photos),
-                    selectinload(Idea.status_updates).joinedload(StatusUpdate.by))
+                    selectinload(Idea.topics), selectinload(Idea.status_updates).joinedload(StatusUpdate.by))
     requests = db.session.scalars(
         select(HelpRequest).where(HelpRequest.idea_id == item.id, HelpRequest.visible())
         .options(*HelpRequest.without_bodies()).order_by(HelpRequest.id)
     ).all()
-    return _answer(represent.idea_in_full(item, requests),
+    return _answer(represent.idea_in_full(item, public_photos_of([item]).get(item.id, []), requests),
                    newest(item.updated_at, item.last_activity_at, item.created_at))
 
 
@@ -222,8 +222,7 @@ def idea_comments(idea_id: int):
 # --- Help requests ----------------------------------------------------------------------
 
 HELP_LOAD = (joinedload(HelpRequest.author), joinedload(HelpRequest.area), joinedload(HelpRequest.idea),
-             selectinload(HelpRequest.topics), selectinload(HelpRequest.skills),
-             selectinload(HelpRequest.public_photos))
+             selectinload(HelpRequest.topics), selectinload(HelpRequest.skills))
 
 
 @bp.get("/help-requests")
@@ -254,14 +253,16 @@ def help_requests():
         query = query.where(cursors.after(columns, position))
     rows = db.session.scalars(query.order_by(*(c.desc() for c in columns)).limit(limit + 1)).all()
     rows, next_url = _page(rows, limit, lambda r: [r.status, r.id], "api.help_requests")
-    return _answer(_list_body([represent.help_request(r) for r in rows], next_url),
+    photos = public_photos_of(rows)
+    return _answer(_list_body([represent.help_request(r, photos.get(r.id, [])) for r in rows], next_url),
                    newest(*(r.updated_at or r.created_at for r in rows)), next_url)
 
 
 @bp.get("/help-requests/<id:help_request_id>")
 def help_request(help_request_id: int):
     item = _visible(HelpRequest, help_request_id, *HELP_LOAD)
-    return _answer(represent.help_request_in_full(item), newest(item.updated_at, item.created_at))
+    photos = public_photos_of([item]).get(item.id, [])
+    return _answer(represent.help_request_in_full(item, photos), newest(item.updated_at, item.created_at))
 
 
 @bp.get("/help-requests/<id:help_request_id>/comments")

@@ -30,6 +30,7 @@ from ..models import (
     help_request_topics,
     idea_topics,
 )
+from ..photos import public_photos_of
 from ..pledge import answer_clock
 from . import bp
 
@@ -105,7 +106,7 @@ def ideas():
     """The newest ideas, filtered like the list: ?topic=&area=&status=."""
     filters = read_filters(statuses=IdeaStatus.ALL)
     query = (
-        select(Idea).where(Idea.visible()).options(joinedload(Idea.author), selectinload(Idea.public_photos))
+        select(Idea).where(Idea.visible()).options(joinedload(Idea.author))
         .order_by(Idea.id.desc()).limit(ENTRIES)
     )
     if filters.topic:
@@ -126,10 +127,12 @@ def ideas():
                  url_for("ideas.index", **filters.args(), _external=True),
                  _("New ideas for the area, newest first."))
     moments = []
-    for idea in db.session.scalars(query):
+    ideas = db.session.scalars(query).all()
+    photos = public_photos_of(ideas)
+    for idea in ideas:
         updated = idea.updated_at or idea.created_at
         moments.append(updated)
-        joined = Markup("")
+        joined = ""
         # A duplicate says which idea it joined, with its address, before its own words.
         if idea.duplicate_of_id is not None:
             target = url_for("ideas.detail", idea_id=idea.duplicate_of_id, _external=True)
@@ -138,7 +141,7 @@ def ideas():
         _entry(feed, entry_id=tag("ideas", idea.id), title=idea.title,
                url=url_for("ideas.detail", idea_id=idea.id, _external=True),
                author=idea.author.name, published=idea.created_at, updated=updated,
-               html=joined + answer_clock(idea) + Markup(idea.body_html), photos=idea.public_photos)
+               html=f"{joined}{answer_clock(idea)}{idea.body_html}", photos=photos.get(idea.id, ()))
     return _answer(feed, moments)
 
 
@@ -199,8 +202,7 @@ def help_requests():
     query = (
         select(HelpRequest)
         .where(HelpRequest.visible(), HelpRequest.status == HelpStatus.OPEN)
-        .options(joinedload(HelpRequest.author), selectinload(HelpRequest.skills),
-                 selectinload(HelpRequest.public_photos))
+        .options(joinedload(HelpRequest.author), selectinload(HelpRequest.skills))
         .order_by(HelpRequest.id.desc()).limit(ENTRIES)
     )
     if request.args.get("skill") and filters.skill is None:
@@ -228,7 +230,9 @@ def help_requests():
                  url_for("help.index", status="open", **filters.args(), _external=True),
                  _("Open requests for help, newest first."))
     moments = []
-    for need in db.session.scalars(query):
+    needs_shown = db.session.scalars(query).all()
+    photos = public_photos_of(needs_shown)
+    for need in needs_shown:
         updated = need.updated_at or need.created_at
         moments.append(updated)
         skills = ", ".join(skill.name for skill in need.skills)
@@ -238,6 +242,6 @@ def help_requests():
         _entry(feed, entry_id=tag("help-requests", need.id), title=need.title,
                url=url_for("help.detail", help_request_id=need.id, _external=True),
                author=need.author.name, published=need.created_at, updated=updated,
-               html=Markup(need.body_html) + needs,
-               photos=need.public_photos)
+               html=f"{need.body_html}{needs}",
+               photos=photos.get(need.id, ()))
     return _answer(feed, moments)

@@ -34,7 +34,7 @@ from ..notifications.following import is_following
 from ..notifications.reading import delete_with_its_notifications
 from ..pagination import count_rows, paginate, positive_int
 from ..permissions import can_see, confirmed_to_post, ensure_can_edit, visible_or_404
-from ..photos import photo_form, photos_on, shown_photos
+from ..photos import REQUEST_HAS_PHOTOS, photo_form, photos_on, shown_photos
 from ..rate_limits import posting_limit
 from . import bp
 from .forms import HelpRequestForm, MessageForm, OfferForm
@@ -133,20 +133,23 @@ def new():
     ), 422 if form.errors else 200
 
 
+REQUEST_WITH_ITS_OFFERS = (
+    select(HelpRequest, REQUEST_HAS_PHOTOS)
+    .where(HelpRequest.id == bindparam("help_request_id"))
+    .options(
+        joinedload(HelpRequest.author),
+        joinedload(HelpRequest.idea),
+        selectinload(HelpRequest.skills),
+        selectinload(HelpRequest.offers).joinedload(Offer.helper),
+    )
+)
+
+
 def _detail_page(help_request_id: int, comment_form=None, offer_form=None):
-    help_request = db.session.execute(
-        select(HelpRequest)
-        .where(HelpRequest.id == help_request_id)
-        .options(
-            joinedload(HelpRequest.author),
-            joinedload(HelpRequest.idea),
-            joinedload(HelpRequest.photos),
-            selectinload(HelpRequest.skills),
-            selectinload(HelpRequest.offers).joinedload(Offer.helper),
-        )
-    ).unique().scalar_one_or_none()
-    if help_request is None:
+    found = db.session.execute(REQUEST_WITH_ITS_OFFERS, {"help_request_id": help_request_id}).one_or_none()
+    if found is None:
         abort(404)
+    help_request, any_photos = found
     is_requester = help_request.is_by(current_user)
     my_offer = next(
         (o for o in help_request.offers if current_user.is_authenticated and o.helper_id == current_user.id),
@@ -157,7 +160,7 @@ def _detail_page(help_request_id: int, comment_form=None, offer_form=None):
         help_request=help_request,
         # Hidden by a moderator: a placeholder, with the discussion still readable.
         removed=not can_see(help_request),
-        photos=shown_photos(help_request),
+        photos=shown_photos(help_request, any_photos),
         is_requester=is_requester,
         # The requester sees every offer; a helper sees their own; others see how many.
         offers=help_request.offers if is_requester else [],

@@ -38,7 +38,7 @@ from ..permissions import (
     moderators_only,
     visible_or_404,
 )
-from ..photos import photo_form, photos_on, shown_photos
+from ..photos import IDEA_HAS_PHOTOS, photo_form, photos_on, shown_photos
 from ..pledge import CLOCK_CONDITIONS, ClockFilter, awaiting, overdue_since, the_pledge
 from ..rate_limits import posting_limit
 from . import bp
@@ -100,8 +100,8 @@ UPDATES_OF = (
     .order_by(StatusUpdate.id.desc())
 )
 IDEA_WITH_AUTHOR = (
-    select(Idea, HAS_PROPOSALS_AROUND).where(Idea.id == bindparam("idea_id"))
-    .options(joinedload(Idea.author), joinedload(Idea.photos))
+    select(Idea, HAS_PROPOSALS_AROUND, IDEA_HAS_PHOTOS).where(Idea.id == bindparam("idea_id"))
+    .options(joinedload(Idea.author))
 )
 NEEDS = help_list(HelpRequest.idea_id == bindparam("idea_id"), order_by=[HelpRequest.id])
 
@@ -181,10 +181,10 @@ def detail(idea_id: int):
 
 def _detail_page(idea_id: int, comment_form: CommentForm | None = None, answer_form=None,
                  duplicate_form: DuplicateForm | None = None):
-    found = db.session.execute(IDEA_WITH_AUTHOR, {"idea_id": idea_id}).unique().one_or_none()
+    found = db.session.execute(IDEA_WITH_AUTHOR, {"idea_id": idea_id}).one_or_none()
     if found is None:
         abort(404)
-    idea, any_around = found
+    idea, any_around, any_photos = found
     if idea.duplicate_of_id is not None and not request.args.get("stay") and request.method in ("GET", "HEAD"):
         # Joined with another idea: its address leads there. ?stay=1 (linked from the other
         # idea's page) still shows it as posted, with its discussion.
@@ -197,7 +197,7 @@ def _detail_page(idea_id: int, comment_form: CommentForm | None = None, answer_f
         idea=idea,
         # Hidden by a moderator: a placeholder, with the discussion still readable.
         removed=not can_see(idea),
-        photos=shown_photos(idea),
+        photos=shown_photos(idea, any_photos),
         comments_html=discussion_html(idea),
         help_requests=help_cards(NEEDS, limit=NEEDS_SHOWN, idea_id=idea.id),
         team=idea.team(),
