@@ -35,17 +35,20 @@ PAGES=${PAGES:-"/ /ideas /ideas?sort=popular /ideas?page=200 /help /ideas/$busy_
   /users/neighbour1 /search?q=garden /api/v1/ideas /ideas.atom"}
 
 free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-serve() {  # serve DIR PORT: the board in DIR on the benchmark's board, in the background
-  (cd "$1" && env INSTANCE_PATH="$DATA" DATABASE_URL="sqlite:///$DATA/board.db" RATELIMIT_ENABLED=0 \
+LOGS=$(mktemp -d /tmp/simpl-compare-logs.XXXXXX)
+serve() {  # serve DIR PORT NAME: the board in DIR on the benchmark's board, in the background
+  (cd "$1" && exec env INSTANCE_PATH="$DATA" DATABASE_URL="sqlite:///$DATA/board.db" RATELIMIT_ENABLED=0 \
      PAGE_CACHE_SECONDS=0 "$1/.venv/bin/gunicorn" --no-control-socket -w "$WORKERS" -b "127.0.0.1:$2" \
-     --log-level warning app:app) &
+     --log-level warning app:app) >"$LOGS/$3.log" 2>&1 &
   echo $!
 }
 then_port=$(free_port); now_port=$(free_port)
-then_pid=$(serve "$THEN" "$then_port"); now_pid=$(serve "$ROOT" "$now_port")
-trap 'kill $then_pid $now_pid 2>/dev/null || true' EXIT
-for port in "$then_port" "$now_port"; do
-  for _ in $(seq 100); do curl -sf -o /dev/null "http://127.0.0.1:$port/" && break; sleep 0.2; done
+then_pid=$(serve "$THEN" "$then_port" then); now_pid=$(serve "$ROOT" "$now_port" now)
+trap 'kill $then_pid $now_pid 2>/dev/null; rm -rf "$LOGS"' EXIT
+for name in then now; do
+  port=${name}_port
+  for _ in $(seq 150); do curl -sf -o /dev/null "http://127.0.0.1:${!port}/" && continue 2; sleep 0.2; done
+  echo "compare.sh: the board ($name) did not start:" >&2; cat "$LOGS/$name.log" >&2; exit 1
 done
 
 measure() {  # measure PORT PATH LANGUAGE: requests/s after a warm-up
