@@ -22,6 +22,7 @@ from sqlalchemy import Select, bindparam, case, cast, func, literal, null, or_, 
 from sqlalchemy.orm import aliased
 
 from .extensions import db
+from .languages import named
 from .models import (
     Area,
     Comment,
@@ -67,7 +68,7 @@ class IdeaCard:
 
     @property
     def status_label(self) -> str:
-        return IdeaStatus.LABELS[self.status]
+        return named(IdeaStatus.LABELS[self.status])
 
 
 @dataclass(slots=True)
@@ -88,11 +89,11 @@ class HelpCard:
 
     @property
     def status_label(self) -> str:
-        return HelpStatus.LABELS[self.status]
+        return named(HelpStatus.LABELS[self.status])
 
     @property
     def kind_label(self) -> str:
-        return HelpKind.LABELS[self.kind]
+        return named(HelpKind.LABELS[self.kind])
 
 
 @dataclass(slots=True)

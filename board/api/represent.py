@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from flask import url_for
 
+from ..languages import named
 from ..models import HelpKind, HelpRequest, HelpStatus, Idea, IdeaStatus, User, iso
 from ..photos import CONTENT_TYPES, SIZES, PhotoLinks
 from ..pledge import clock_of
@@ -46,7 +47,7 @@ def idea(item: Idea, photos: list[PhotoLinks]) -> dict:
         "updated_at": iso(item.updated_at),
         "last_activity_at": iso(item.last_activity_at),
         "status": item.status,
-        "status_label": IdeaStatus.LABELS[item.status],
+        "status_label": named(IdeaStatus.LABELS[item.status]),
         "area": label(item.area),
         "topics": [label(topic) for topic in item.topics],
         "supporters_count": item.supporters_count,
@@ -80,7 +81,7 @@ def idea_in_full(item: Idea, photos: list[PhotoLinks], help_requests: list[HelpR
         "official_responses": [
             {
                 "status": update.status,
-                "status_label": IdeaStatus.LABELS[update.status],
+                "status_label": named(IdeaStatus.LABELS[update.status]),
                 "response": update.response,
                 "response_html": update.response_html,
                 "created_at": iso(update.created_at),
@@ -107,9 +108,9 @@ def help_request(item: HelpRequest, photos: list[PhotoLinks]) -> dict:
         "created_at": iso(item.created_at),
         "updated_at": iso(item.updated_at),
         "status": item.status,
-        "status_label": HelpStatus.LABELS[item.status],
+        "status_label": named(HelpStatus.LABELS[item.status]),
         "kind": item.kind,
-        "kind_label": HelpKind.LABELS[item.kind],
+        "kind_label": named(HelpKind.LABELS[item.kind]),
         "skills": [skill.name for skill in item.skills],
         "area": label(item.area),
         "topics": [label(topic) for topic in item.topics],

@@ -78,6 +78,25 @@ def in_force():
     return kept[1], kept[2]
 
 
+def named(label) -> str:
+    """A fixed name (a status, a kind: a lazy string made by `_l`) in the language in force.
+
+    Lists name a status on every row; through its lazy string that is a Flask-Babel
+    lookup each time. The name is the same for every row in one language, so each worker
+    keeps it per language.
+    """
+    translations = in_force()[0]
+    key = (id(translations), id(label))  # both live as long as the worker
+    try:
+        return _names[key]
+    except KeyError:
+        words = _names[key] = str(label)
+        return words
+
+
+_names: dict[tuple[int, int], str] = {}
+
+
 def written_in(text) -> Markup:
     """ lang="xx" for what a person wrote in another language than the page's, so that a
     screen reader switches voice for it (WCAG 3.1.2); nothing when they are the same."""
