@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 
+from ..languages import named
+
 KINDS = {"idea": 1, "help_request": 2, "comment": 3}
 KIND_LABELS = {"idea": _l("Idea"), "help_request": _l("Help request"), "comment": _l("Comment")}
 MAX_TERMS = 12
@@ -28,7 +30,7 @@ class Hit:
 
     @property
     def kind_label(self) -> str:
-        return KIND_LABELS[self.kind]
+        return named(KIND_LABELS[self.kind])
 
 
 def highlight(fragment: str) -> Markup:
