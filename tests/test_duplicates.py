@@ -317,6 +317,18 @@ def test_a_notification_about_a_comment_on_a_joined_idea_still_leads_to_the_comm
     assert f"/ideas/{duplicate.id}?stay=1#comment-{comment.id}" in html
 
 
+def test_a_search_result_for_a_comment_on_a_joined_idea_leads_to_the_comment(app, client, make_comment, two):
+    amina, ben, target, duplicate = two
+    comment = make_comment(duplicate, body="A bench facing the pond, please.")
+    _merged(app, two)
+    html = client.get("/search?q=pond&kind=comment").get_data(as_text=True)
+    link = f"/ideas/{duplicate.id}?stay=1#comment-{comment.id}"
+    assert f'href="{link}"' in html
+    page = client.get(link.split("#")[0])
+    assert page.status_code == 200
+    assert f'id="comment-{comment.id}"' in page.get_data(as_text=True)
+
+
 def test_staff_answer_the_idea_joined_not_the_duplicate(app, make_user, two):
     amina, ben, target, duplicate = two
     _merged(app, two)

@@ -26,10 +26,11 @@ def target_url(target) -> str:
     return url_for("help.detail", help_request_id=target.id)
 
 
-def comment_url(comment) -> str:
-    """Where a comment is shown: on its idea's or help request's page, at its anchor."""
+def comment_url(comment, on_joined_idea: bool = False) -> str:
+    """Where a comment is shown: on its idea's or help request's page, at its anchor. An idea
+    joined with another keeps its comments on its own page (?stay=1), not the other's."""
     if comment.idea_id is not None:
-        page = url_for("ideas.detail", idea_id=comment.idea_id)
+        page = url_for("ideas.detail", idea_id=comment.idea_id, **({"stay": 1} if on_joined_idea else {}))
     else:
         page = url_for("help.detail", help_request_id=comment.help_request_id)
     return f"{page}#comment-{comment.id}"

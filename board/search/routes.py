@@ -70,8 +70,9 @@ def with_context(hits):
                 authors[(kind, thing_id)] = author
     discussions, urls = {}, {}
     if ids["comment"]:
-        for comment, author, idea_title, idea_hidden, request_title, request_hidden in db.session.execute(
-            select(Comment, User, Idea.title, Idea.hidden_at, HelpRequest.title, HelpRequest.hidden_at)
+        for comment, author, idea_title, idea_hidden, joined_to, request_title, request_hidden in db.session.execute(
+            select(Comment, User, Idea.title, Idea.hidden_at, Idea.duplicate_of_id,
+                   HelpRequest.title, HelpRequest.hidden_at)
             .join(User, User.id == Comment.author_id)
             .outerjoin(Idea, Idea.id == Comment.idea_id)
             .outerjoin(HelpRequest, HelpRequest.id == Comment.help_request_id)
@@ -79,7 +80,7 @@ def with_context(hits):
         ):
             authors[("comment", comment.id)] = author
             # Straight to the comment in its place, rather than through /comments/N.
-            urls[comment.id] = comment_url(comment)
+            urls[comment.id] = comment_url(comment, on_joined_idea=joined_to is not None)
             # What a comment is on may itself be hidden: then its title is not shown either.
             if idea_title is not None:
                 discussions[comment.id] = _("a removed idea") if idea_hidden else idea_title
