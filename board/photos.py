@@ -24,13 +24,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
 from struct import error as struct_error  # what some truncated headers raise
+from typing import TYPE_CHECKING
 
 from flask import current_app, request
 from flask_babel import format_decimal, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.form import _Auto
-from PIL import Image, ImageOps, UnidentifiedImageError
 from sqlalchemy import (
     CheckConstraint,
     ForeignKey,
@@ -47,6 +47,9 @@ from sqlalchemy.orm import Mapped, aliased, mapped_column, relationship
 from werkzeug.datastructures import FileStorage, MultiDict
 from wtforms import FileField, SelectMultipleField, StringField
 from wtforms.fields.choices import SelectChoice
+
+if TYPE_CHECKING:
+    from PIL import Image
 
 from .extensions import db
 from .models import HelpRequest, Idea, NotAllowed, NotPossible, User, utcnow
@@ -147,6 +150,9 @@ def _megabytes(size: int) -> str:
 
 def remake(upload: bytes) -> PreparedPhoto:
     """The photo made again from the pixels of `upload`, or PhotoRefused saying why not."""
+    # Pillow is loaded by the first upload: a worker that only serves pages never carries it.
+    from PIL import Image, ImageOps, UnidentifiedImageError
+
     config = current_app.config
     if not upload:
         raise PhotoRefused(_("The file chosen is empty. Choose a photo (JPEG, PNG or WebP)."))
@@ -187,6 +193,7 @@ def remake(upload: bytes) -> PreparedPhoto:
 def _flat_rgb(image: Image.Image) -> Image.Image:
     """The picture as plain RGB pixels on a new image, which carries no metadata: a
     transparent background becomes white."""
+    from PIL import Image
     if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):
         rgba = image.convert("RGBA")
         flat = Image.new("RGB", rgba.size, "white")
@@ -199,6 +206,7 @@ def _flat_rgb(image: Image.Image) -> Image.Image:
 
 
 def _redraw(image: Image.Image, config) -> PreparedPhoto:
+    from PIL import Image
     fmt = "jpeg" if config["PHOTO_FORMAT"].lower() in ("jpeg", "jpg") else "webp"
     flat = _flat_rgb(image)
     sizes: dict[str, tuple[bytes, int, int]] = {}

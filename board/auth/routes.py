@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from limits import parse as parse_limit
 from sqlalchemy.exc import IntegrityError
-from werkzeug.security import check_password_hash, generate_password_hash
+from werkzeug.security import generate_password_hash
 
 from ..admin import board_settings
 from ..admin.models import Invite, RegistrationMode
@@ -31,9 +31,6 @@ from .forms import (
     ResetPasswordForm,
 )
 from .models import Registration
-
-# Checked when nobody has the name typed, so that a wrong username takes as long as a wrong password.
-_NOBODY_HASH = generate_password_hash("no one has this password")
 
 
 def safe_next(target: str | None) -> str | None:
@@ -163,8 +160,9 @@ def login():
     if form.validate_on_submit():
         user = User.by_login(form.login.data)
         if user is None:
-            # Same work either way, so timing does not tell whether the account exists.
-            check_password_hash(_NOBODY_HASH, form.password.data)
+            # Same work either way (hashing costs what checking does), so timing does not
+            # tell whether the account exists.
+            generate_password_hash(form.password.data)
         elif user.check_password(form.password.data):
             if not user.is_active:
                 form.login.errors.append(

@@ -7,7 +7,6 @@ from ..filters import choices_of, read_filters
 from ..models import Area, Topic
 from ..pledge import the_pledge
 from . import bp
-from .charts import bars
 from .figures import figures
 
 
@@ -20,6 +19,10 @@ def current_figures():
 
 @bp.get("/stats")
 def index():
+    # pygal is loaded by the first page of figures: a worker that never draws a chart
+    # does not carry it.
+    from .charts import bars
+
     filters, numbers = current_figures()
     months = [m.month for m in numbers.ideas]
     charts = {
