@@ -209,6 +209,13 @@ class Role:
 MAX_ID = 2**31 - 1
 
 
+def name_of(display_name: str | None, username: str, erased_at: datetime | None) -> str:
+    """The name the board shows for a person, from those columns of their row."""
+    if erased_at is not None:
+        return _("Deleted user")
+    return display_name or username
+
+
 class User(UserMixin, db.Model):
     __tablename__ = "users"
     __table_args__ = (
@@ -251,9 +258,7 @@ class User(UserMixin, db.Model):
 
     @property
     def name(self) -> str:
-        if self.erased_at is not None:
-            return _("Deleted user")
-        return self.display_name or self.username
+        return name_of(self.display_name, self.username, self.erased_at)
 
     @property
     def is_active(self) -> bool:

@@ -334,6 +334,24 @@ def test_a_helper_hears_whether_their_offers_were_accepted_or_declined(
     assert "Water the plants for Rosa Asker : Waiting for an answer" in offered
 
 
+def test_another_helper_hears_whose_offer_was_accepted_with_links_to_the_request(
+    app, client, auth, make_user, make_help_request, make_offer
+):
+    me = make_user()
+    asker = make_user(display_name="Rosa Asker")
+    help_request = make_help_request(author=asker, title="Paint the fence")
+    make_offer(help_request, helper=me)
+    answer(app, help_request, make_offer(help_request, helper=make_user(display_name="Hana Helper")),
+           "accept")
+
+    auth.sign_in(me)
+    response = client.get("/dashboard")
+    items = activity_items(response)
+    assert any("Rosa Asker accepted Hana Helper’s offer to help with “Paint the fence”" in i
+               for i in items)
+    assert f'href="/help/{help_request.id}"' in response.get_data(as_text=True)
+
+
 def test_the_requester_hears_about_offers_made(
     client, auth, make_user, make_help_request, make_offer
 ):

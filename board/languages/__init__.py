@@ -78,6 +78,13 @@ def in_force():
     return kept[1], kept[2]
 
 
+def translated(text: str, **variables) -> str:
+    """Flask-Babel's gettext, found through `in_force`: for words written many times on a
+    page (each of a page of notifications says who did what)."""
+    words = in_force()[0].ugettext(text)
+    return words % variables if variables else words
+
+
 def named(label) -> str:
     """A fixed name (a status, a kind: a lazy string made by `_l`) in the language in force.
 

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload
 
+from ..languages import translated as _
 from ..models import Event, EventKind, HelpRequest, Idea, IdeaStatus, Offer
 from .models import Category, Notification
 
-# What `describe` reads, loaded with the notifications in the same query.
+# What `describe` reads, loaded with the notifications in the same query (for emails; pages
+# read the same as plain rows, see reading.py).
 WHAT_IT_IS_ABOUT = joinedload(Notification.event).options(
     joinedload(Event.actor),
     joinedload(Event.idea).options(*Idea.without_bodies()),
@@ -37,6 +38,8 @@ def _title(thing) -> str:
 
 
 def describe(notification: Notification) -> Told:
+    """The sentence and link for a notification: a Notification with WHAT_IT_IS_ABOUT loaded,
+    or anything with the same attributes (reading.py's rows)."""
     event = notification.event
     who = event.actor.name
     kind = event.kind

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from types import SimpleNamespace
 
 from flask import url_for
 from sqlalchemy import bindparam, case, func, select, update
+from sqlalchemy.orm import aliased
 
 from ..extensions import db
-from ..models import Comment, Event, HelpRequest, Idea, User, utcnow
-from .describe import WHAT_IT_IS_ABOUT, describe
+from ..models import Comment, Event, HelpRequest, Idea, Offer, User, name_of, utcnow
+from .describe import describe
 from .models import Notification
 
 
@@ -26,28 +28,67 @@ class Shown:
 
 
 # Built once (see board/listing.py): a page of one person's notifications, with what
-# each is about, in one query however many there are.
+# `describe` reads of each (who did it, the idea, help request and offer it is about), as
+# plain rows in one query however many there are: making ORM objects of five kinds for
+# each notification cost more than the query.
+_actor, _helper = aliased(User), aliased(User)
 NOTIFICATIONS_OF = (
-    select(Notification)
+    select(
+        Notification.id, Notification.recipient_id, Notification.category, Notification.created_at,
+        Notification.read_at, Event.kind, Event.note, Event.recipient_id.label("event_recipient_id"),
+        Event.idea_id, Event.help_request_id, Event.comment_id, Event.offer_id,
+        _actor.display_name.label("actor_display_name"), _actor.username.label("actor_username"),
+        _actor.erased_at.label("actor_erased_at"),
+        Idea.title.label("idea_title"), Idea.hidden_at.label("idea_hidden_at"), Idea.duplicate_of_id,
+        HelpRequest.title.label("request_title"), HelpRequest.hidden_at.label("request_hidden_at"),
+        Offer.helper_id, _helper.display_name.label("helper_display_name"),
+        _helper.username.label("helper_username"), _helper.erased_at.label("helper_erased_at"),
+    )
+    .join(Event, Event.id == Notification.event_id)
+    .join(_actor, _actor.id == Event.actor_id)
+    .outerjoin(Idea, Idea.id == Event.idea_id)
+    .outerjoin(HelpRequest, HelpRequest.id == Event.help_request_id)
+    .outerjoin(Offer, Offer.id == Event.offer_id)
+    .outerjoin(_helper, _helper.id == Offer.helper_id)
     .where(Notification.recipient_id == bindparam("user_id"))
-    .options(WHAT_IT_IS_ABOUT)
     .order_by(Notification.id.desc())
     .limit(bindparam("limit"))
     .offset(bindparam("offset"))
 )
 
 
-def _shown(notification: Notification) -> Shown:
-    told = describe(notification)
+def _as_described(row) -> SimpleNamespace:
+    """A row of NOTIFICATIONS_OF shaped as the notification, event, people and posts that
+    `describe` reads (what it does not read is not there)."""
+    idea = None if row.idea_title is None else SimpleNamespace(
+        title=row.idea_title, hidden_at=row.idea_hidden_at, duplicate_of_id=row.duplicate_of_id)
+    request = None if row.request_title is None else SimpleNamespace(
+        title=row.request_title, hidden_at=row.request_hidden_at)
+    offer = None if row.helper_id is None else SimpleNamespace(
+        helper_id=row.helper_id,
+        helper=SimpleNamespace(name=name_of(row.helper_display_name, row.helper_username,
+                                            row.helper_erased_at)))
+    event = SimpleNamespace(
+        kind=row.kind, note=row.note, recipient_id=row.event_recipient_id, idea_id=row.idea_id,
+        help_request_id=row.help_request_id, comment_id=row.comment_id, offer_id=row.offer_id,
+        actor=SimpleNamespace(name=name_of(row.actor_display_name, row.actor_username,
+                                           row.actor_erased_at)),
+        idea=idea, help_request=request, offer=offer,
+    )
+    return SimpleNamespace(recipient_id=row.recipient_id, category=row.category, event=event)
+
+
+def _shown(row) -> Shown:
+    told = describe(_as_described(row))
     url = url_for(told.endpoint, **told.values) + (f"#{told.anchor}" if told.anchor else "")
-    return Shown(notification.id, told.sentence, url, notification.created_at, notification.is_read)
+    return Shown(row.id, told.sentence, url, row.created_at, row.read_at is not None)
 
 
 def notifications_of(user: User, limit: int, offset: int = 0) -> list[Shown]:
     return [
-        _shown(n) for n in db.session.scalars(
+        _shown(row) for row in db.session.execute(
             NOTIFICATIONS_OF, {"user_id": user.id, "limit": limit, "offset": offset}
-        ).unique()
+        )
     ]
 
 
