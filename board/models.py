@@ -595,11 +595,6 @@ class Idea(Content, Placed, Commentable, db.Model):
                      note=status)
         return answer
 
-    def is_supported_by(self, user) -> bool:
-        if not (user and user.is_authenticated):
-            return False
-        return db.session.get(Support, (user.id, self.id)) is not None
-
     def toggle_support(self, user: User) -> bool:
         """Support the idea, or take the support back. Returns whether it is now supported.
 

@@ -61,6 +61,25 @@ def test_the_follow_button_follows_and_unfollows(app, client, auth, make_user, m
     assert not follows(app, reader, idea)
 
 
+def test_a_help_request_page_says_whether_the_reader_follows_it(
+    app, client, auth, make_user, make_help_request
+):
+    help_request = make_help_request()
+    reader = make_user()
+    auth.sign_in(reader)
+    assert "You follow this help request." not in text_of(client.get(f"/help/{help_request.id}"))
+    client.post(f"/help/{help_request.id}/follow", data={"follow": "1"})
+    assert "You follow this help request. Unfollow this help request" in text_of(
+        client.get(f"/help/{help_request.id}"))
+    client.post(f"/help/{help_request.id}/follow", data={"follow": "0"})
+    page = text_of(client.get(f"/help/{help_request.id}"))
+    assert "You follow this help request." not in page and "Follow this help request" in page
+    # Another person's following is theirs alone.
+    client.post(f"/help/{help_request.id}/follow", data={"follow": "1"})
+    auth.sign_in(make_user())
+    assert "You follow this help request." not in text_of(client.get(f"/help/{help_request.id}"))
+
+
 def test_an_explicit_unfollow_is_not_undone_by_taking_part_again(
     app, client, auth, make_user, make_idea, make_comment
 ):

@@ -30,7 +30,7 @@ from ..models import (
     help_request_topics,
     parse_skills,
 )
-from ..notifications.following import is_following
+from ..notifications.following import REQUEST_FOLLOWED_BY_READER, reader_id
 from ..notifications.reading import delete_with_its_notifications
 from ..pagination import count_rows, paginate, positive_int
 from ..permissions import can_see, confirmed_to_post, ensure_can_edit, visible_or_404
@@ -134,7 +134,7 @@ def new():
 
 
 REQUEST_WITH_ITS_OFFERS = (
-    select(HelpRequest, REQUEST_HAS_PHOTOS)
+    select(HelpRequest, REQUEST_HAS_PHOTOS, REQUEST_FOLLOWED_BY_READER)
     .where(HelpRequest.id == bindparam("help_request_id"))
     .options(
         joinedload(HelpRequest.author),
@@ -146,10 +146,12 @@ REQUEST_WITH_ITS_OFFERS = (
 
 
 def _detail_page(help_request_id: int, comment_form=None, offer_form=None):
-    found = db.session.execute(REQUEST_WITH_ITS_OFFERS, {"help_request_id": help_request_id}).one_or_none()
+    found = db.session.execute(
+        REQUEST_WITH_ITS_OFFERS, {"help_request_id": help_request_id, "reader_id": reader_id()}
+    ).one_or_none()
     if found is None:
         abort(404)
-    help_request, any_photos = found
+    help_request, any_photos, following = found
     is_requester = help_request.is_by(current_user)
     my_offer = next(
         (o for o in help_request.offers if current_user.is_authenticated and o.helper_id == current_user.id),
@@ -170,7 +172,7 @@ def _detail_page(help_request_id: int, comment_form=None, offer_form=None):
         conversations=[o for o in help_request.offers if can_read_conversation(o, current_user)],
         possible_helpers=people_who_could_help(help_request)
         if is_requester and help_request.is_open else [],
-        following=is_following(current_user, help_request),
+        following=following,
         comments_html=discussion_html(help_request),
         # Forms only for people who can use them (see ideas.routes._detail_page).
         comment_form=comment_form or (CommentForm() if current_user.is_authenticated else None),

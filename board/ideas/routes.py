@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user, login_required
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, exists, select
 from sqlalchemy.orm import joinedload
 
 from ..comments import discussion_html, post_comment_or_show_errors
@@ -24,10 +24,11 @@ from ..models import (
     NotAllowed,
     NotPossible,
     StatusUpdate,
+    Support,
     Topic,
     idea_topics,
 )
-from ..notifications.following import is_following
+from ..notifications.following import IDEA_FOLLOWED_BY_READER, reader_id
 from ..notifications.reading import delete_with_its_notifications
 from ..pagination import count_rows, paginate
 from ..permissions import (
@@ -99,8 +100,12 @@ UPDATES_OF = (
     .options(joinedload(StatusUpdate.by))
     .order_by(StatusUpdate.id.desc())
 )
+SUPPORTED_BY_READER = exists().where(
+    Support.user_id == bindparam("reader_id"), Support.idea_id == Idea.id
+).label("supported_by_reader")
 IDEA_WITH_AUTHOR = (
-    select(Idea, HAS_PROPOSALS_AROUND, IDEA_HAS_PHOTOS).where(Idea.id == bindparam("idea_id"))
+    select(Idea, HAS_PROPOSALS_AROUND, IDEA_HAS_PHOTOS, SUPPORTED_BY_READER, IDEA_FOLLOWED_BY_READER)
+    .where(Idea.id == bindparam("idea_id"))
     .options(joinedload(Idea.author))
 )
 NEEDS = help_list(HelpRequest.idea_id == bindparam("idea_id"), order_by=[HelpRequest.id])
@@ -181,10 +186,10 @@ def detail(idea_id: int):
 
 def _detail_page(idea_id: int, comment_form: CommentForm | None = None, answer_form=None,
                  duplicate_form: DuplicateForm | None = None):
-    found = db.session.execute(IDEA_WITH_AUTHOR, {"idea_id": idea_id}).one_or_none()
+    found = db.session.execute(IDEA_WITH_AUTHOR, {"idea_id": idea_id, "reader_id": reader_id()}).one_or_none()
     if found is None:
         abort(404)
-    idea, any_around, any_photos = found
+    idea, any_around, any_photos, supported, following = found
     if idea.duplicate_of_id is not None and not request.args.get("stay") and request.method in ("GET", "HEAD"):
         # Joined with another idea: its address leads there. ?stay=1 (linked from the other
         # idea's page) still shows it as posted, with its discussion.
@@ -201,8 +206,8 @@ def _detail_page(idea_id: int, comment_form: CommentForm | None = None, answer_f
         comments_html=discussion_html(idea),
         help_requests=help_cards(NEEDS, limit=NEEDS_SHOWN, idea_id=idea.id),
         team=idea.team(),
-        supported=idea.is_supported_by(current_user),
-        following=is_following(current_user, idea),
+        supported=supported,
+        following=following,
         updates=db.session.scalars(UPDATES_OF, {"idea_id": idea.id}).all(),
         answer_form=answer_form or (AnswerForm(status=idea.status) if is_moderator() else None),
         # Forms only for people who can use them: a form makes a CSRF token, and with
