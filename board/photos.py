@@ -416,15 +416,16 @@ _VISIBLE_PHOTOS_OF = {Idea: _visible_photos_of(Photo.idea_id),
                       HelpRequest: _visible_photos_of(Photo.help_request_id)}
 
 
-def public_photos_of(posts) -> dict[int, list[PhotoLinks]]:
-    """The visible photos of each of `posts` (ideas, or help requests), in their order, by
-    post id, in one query of plain rows: lists of fifty posts read them without making an
-    object of each."""
+def public_photos_of(posts, kind: type | None = None) -> dict[int, list[PhotoLinks]]:
+    """The visible photos of each of `posts` (ideas, or help requests: `kind` says which when
+    they are rows rather than objects), in their order, by post id, in one query of plain
+    rows: lists of fifty posts read them without making an object of each."""
     posts = list(posts)
     if not posts:
         return {}
     found: dict[int, list[PhotoLinks]] = {}
-    rows = db.session.execute(_VISIBLE_PHOTOS_OF[type(posts[0])], {"ids": [post.id for post in posts]})
+    rows = db.session.execute(_VISIBLE_PHOTOS_OF[kind or type(posts[0])],
+                              {"ids": [post.id for post in posts]})
     for target_id, *columns in rows:
         found.setdefault(target_id, []).append(PhotoLinks(*columns))
     return found
