@@ -11,13 +11,14 @@ from flask import Response, abort, current_app, request, url_for
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
 
 from ..admin import board_settings
 from ..conditional import conditional
 from ..extensions import db
 from ..filters import read_filters
 from ..languages import page_language
+from ..listing import skills_of
 from ..models import (
     Comment,
     HelpKind,
@@ -104,7 +105,7 @@ def _answer(feed: FeedGenerator, moments: list[datetime]) -> Response:
 
 
 # What a feed entry of an idea shows, as plain rows: fifty ideas and their authors made into
-# objects cost more than the rest of the feed.
+# objects cost more than the rest of the feed. (Filters add their conditions to it.)
 IDEAS_FEED = (
     select(Idea.id, Idea.title, Idea.created_at, Idea.updated_at, Idea.duplicate_of_id,
            Idea.body_html, Idea.status, Idea.pledge_reached_at, Idea.answered_at,
@@ -208,16 +209,22 @@ def idea_activity(idea_id: int):
 # --- Help requests ----------------------------------------------------------------------
 
 
+# The same for open help requests; their skills are read for all of them in one more query.
+HELP_FEED = (
+    select(HelpRequest.id, HelpRequest.title, HelpRequest.created_at, HelpRequest.updated_at,
+           HelpRequest.body_html, User.display_name, User.username, User.erased_at)
+    .join(User, User.id == HelpRequest.author_id)
+    .where(HelpRequest.visible(), HelpRequest.status == HelpStatus.OPEN)
+    .order_by(HelpRequest.id.desc())
+    .limit(ENTRIES)
+)
+
+
 @bp.get("/help.atom")
 def help_requests():
     """Open help requests, newest first: ?skill=&kind=&topic=&area=."""
     filters = read_filters(skills=True, kinds=HelpKind.ALL)
-    query = (
-        select(HelpRequest)
-        .where(HelpRequest.visible(), HelpRequest.status == HelpStatus.OPEN)
-        .options(joinedload(HelpRequest.author), selectinload(HelpRequest.skills))
-        .order_by(HelpRequest.id.desc()).limit(ENTRIES)
-    )
+    query = HELP_FEED
     if request.args.get("skill") and filters.skill is None:
         query = query.where(False)  # nobody has asked for that skill yet
     if filters.skill:
@@ -243,18 +250,19 @@ def help_requests():
                  url_for("help.index", status="open", **filters.args(), _external=True),
                  _("Open requests for help, newest first."))
     moments = []
-    needs_shown = db.session.scalars(query).all()
-    photos = public_photos_of(needs_shown)
+    needs_shown = db.session.execute(query).all()
+    photos = public_photos_of(needs_shown, HelpRequest)
+    skills_needed = skills_of([need.id for need in needs_shown])
     for need in needs_shown:
         updated = need.updated_at or need.created_at
         moments.append(updated)
-        skills = ", ".join(skill.name for skill in need.skills)
+        skills = ", ".join(skills_needed[need.id])
         # Written outside an f-string, where the catalogue's extraction would not find it;
         # the skills are people's words, escaped like any other.
         needs = Markup("<p>%s</p>") % _("Needs: %(skills)s", skills=skills) if skills else ""
         _entry(feed, entry_id=tag("help-requests", need.id), title=need.title,
                url=url_for("help.detail", help_request_id=need.id, _external=True),
-               author=need.author.name, published=need.created_at, updated=updated,
-               html=f"{need.body_html}{needs}",
+               author=name_of(need.display_name, need.username, need.erased_at),
+               published=need.created_at, updated=updated, html=f"{need.body_html}{needs}",
                photos=photos.get(need.id, ()))
     return _answer(feed, moments)
