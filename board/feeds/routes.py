@@ -101,9 +101,6 @@ def _answer(feed: FeedGenerator, moments: list[datetime]) -> Response:
     return conditional(response, last)
 
 
-# --- Ideas ------------------------------------------------------------------------------
-
-
 def _newest(model, columns: tuple, conditions: list):
     """The ENTRIES newest visible `model` rows meeting `conditions`, as plain rows of `columns`
     and their author's name: fifty posts and their authors made into objects cost more than
@@ -125,6 +122,9 @@ IDEA_ENTRY = (Idea.id, Idea.title, Idea.created_at, Idea.updated_at, Idea.duplic
               Idea.body_html, Idea.status, Idea.pledge_reached_at, Idea.answered_at)
 REQUEST_ENTRY = (HelpRequest.id, HelpRequest.title, HelpRequest.created_at, HelpRequest.updated_at,
                  HelpRequest.body_html)
+
+
+# --- Ideas ------------------------------------------------------------------------------
 
 
 @bp.get("/ideas.atom")
