@@ -55,6 +55,26 @@ def test_entry_ids_stay_the_same_when_an_idea_is_edited(app, client, auth, make_
     assert after.updated_parsed >= before.updated_parsed
 
 
+def test_a_feed_holds_the_fifty_newest_entries_that_match_newest_first(app, client, make_user):
+    from board.feeds.routes import ENTRIES
+    from board.models import User
+
+    author = make_user()
+    with app.app_context():
+        person = db.session.get(User, author.id)
+        for n in range(ENTRIES + 2):
+            HelpRequest.post(person, f"Van {n}", "To move benches.", ["van"])
+            HelpRequest.post(person, f"Paint {n}", "For the fence.", ["paint"])
+        newest_van = db.session.scalar(
+            db.select(HelpRequest).where(HelpRequest.title == f"Van {ENTRIES + 1}"))
+        newest_van.hidden_at = utcnow()  # hidden: the window moves one further back
+        db.session.commit()
+    titles = [e.title for e in parse(client.get("/help.atom?skill=van")).entries]
+    assert titles == [f"Van {n}" for n in range(ENTRIES, 0, -1)]
+    everything = [e.title for e in parse(client.get("/help.atom")).entries]
+    assert len(everything) == ENTRIES and everything[0] == f"Paint {ENTRIES + 1}"
+
+
 def test_the_ideas_feed_filters_by_topic_area_and_status(app, client, make_idea):
     with app.app_context():
         db.session.add_all([Topic.named("Transport"), Area.named("Elm Park")])
