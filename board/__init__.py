@@ -165,7 +165,7 @@ def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
 
     @event.listens_for(engine, "begin")
     def on_begin(connection):
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if _is_write_request() else "BEGIN")
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if is_write_request() else "BEGIN")
 
 
 def _configure_postgresql(engine: Engine) -> None:
@@ -181,7 +181,7 @@ def _configure_postgresql(engine: Engine) -> None:
 
     @event.listens_for(engine, "checkout")
     def on_checkout(dbapi_connection, _record, _proxy):
-        dbapi_connection.autocommit = not _is_write_request()
+        dbapi_connection.autocommit = not is_write_request()
 
     @event.listens_for(engine, "before_cursor_execute")
     def streaming_in_a_transaction(connection, _cursor, _statement, _parameters, context, _many):
@@ -191,7 +191,7 @@ def _configure_postgresql(engine: Engine) -> None:
             connection.connection.driver_connection.autocommit = False
 
 
-def _is_write_request() -> bool:
+def is_write_request() -> bool:
     try:
         return request.method not in ("GET", "HEAD", "OPTIONS")
     except RuntimeError:  # outside a request: the CLI, tests and migrations write

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import time
 
+from sqlalchemy import event
+
 from board.admin.models import BoardSettings
 from board.extensions import db
 from board.models import Idea, utcnow
@@ -19,6 +21,27 @@ def test_a_visitor_gets_the_kept_page_the_second_time(client, make_idea):
     assert second.headers["Age"] == "0"
     assert second.data == first.data
     assert "Benches by the pond" in text_of(second)
+
+
+def test_a_kept_page_asks_the_database_for_the_settings_stamp_alone(app, client, make_idea):
+    """The stamp is read through the driver beside the session; nothing else is asked."""
+    make_idea(title="Benches by the pond")
+    client.get("/ideas")
+    with app.app_context():
+        engine = db.engine
+    statements = []
+
+    def record(_connection, _cursor, statement, *_rest):
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        kept = client.get("/ideas")
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    assert kept.headers["Age"] == "0"
+    assert "Benches by the pond" in text_of(kept)
+    assert statements == []
 
 
 def test_a_new_idea_shows_at_once_on_the_worker_that_saved_it(app, client, make_user, make_idea):

@@ -6,6 +6,7 @@ from flask import Blueprint, current_app, g, has_app_context
 from sqlalchemy import event, insert, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
+from .. import is_write_request
 from ..extensions import db
 from ..models import Area, Topic
 from .models import DEFAULT_LICENCE_NAME, DEFAULT_LICENCE_URL, BoardSettings
@@ -33,12 +34,32 @@ def settings_version() -> int | None:
     """
     if "settings_version" not in g:
         try:
-            g.settings_version = db.session.scalar(_VERSION)
-        except SQLAlchemyError:
+            g.settings_version = _read_version()
+        except (SQLAlchemyError, db.engine.dialect.loaded_dbapi.Error):
             # Even an error page needs the board's name, and must not fail for want of it.
             db.session.rollback()
             return -1  # matches nothing kept, and is not remembered
     return g.settings_version
+
+
+def _read_version() -> int | None:
+    """Within the request's own transaction when it writes, since it may be raising the
+    stamp. Otherwise on a pooled connection of its own, through the database driver alone:
+    a kept page then costs this one statement, with no session and no transaction."""
+    if g.get("settings_changing") or is_write_request():
+        return db.session.scalar(_VERSION)
+    sql = current_app.extensions.get("settings_version_sql")
+    if sql is None:
+        sql = current_app.extensions["settings_version_sql"] = str(
+            _VERSION.compile(dialect=db.engine.dialect, compile_kwargs={"literal_binds": True}))
+    connection = db.engine.raw_connection()
+    try:
+        cursor = connection.cursor()
+        cursor.execute(sql)
+        row = cursor.fetchone()
+    finally:
+        connection.close()
+    return row[0] if row else None
 
 
 def kept_while_unchanged(key: str, load):
