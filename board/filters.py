@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from flask import g, request
-from sqlalchemy import select
+from sqlalchemy import String, cast, func, select
 
 from .extensions import db
 from .models import Area, Skill, Topic, normalise_skill
@@ -65,6 +65,26 @@ def choices_of(model) -> list[Choice]:
             select(model.id, model.name, model.slug).order_by(model.name)
         )
     ])
+
+
+def topic_ids_column(post_link, post_id):
+    """A post's topics' ids, comma-separated, as one column of the post's own query (no
+    query of their own): `post_link` is the link table's column naming the post, such as
+    idea_topics.c.idea_id. `topics_listed` turns them into the topics kept in the worker."""
+    topic_id = post_link.table.c.topic_id
+    return (
+        select(func.aggregate_strings(cast(topic_id, String), ","))
+        .where(post_link == post_id)
+        .scalar_subquery().label("topic_ids")
+    )
+
+
+def topics_listed(topic_ids: str | None) -> list[Choice]:
+    """The topics whose ids `topic_ids_column` read, by name."""
+    if not topic_ids:
+        return []
+    wanted = {int(topic_id) for topic_id in topic_ids.split(",")}
+    return [topic for topic in choices_of(Topic) if topic.id in wanted]
 
 
 def forget_choices() -> None:

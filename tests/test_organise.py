@@ -223,6 +223,26 @@ def test_removing_a_topic_or_area_leaves_its_ideas_and_requests_on_the_board(
     assert "Parks" in text_of(page)
 
 
+def topic_links(response) -> list[tuple[str, str]]:
+    return re.findall(r'<a href="([^"]*\?topic=[^"]*)">([^<]*)</a>', response.get_data(as_text=True))
+
+
+def test_an_idea_and_a_help_request_show_their_topics_by_name_linked_to_their_lists(
+    app, client, make_idea, make_help_request
+):
+    parks, transport, youth = (make_label(app, Topic, name) for name in ("Parks", "Transport", "Youth"))
+    idea = make_idea(title="Safer crossings")
+    help_request = make_help_request(title="A van for the clean-up")
+    place(app, idea, None, [youth, parks])
+    place(app, help_request, None, [transport, parks])
+
+    page = client.get(f"/ideas/{idea.id}")
+    assert topic_links(page) == [("/ideas?topic=parks", "Parks"), ("/ideas?topic=youth", "Youth")]
+    page = client.get(f"/help/{help_request.id}")
+    assert topic_links(page) == [("/help?topic=parks", "Parks"), ("/help?topic=transport", "Transport")]
+    assert "Youth" not in text_of(page)
+
+
 def label_requests(topic_id: int, area_id: int):
     for kind, item_id in (("topics", topic_id), ("areas", area_id)):
         yield "get", f"/admin/{kind}", None

@@ -25,12 +25,13 @@ BUDGETS = {
     "/ideas": 2,
     "/ideas?sort=popular": 2,
     "/ideas?page=99": 4,  # past the end: a count, then the last page
-    # One more than a post without photos reads: its photos (the boards here have some).
-    "/ideas/{idea}": 12,
+    # With its photos, help requests and the team helping: a post reads each only when its
+    # own row says there are some (the boards here have all three). Topics come with the post.
+    "/ideas/{idea}": 8,
     "/ideas/{idea}/edit": 6,  # one more: the idea's photos, which the form offers to remove
     "/help": 3,
     "/help?status=open": 3,
-    "/help/{request}": 8,  # with its photos, as above
+    "/help/{request}": 6,  # with its photos, as above
     "/help/new": 4,
     "/ideas/new": 3,
     "/users/owner": 7,

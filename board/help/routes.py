@@ -11,7 +11,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from ..comments import discussion_html, post_comment_or_show_errors
 from ..extensions import db
-from ..filters import choices_of, read_filters
+from ..filters import choices_of, read_filters, topic_ids_column, topics_listed
 from ..ideas.forms import CommentForm
 from ..listing import help_cards, help_list
 from ..models import (
@@ -134,7 +134,8 @@ def new():
 
 
 REQUEST_WITH_ITS_OFFERS = (
-    select(HelpRequest, REQUEST_HAS_PHOTOS, REQUEST_FOLLOWED_BY_READER)
+    select(HelpRequest, REQUEST_HAS_PHOTOS, REQUEST_FOLLOWED_BY_READER,
+           topic_ids_column(help_request_topics.c.help_request_id, HelpRequest.id))
     .where(HelpRequest.id == bindparam("help_request_id"))
     .options(
         joinedload(HelpRequest.author),
@@ -151,7 +152,7 @@ def _detail_page(help_request_id: int, comment_form=None, offer_form=None):
     ).one_or_none()
     if found is None:
         abort(404)
-    help_request, any_photos, following = found
+    help_request, any_photos, following, topic_ids = found
     is_requester = help_request.is_by(current_user)
     my_offer = next(
         (o for o in help_request.offers if current_user.is_authenticated and o.helper_id == current_user.id),
@@ -163,6 +164,7 @@ def _detail_page(help_request_id: int, comment_form=None, offer_form=None):
         # Hidden by a moderator: a placeholder, with the discussion still readable.
         removed=not can_see(help_request),
         photos=shown_photos(help_request, any_photos),
+        topics=topics_listed(topic_ids),
         is_requester=is_requester,
         # The requester sees every offer; a helper sees their own; others see how many.
         offers=help_request.offers if is_requester else [],
