@@ -34,6 +34,7 @@ from .models import (
     Skill,
     User,
     help_request_skills,
+    name_of,
     utcnow,
 )
 from .photos import Photo, PhotoView, card_thumb, first_photo_id
@@ -44,10 +45,11 @@ class Person:
     id: int
     username: str
     display_name: str | None
+    erased_at: datetime | None = None
 
     @property
     def name(self) -> str:
-        return self.display_name or self.username
+        return name_of(self.display_name, self.username, self.erased_at)
 
 
 @dataclass(slots=True)

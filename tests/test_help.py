@@ -611,6 +611,32 @@ def test_answering_an_answered_offer_changes_nothing(
     assert after == before
 
 
+def test_visitors_see_who_is_helping_and_only_who_was_accepted(
+    app, client, make_user, make_help_request, make_offer
+):
+    from board.people.own_data import erase
+
+    me = make_user()
+    help_request = make_help_request(author=me, title="Tables and chairs")
+    hana, gwen, pat = (make_user(display_name=name) for name in ("Helpful Hana", "Gwen", "Pending Pat"))
+    offers = [make_offer(help_request, helper=helper) for helper in (hana, gwen, pat)]
+    with app.app_context():
+        request_row = db.session.get(HelpRequest, help_request.id)
+        for offer in offers[:2]:
+            request_row.accept(db.session.get(Offer, offer.id), by=db.session.get(type(me), me.id))
+        db.session.commit()
+
+    page = text_of(client.get(f"/help/{help_request.id}")).replace(" ,", ",")
+    assert "Helping: Helpful Hana, Gwen" in page
+    assert "Pending Pat" not in page and "3 people have offered so far." in page
+
+    with app.app_context():
+        erase(db.session.get(type(me), gwen.id), keep_posts=True)
+        db.session.commit()
+    page = text_of(client.get(f"/help/{help_request.id}")).replace(" ,", ",")
+    assert "Helping: Helpful Hana, Deleted user" in page
+
+
 def test_an_offer_on_a_closed_request_cannot_be_accepted(
     app, client, auth, make_user, make_help_request, make_offer
 ):

@@ -8,12 +8,13 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from ..comments import discussion_html, post_comment_or_show_errors
 from ..extensions import db
 from ..filters import choices_of, read_filters, topic_ids_column, topics_listed
 from ..ideas.forms import CommentForm
-from ..listing import help_cards, help_list
+from ..listing import Person, help_cards, help_list
 from ..models import (
     Area,
     HelpKind,
@@ -141,9 +142,30 @@ REQUEST_WITH_ITS_OFFERS = (
         joinedload(HelpRequest.author),
         joinedload(HelpRequest.idea),
         selectinload(HelpRequest.skills),
-        selectinload(HelpRequest.offers).joinedload(Offer.helper),
     )
 )
+# Everyone signed in may have offered, be asked, or read a conversation: they get the
+# offers as objects. Visitors see only who is helping, read as plain rows.
+ITS_OFFERS = (
+    select(Offer).where(Offer.help_request_id == bindparam("help_request_id"))
+    .options(joinedload(Offer.helper)).order_by(Offer.id)
+)
+ITS_HELPERS = (
+    select(User.id, User.username, User.display_name, User.erased_at)
+    .join(Offer, Offer.helper_id == User.id)
+    .where(Offer.help_request_id == bindparam("help_request_id"), Offer.status == OfferStatus.ACCEPTED)
+    .order_by(Offer.id)
+)
+
+
+def _offers_and_helpers(help_request: HelpRequest) -> tuple[list[Offer], list]:
+    if not current_user.is_authenticated:
+        helpers = db.session.execute(ITS_HELPERS, {"help_request_id": help_request.id}).all()
+        return [], [Person(*row) for row in helpers]
+    offers = db.session.scalars(ITS_OFFERS, {"help_request_id": help_request.id}).all()
+    # As if loaded with the request, so that whatever reads them does not ask again.
+    set_committed_value(help_request, "offers", offers)
+    return offers, [offer.helper for offer in offers if offer.status == OfferStatus.ACCEPTED]
 
 
 def _detail_page(help_request_id: int, comment_form=None, offer_form=None):
@@ -153,11 +175,9 @@ def _detail_page(help_request_id: int, comment_form=None, offer_form=None):
     if found is None:
         abort(404)
     help_request, any_photos, following, topic_ids = found
+    all_offers, helpers = _offers_and_helpers(help_request)
     is_requester = help_request.is_by(current_user)
-    my_offer = next(
-        (o for o in help_request.offers if current_user.is_authenticated and o.helper_id == current_user.id),
-        None,
-    )
+    my_offer = next((o for o in all_offers if o.helper_id == current_user.id), None)
     return render_template(
         "help/detail.html",
         help_request=help_request,
@@ -167,11 +187,11 @@ def _detail_page(help_request_id: int, comment_form=None, offer_form=None):
         topics=topics_listed(topic_ids),
         is_requester=is_requester,
         # The requester sees every offer; a helper sees their own; others see how many.
-        offers=help_request.offers if is_requester else [],
+        offers=all_offers if is_requester else [],
         my_offer=my_offer,
-        helpers=[o.helper for o in help_request.offers if o.status == OfferStatus.ACCEPTED],
+        helpers=helpers,
         # Private conversations this person may open: one per accepted offer.
-        conversations=[o for o in help_request.offers if can_read_conversation(o, current_user)],
+        conversations=[o for o in all_offers if can_read_conversation(o, current_user)],
         possible_helpers=people_who_could_help(help_request)
         if is_requester and help_request.is_open else [],
         following=following,
