@@ -182,8 +182,14 @@ def trending_idea_list(*where) -> Select:
         .limit(limit).offset(offset)
         .subquery()
     )
-    recent_count = select(func.count(Idea.id)).where(Idea.visible(), recent, *where).scalar_subquery()
-    past_recent = case((offset == 0, 0), (offset > recent_count, offset - recent_count), else_=0)
+    # How far into the others the page starts: `offset` less the recently supported ones,
+    # counted only up to `offset` (there may be tens of thousands; a page needs no more).
+    recent_before_page = (
+        select(func.count()).select_from(
+            select(Idea.id).where(Idea.visible(), recent, *where).limit(offset).subquery()
+        ).scalar_subquery()
+    )
+    past_recent = offset - recent_before_page
     rest = (
         select(Idea.id, cast(null(), Idea.last_supported_at.type).label("at"), literal(1).label("part"))
         .where(Idea.visible(), or_(Idea.last_supported_at.is_(None), Idea.last_supported_at < since),
