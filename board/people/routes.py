@@ -5,13 +5,12 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_login.config import COOKIE_NAME
 from sqlalchemy import bindparam, func, select
-from sqlalchemy.orm import contains_eager, selectinload
 
 from ..admin import board_settings
 from ..auth.emails import send_password_changed
 from ..extensions import db, limiter
 from ..forms_common import sentences
-from ..languages import page_language, remember_language
+from ..languages import named, page_language, remember_language
 from ..listing import help_cards, help_list, idea_cards, idea_list
 from ..mail import mail_enabled
 from ..models import (
@@ -20,6 +19,7 @@ from ..models import (
     HelpStatus,
     Idea,
     Offer,
+    OfferStatus,
     Skill,
     User,
     help_request_skills,
@@ -37,16 +37,16 @@ from .own_data import download_name, erase, export_zip
 PROFILE_LIST_LENGTH = 20
 IDEAS_BY = idea_list(Idea.author_id == bindparam("author_id"))
 REQUESTS_BY = help_list(HelpRequest.author_id == bindparam("author_id"))
-PERSON = (
-    select(User)
-    .where(func.lower(User.username) == bindparam("username"))
-    .options(selectinload(User.skills))
+PERSON = select(User).where(func.lower(User.username) == bindparam("username"))
+SKILLS_OF = (
+    select(Skill.name).join(user_skills, user_skills.c.skill_id == Skill.id)
+    .where(user_skills.c.user_id == bindparam("user_id")).order_by(Skill.name)
 )
+# What the profile lists of each offer, as plain rows: its request, and where it stands.
 OFFERS_BY = (
-    select(Offer)
-    .join(Offer.help_request)
+    select(HelpRequest.id, HelpRequest.title, Offer.status)
+    .join(Offer, Offer.help_request_id == HelpRequest.id)
     .where(Offer.helper_id == bindparam("helper_id"), HelpRequest.visible())
-    .options(contains_eager(Offer.help_request).options(*HelpRequest.without_bodies()))
     .order_by(Offer.id.desc())
     .limit(PROFILE_LIST_LENGTH)
 )
@@ -59,14 +59,15 @@ def profile(username: str):
         abort(404)
     ideas = idea_cards(IDEAS_BY, limit=PROFILE_LIST_LENGTH, author_id=person.id)
     help_requests = help_cards(REQUESTS_BY, limit=PROFILE_LIST_LENGTH, author_id=person.id)
-    offers = db.session.scalars(OFFERS_BY, {"helper_id": person.id}).all()
     return render_template(
         "people/profile.html",
         person=person,
+        skills=db.session.scalars(SKILLS_OF, {"user_id": person.id}).all(),
         bio_html=render_markdown(person.bio) if person.bio else "",
         ideas=ideas,
         help_requests=help_requests,
-        offers=offers,
+        offers=[(request_id, title, status, named(OfferStatus.LABELS[status]))
+                for request_id, title, status in db.session.execute(OFFERS_BY, {"helper_id": person.id})],
     )
 
 
