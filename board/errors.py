@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import Flask, current_app, jsonify, render_template, request
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
@@ -13,6 +12,7 @@ from werkzeug.exceptions import HTTPException
 from .extensions import db
 from .models import NotAllowed, NotPossible
 from .transactions import ended_by_a_clash
+from .words import lazy_gettext as _l
 
 MESSAGES = {
     400: (_l("Something was wrong with that request"), _l("Go back, reload the page and try again.")),

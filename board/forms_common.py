@@ -5,9 +5,8 @@ from __future__ import annotations
 import re
 
 from flask import current_app, request
-from flask_babel import LazyString, format_decimal, ngettext
+from flask_babel import format_decimal, ngettext
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.form import _Auto  # what FlaskForm gets when no formdata is given
 from wtforms import SelectField, SelectMultipleField, StringField, TextAreaField
@@ -15,6 +14,8 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, ValidationError
 
 from .models import Area, Topic, parse_skills
+from .words import FixedWords
+from .words import lazy_gettext as _l
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
@@ -73,10 +74,10 @@ def required(message: str):
     return DataRequired(message=message)
 
 
-def sentences(*parts) -> LazyString:
+def sentences(*parts) -> FixedWords:
     """Whole sentences, each translated on its own, shown one after the other in the page's
     language (adding lazy texts together would fix them in English when the form is defined)."""
-    return LazyString(lambda: " ".join(str(part) for part in parts))
+    return FixedWords(lambda: " ".join(str(part) for part in parts))
 
 
 TITLE = _l("Title")

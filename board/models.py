@@ -17,7 +17,6 @@ from datetime import UTC, datetime
 
 from flask import current_app
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
 from sqlalchemy import (
     CheckConstraint,
@@ -42,6 +41,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from .extensions import db
 from .signals import event_recorded, idea_supported
 from .text import plain_words, render_markdown
+from .words import lazy_gettext as _l
 
 
 def utcnow() -> datetime:

@@ -29,7 +29,6 @@ from typing import TYPE_CHECKING
 from flask import current_app, request
 from flask_babel import format_decimal, ngettext
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_wtf.form import _Auto
 from sqlalchemy import (
     CheckConstraint,
@@ -47,6 +46,8 @@ from sqlalchemy.orm import Mapped, aliased, mapped_column, relationship
 from werkzeug.datastructures import FileStorage, MultiDict
 from wtforms import FileField, SelectMultipleField, StringField
 from wtforms.fields.choices import SelectChoice
+
+from .words import lazy_gettext as _l
 
 if TYPE_CHECKING:
     from PIL import Image

@@ -14,7 +14,6 @@ from datetime import datetime, timedelta
 
 from flask import Flask, current_app
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from markupsafe import Markup, escape
 from sqlalchemy import and_, bindparam, func, or_, select, update
@@ -23,6 +22,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from .extensions import db
 from .models import Area, Event, EventKind, Idea, IdeaStatus, Role, Topic, User, idea_topics, iso, utcnow
 from .signals import event_recorded, idea_supported
+from .words import lazy_gettext as _l
 
 DAY = timedelta(days=1)
 # The staff queue and the staff's daily email name what falls due within this many days.

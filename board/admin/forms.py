@@ -3,7 +3,6 @@ from __future__ import annotations
 import re
 
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
     EmailField,
@@ -20,6 +19,7 @@ from wtforms.validators import URL, Email, Length, NumberRange, Optional, Valida
 from ..forms_common import Form, body_field, one_line, required, strip
 from ..languages import LANGUAGES
 from ..models import Role, User, slugify
+from ..words import lazy_gettext as _l
 from .models import RegistrationMode
 
 

@@ -7,13 +7,13 @@ import secrets
 from datetime import datetime, timedelta
 
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text, false, select, update
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
 from ..models import NotPossible, User, utcnow
 from ..text import render_markdown
+from ..words import lazy_gettext as _l
 
 
 class RegistrationMode:

@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -12,6 +11,7 @@ from ..languages import LANGUAGES
 from ..models import Area, NotAllowed, Role, Topic, User
 from ..permissions import admins_only, moderators_only
 from ..pledge import COMING_DUE_DAYS, answer_queue, start_clocks_already_due, the_pledge
+from ..words import lazy_gettext as _l
 from . import board_settings, bp
 from .forms import InviteForm, LabelForm, RoleForm, SettingsForm
 from .models import BoardSettings, Invite

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, EmailField, PasswordField, StringField
 from wtforms.validators import Email, EqualTo, Length, Regexp, ValidationError
 
@@ -9,6 +8,7 @@ from ..admin import board_settings
 from ..forms_common import Form, required, strip
 from ..mail import mail_enabled
 from ..models import User
+from ..words import lazy_gettext as _l
 
 USERNAME_HINT = _l("3 to 30 letters, numbers, hyphens or underscores. Others will see it.")
 PASSWORD_HINT = _l("At least 8 characters. A few words strung together are easy to remember.")

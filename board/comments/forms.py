@@ -1,8 +1,7 @@
 
-from flask_babel import lazy_gettext as _l
-
 from ..forms_common import Form, WrittenIn, body_field
 from ..ideas.forms import MARKDOWN_HINT
+from ..words import lazy_gettext as _l
 
 
 class EditCommentForm(WrittenIn, Form):

@@ -1,12 +1,12 @@
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from wtforms import RadioField, SelectField
 from wtforms.fields.choices import SelectChoice
 
 from ..forms_common import Form, PlaceFields, WrittenIn, body_field, sentences, skills_field, title_field
 from ..ideas.forms import MARKDOWN_HINT
 from ..models import HelpKind
+from ..words import lazy_gettext as _l
 
 
 class HelpRequestForm(WrittenIn, PlaceFields, Form):

@@ -4,7 +4,6 @@ from functools import cache
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload, selectinload
@@ -37,6 +36,7 @@ from ..pagination import count_rows, paginate, positive_int
 from ..permissions import can_see, confirmed_to_post, ensure_can_edit, visible_or_404
 from ..photos import REQUEST_HAS_PHOTOS, photo_form, photos_on, shown_photos
 from ..rate_limits import posting_limit
+from ..words import lazy_gettext as _l
 from . import bp
 from .forms import HelpRequestForm, MessageForm, OfferForm
 from .matching import people_who_could_help

@@ -1,4 +1,3 @@
-from flask_babel import lazy_gettext as _l
 from wtforms import HiddenField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired
@@ -15,6 +14,7 @@ from ..forms_common import (
     title_field,
 )
 from ..models import IdeaStatus
+from ..words import lazy_gettext as _l
 
 MARKDOWN_HINT = _l("You can use Markdown: **bold**, _italic_, lists with - and links like [text](https://…).")
 

@@ -4,7 +4,6 @@ from functools import cache
 
 from flask import abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user, login_required
 from sqlalchemy import bindparam, exists, select
@@ -42,6 +41,7 @@ from ..permissions import (
 from ..photos import IDEA_HAS_PHOTOS, photo_form, photos_on, shown_photos
 from ..pledge import CLOCK_CONDITIONS, ClockFilter, awaiting, overdue_since, the_pledge
 from ..rate_limits import posting_limit
+from ..words import lazy_gettext as _l
 from . import bp
 from .duplicates import (
     HAS_PROPOSALS_AROUND,

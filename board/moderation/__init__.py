@@ -11,12 +11,12 @@ from dataclasses import dataclass
 
 from flask import Blueprint
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, exists, or_, select, update
 
 from ..extensions import db
 from ..models import Comment, HelpRequest, Idea, NotAllowed, NotPossible, Role, User, utcnow
 from ..photos import Photo
+from ..words import lazy_gettext as _l
 from .models import ModerationAction, Report
 
 bp = Blueprint("moderation", __name__)

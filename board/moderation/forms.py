@@ -1,7 +1,6 @@
 
-from flask_babel import lazy_gettext as _l
-
 from ..forms_common import Form, body_field
+from ..words import lazy_gettext as _l
 
 
 class ReportForm(Form):

@@ -1,9 +1,9 @@
-from flask_babel import lazy_gettext as _l
 from wtforms import RadioField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired
 
 from ..forms_common import Form
+from ..words import lazy_gettext as _l
 from .models import Category, Frequency
 
 

@@ -23,7 +23,6 @@ from itertools import groupby
 from statistics import median
 
 from flask import url_for
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, bindparam, case, extract, func, literal, select
 from sqlalchemy.orm import aliased
 
@@ -42,6 +41,7 @@ from ..models import (
     iso,
     utcnow,
 )
+from ..words import lazy_gettext as _l
 
 BATCH_SIZE = 1000
 

@@ -1,10 +1,10 @@
-from flask_babel import lazy_gettext as _l
 from wtforms import PasswordField, RadioField, SelectField, SelectMultipleField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, ValidationError
 
 from ..auth.forms import confirm_field, password_field
 from ..forms_common import Form, body_field, one_line, required, skills_field, strip
+from ..words import lazy_gettext as _l
 
 
 class AccountForm(Form):

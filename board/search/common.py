@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 
 from ..languages import named
+from ..words import lazy_gettext as _l
 
 KINDS = {"idea": 1, "help_request": 2, "comment": 3}
 KIND_LABELS = {"idea": _l("Idea"), "help_request": _l("Help request"), "comment": _l("Comment")}
