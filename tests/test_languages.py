@@ -65,13 +65,15 @@ def test_people_reading_in_different_languages_at_once_each_get_their_own(app):
     for code, reader in readers.items():
         reader.get(f"/language/{code}")
     headings = {"en": "<h1>Ideas</h1>", "fr": "<h1>Idées</h1>", "cy": "<h1>Syniadau</h1>"}
+    # Words fixed in the code remember their last language (board/words.py): a sort's name.
+    tabs = {"en": ">Most supported</a>", "fr": ">Les plus soutenues</a>", "cy": ">Y mwyaf o gefnogaeth</a>"}
     for _round in range(2):
         for code, reader in readers.items():
             page = reader.get("/ideas").get_data(as_text=True)
-            assert headings[code] in page, code
+            assert headings[code] in page and tabs[code] in page, code
             assert f'<html lang="{code}"' in page
-            others = set(headings.values()) - {headings[code]}
-            assert not any(heading in page for heading in others), code
+            others = {*headings.values(), *tabs.values()} - {headings[code], tabs[code]}
+            assert not any(words in page for words in others), code
 
 
 @pytest.mark.parametrize("target", [
