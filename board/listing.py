@@ -109,6 +109,11 @@ class CommentView:
     language: str  # what it is written in, so a page in another language can mark it
 
 
+def person_columns(user) -> tuple:
+    """The columns a Person is made of, in order, from `user` (User or an alias of it)."""
+    return user.id, user.username, user.display_name, user.erased_at
+
+
 def _person(row) -> Person:
     return Person(row["author_id"], row["author_username"], row["author_display_name"])
 

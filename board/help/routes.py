@@ -13,7 +13,7 @@ from ..comments import discussion_html, post_comment_or_show_errors
 from ..extensions import db
 from ..filters import choices_of, read_filters, topic_ids_column, topics_listed
 from ..ideas.forms import CommentForm
-from ..listing import Person, help_cards, help_list
+from ..listing import Person, help_cards, help_list, person_columns
 from ..models import (
     Area,
     HelpKind,
@@ -151,7 +151,7 @@ ITS_OFFERS = (
     .options(joinedload(Offer.helper)).order_by(Offer.id)
 )
 ITS_HELPERS = (
-    select(User.id, User.username, User.display_name, User.erased_at)
+    select(*person_columns(User))
     .join(Offer, Offer.helper_id == User.id)
     .where(Offer.help_request_id == bindparam("help_request_id"), Offer.status == OfferStatus.ACCEPTED)
     .order_by(Offer.id)

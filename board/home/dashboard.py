@@ -5,11 +5,15 @@ The queries are built once, with the person as a bound parameter (see board/list
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
+
 from sqlalchemy import bindparam, select
-from sqlalchemy.orm import contains_eager, joinedload
+from sqlalchemy.orm import aliased
 
 from ..extensions import db
-from ..listing import help_cards, help_list
+from ..languages import named
+from ..listing import Person, help_cards, help_list, person_columns
 from ..models import HelpRequest, Idea, Offer, OfferStatus, User
 from ..notifications.reading import notifications_of
 
@@ -19,41 +23,58 @@ LIST_LENGTH = 10
 AWAITING_SHOWN = 20
 ME = bindparam("user_id")
 
+# Read as plain rows, as lists are (board/listing.py): the dashboard shows a few of each.
+HELPER, REQUESTER = aliased(User, name="helper"), aliased(User, name="requester")
+_OFFER_COLUMNS = (Offer.id, Offer.created_at, Offer.status, HelpRequest.id, HelpRequest.title)
 OFFERS_AWAITING_ANSWER = (
-    select(Offer)
-    .join(Offer.help_request)
+    select(*_OFFER_COLUMNS, *person_columns(HELPER))
+    .join(HelpRequest, HelpRequest.id == Offer.help_request_id)
+    .join(HELPER, HELPER.id == Offer.helper_id)
     .where(HelpRequest.author_id == ME, Offer.status == OfferStatus.PENDING)
-    .options(
-        joinedload(Offer.helper),
-        contains_eager(Offer.help_request).options(*HelpRequest.without_bodies()),
-    )
     .order_by(Offer.id.desc())
     .limit(AWAITING_SHOWN)
 )
 OFFERS_MADE_BY = (
-    select(Offer)
-    .join(Offer.help_request)
+    select(*_OFFER_COLUMNS, *person_columns(REQUESTER))
+    .join(HelpRequest, HelpRequest.id == Offer.help_request_id)
+    .join(REQUESTER, REQUESTER.id == HelpRequest.author_id)
     .where(Offer.helper_id == ME)
-    .options(
-        contains_eager(Offer.help_request).options(
-            *HelpRequest.without_bodies(), joinedload(HelpRequest.author)
-        )
-    )
     .order_by(Offer.id.desc())
     .limit(LIST_LENGTH)
 )
 IDEAS_BY = (
-    select(Idea).where(Idea.author_id == ME).options(*Idea.without_bodies())
-    .order_by(Idea.id.desc()).limit(LIST_LENGTH)
+    select(Idea.id, Idea.title, Idea.supporters_count, Idea.comments_count)
+    .where(Idea.author_id == ME).order_by(Idea.id.desc()).limit(LIST_LENGTH)
 )
 HELP_REQUESTS_BY = help_list(
     HelpRequest.author_id == ME, order_by=[HelpRequest.status.desc(), HelpRequest.id.desc()]
 )
 
 
-def offers_awaiting_answer(user: User) -> list[Offer]:
+@dataclass(slots=True)
+class OfferLine:
+    """An offer as the dashboard lists it, with the other person: the helper of an offer
+    waiting for your answer, the requester of one you made."""
+
+    id: int
+    created_at: datetime
+    status: str
+    request_id: int
+    request_title: str
+    person: Person
+
+    @property
+    def status_label(self) -> str:
+        return named(OfferStatus.LABELS[self.status])
+
+
+def _offer_lines(query, user: User) -> list[OfferLine]:
+    return [OfferLine(*row[:5], Person(*row[5:])) for row in db.session.execute(query, {"user_id": user.id})]
+
+
+def offers_awaiting_answer(user: User) -> list[OfferLine]:
     """Offers on this person's help requests that they have not accepted or declined yet."""
-    return db.session.scalars(OFFERS_AWAITING_ANSWER, {"user_id": user.id}).all()
+    return _offer_lines(OFFERS_AWAITING_ANSWER, user)
 
 
 def latest_for(user: User):
@@ -61,12 +82,12 @@ def latest_for(user: User):
     return notifications_of(user, limit=RECENT_EVENTS)
 
 
-def offers_made_by(user: User) -> list[Offer]:
-    return db.session.scalars(OFFERS_MADE_BY, {"user_id": user.id}).all()
+def offers_made_by(user: User) -> list[OfferLine]:
+    return _offer_lines(OFFERS_MADE_BY, user)
 
 
-def ideas_by(user: User) -> list[Idea]:
-    return db.session.scalars(IDEAS_BY, {"user_id": user.id}).all()
+def ideas_by(user: User):
+    return db.session.execute(IDEAS_BY, {"user_id": user.id}).all()
 
 
 def help_requests_by(user: User):
