@@ -21,7 +21,7 @@ from markupsafe import Markup
 from sqlalchemy import Select, bindparam, case, cast, func, literal, null, or_, select, union_all
 from sqlalchemy.orm import aliased
 
-from .extensions import db
+from .extensions import read_rows
 from .languages import named
 from .models import (
     Area,
@@ -238,7 +238,7 @@ def help_list(*where, order_by=NEWEST_REQUESTS) -> Select:
 
 
 def idea_cards(query: Select, *, limit: int, offset: int = 0, **params) -> list[IdeaCard]:
-    rows = db.session.execute(query, {"limit": limit, "offset": offset, **params}).mappings()
+    rows = read_rows(query, {"limit": limit, "offset": offset, **params}).mappings()
     return [
         IdeaCard(r["id"], r["title"], r["created_at"], r["supporters_count"], r["comments_count"],
                  _person(r), r["status"], r["area_name"], r["pledge_reached_at"], r["answered_at"],
@@ -248,7 +248,7 @@ def idea_cards(query: Select, *, limit: int, offset: int = 0, **params) -> list[
 
 
 def help_cards(query: Select, *, limit: int, offset: int = 0, **params) -> list[HelpCard]:
-    rows = db.session.execute(query, {"limit": limit, "offset": offset, **params}).mappings()
+    rows = read_rows(query, {"limit": limit, "offset": offset, **params}).mappings()
     cards = [
         HelpCard(r["id"], r["title"], r["status"], r["created_at"], r["offers_count"],
                  r["comments_count"], _person(r), r["idea_id"], r["idea_title"], r["area_name"],
@@ -273,7 +273,7 @@ SKILLS_OF = (
 def skills_of(help_request_ids: list[int]) -> dict[int, list[str]]:
     """The skills each help request needs, alphabetically, in one query."""
     found: dict[int, list[str]] = defaultdict(list)
-    for request_id, name in db.session.execute(SKILLS_OF, {"ids": help_request_ids}):
+    for request_id, name in read_rows(SKILLS_OF, {"ids": help_request_ids}):
         found[request_id].append(name)
     return found
 
@@ -309,12 +309,12 @@ DISCUSSION_STATE = {
 
 def discussion_state(target: Idea | HelpRequest) -> tuple:
     """What changes whenever a comment on `target` is added, edited, hidden or removed."""
-    return tuple(db.session.execute(DISCUSSION_STATE[type(target)], {"target_id": target.id}).one())
+    return tuple(read_rows(DISCUSSION_STATE[type(target)], {"target_id": target.id}).one())
 
 
 def comment_views(target: Idea | HelpRequest) -> list[CommentView]:
     """A discussion's comments, oldest first; hidden ones without their text."""
-    rows = db.session.execute(COMMENTS_ON[type(target)], {"target_id": target.id}).mappings()
+    rows = read_rows(COMMENTS_ON[type(target)], {"target_id": target.id}).mappings()
     return [
         CommentView(r["id"], Markup("") if r["hidden_at"] else Markup(r["body_html"]),
                     r["created_at"], r["updated_at"], _person(r), r["hidden_at"] is not None,

@@ -13,7 +13,7 @@ from math import ceil
 from flask import current_app, request
 from sqlalchemy import func, select
 
-from .extensions import db
+from .extensions import read_rows
 from .models import MAX_ID
 
 
@@ -53,4 +53,4 @@ def paginate(load, count, per_page: int | None = None) -> Page:
 
 
 def count_rows(model, where, **params) -> int:
-    return db.session.scalar(select(func.count(model.id)).where(*where), params) or 0
+    return read_rows(select(func.count(model.id)).where(*where), params).scalar() or 0

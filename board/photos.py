@@ -52,7 +52,7 @@ from .words import lazy_gettext as _l
 if TYPE_CHECKING:
     from PIL import Image
 
-from .extensions import db
+from .extensions import db, read_rows
 from .models import HelpRequest, Idea, NotAllowed, NotPossible, User, utcnow
 
 # What a photo may be sent as, read from the file's own first bytes by Pillow.
@@ -425,8 +425,7 @@ def public_photos_of(posts, kind: type | None = None) -> dict[int, list[PhotoLin
     if not posts:
         return {}
     found: dict[int, list[PhotoLinks]] = {}
-    rows = db.session.execute(_VISIBLE_PHOTOS_OF[kind or type(posts[0])],
-                              {"ids": [post.id for post in posts]})
+    rows = read_rows(_VISIBLE_PHOTOS_OF[kind or type(posts[0])], {"ids": [post.id for post in posts]})
     for target_id, *columns in rows:
         found.setdefault(target_id, []).append(PhotoLinks(*columns))
     return found

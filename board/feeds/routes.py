@@ -15,7 +15,7 @@ from sqlalchemy.orm import joinedload
 
 from ..admin import board_settings
 from ..conditional import conditional
-from ..extensions import db
+from ..extensions import db, read_rows
 from ..filters import read_filters
 from ..languages import page_language
 from ..listing import skills_of
@@ -150,7 +150,7 @@ def ideas():
                  url_for("ideas.index", **filters.args(), _external=True),
                  _("New ideas for the area, newest first."))
     moments = []
-    ideas = db.session.execute(_newest(Idea, IDEA_ENTRY, conditions)).all()
+    ideas = read_rows(_newest(Idea, IDEA_ENTRY, conditions)).all()
     photos = public_photos_of(ideas, Idea)
     for idea in ideas:
         updated = idea.updated_at or idea.created_at
@@ -249,7 +249,7 @@ def help_requests():
                  url_for("help.index", status="open", **filters.args(), _external=True),
                  _("Open requests for help, newest first."))
     moments = []
-    needs_shown = db.session.execute(_newest(HelpRequest, REQUEST_ENTRY, conditions)).all()
+    needs_shown = read_rows(_newest(HelpRequest, REQUEST_ENTRY, conditions)).all()
     photos = public_photos_of(needs_shown, HelpRequest)
     skills_needed = skills_of([need.id for need in needs_shown])
     for need in needs_shown:

@@ -10,7 +10,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from ..comments import discussion_html, post_comment_or_show_errors
-from ..extensions import db
+from ..extensions import db, read_rows
 from ..filters import choices_of, read_filters, topic_ids_column, topics_listed
 from ..ideas.forms import CommentForm
 from ..listing import Person, help_cards, help_list, person_columns
@@ -160,7 +160,7 @@ ITS_HELPERS = (
 
 def _offers_and_helpers(help_request: HelpRequest) -> tuple[list[Offer], list]:
     if not current_user.is_authenticated:
-        helpers = db.session.execute(ITS_HELPERS, {"help_request_id": help_request.id}).all()
+        helpers = read_rows(ITS_HELPERS, {"help_request_id": help_request.id}).all()
         return [], [Person(*row) for row in helpers]
     offers = db.session.scalars(ITS_OFFERS, {"help_request_id": help_request.id}).all()
     # As if loaded with the request, so that whatever reads them does not ask again.

@@ -11,7 +11,7 @@ from datetime import datetime
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import aliased
 
-from ..extensions import db
+from ..extensions import read_rows
 from ..languages import named
 from ..listing import Person, help_cards, help_list, person_columns
 from ..models import HelpRequest, Idea, Offer, OfferStatus, User
@@ -69,7 +69,7 @@ class OfferLine:
 
 
 def _offer_lines(query, user: User) -> list[OfferLine]:
-    return [OfferLine(*row[:5], Person(*row[5:])) for row in db.session.execute(query, {"user_id": user.id})]
+    return [OfferLine(*row[:5], Person(*row[5:])) for row in read_rows(query, {"user_id": user.id})]
 
 
 def offers_awaiting_answer(user: User) -> list[OfferLine]:
@@ -87,7 +87,7 @@ def offers_made_by(user: User) -> list[OfferLine]:
 
 
 def ideas_by(user: User):
-    return db.session.execute(IDEAS_BY, {"user_id": user.id}).all()
+    return read_rows(IDEAS_BY, {"user_id": user.id}).all()
 
 
 def help_requests_by(user: User):

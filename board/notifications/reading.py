@@ -10,7 +10,7 @@ from flask import url_for
 from sqlalchemy import bindparam, case, func, select, update
 from sqlalchemy.orm import aliased
 
-from ..extensions import db
+from ..extensions import db, read_rows
 from ..models import Comment, Event, HelpRequest, Idea, Offer, User, name_of, utcnow
 from .describe import describe
 from .models import Notification
@@ -86,7 +86,7 @@ def _shown(row) -> Shown:
 
 def notifications_of(user: User, limit: int, offset: int = 0) -> list[Shown]:
     return [
-        _shown(row) for row in db.session.execute(
+        _shown(row) for row in read_rows(
             NOTIFICATIONS_OF, {"user_id": user.id, "limit": limit, "offset": offset}
         )
     ]

@@ -8,7 +8,7 @@ from sqlalchemy import bindparam, func, select
 
 from ..admin import board_settings
 from ..auth.emails import send_password_changed
-from ..extensions import db, limiter
+from ..extensions import db, limiter, read_rows
 from ..forms_common import sentences
 from ..languages import named, page_language, remember_language
 from ..listing import help_cards, help_list, idea_cards, idea_list
@@ -62,12 +62,12 @@ def profile(username: str):
     return render_template(
         "people/profile.html",
         person=person,
-        skills=db.session.scalars(SKILLS_OF, {"user_id": person.id}).all(),
+        skills=read_rows(SKILLS_OF, {"user_id": person.id}).scalars().all(),
         bio_html=render_markdown(person.bio) if person.bio else "",
         ideas=ideas,
         help_requests=help_requests,
         offers=[(request_id, title, status, named(OfferStatus.LABELS[status]))
-                for request_id, title, status in db.session.execute(OFFERS_BY, {"helper_id": person.id})],
+                for request_id, title, status in read_rows(OFFERS_BY, {"helper_id": person.id})],
     )
 
 
