@@ -28,13 +28,14 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     bindparam,
+    exists,
     false,
     func,
     select,
     text,
     update,
 )
-from sqlalchemy.orm import Mapped, declared_attr, defer, mapped_column, relationship
+from sqlalchemy.orm import Mapped, declared_attr, defer, joinedload, mapped_column, relationship
 from sqlalchemy.orm.attributes import set_committed_value
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -1053,4 +1054,16 @@ _IDEA_HELPERS = (
     )
     .distinct()
     .order_by(User.username)
+)
+
+# Whether an idea has official answers, and help requests, as columns of the query that reads
+# it: most ideas have neither, and their pages then ask for neither.
+IDEA_HAS_ANSWERS = exists().where(StatusUpdate.idea_id == Idea.id).label("has_answers")
+IDEA_HAS_HELP_REQUESTS = exists().where(HelpRequest.idea_id == Idea.id).label("has_help_requests")
+# An idea's official answers, the latest first as Idea.status_updates keeps them, with who gave each.
+ANSWERS_TO = (
+    select(StatusUpdate)
+    .where(StatusUpdate.idea_id == bindparam("idea_id"))
+    .options(joinedload(StatusUpdate.by))
+    .order_by(StatusUpdate.id.desc())
 )

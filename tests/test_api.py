@@ -150,6 +150,35 @@ def test_the_api_is_rate_limited_per_client_with_retry_after(tmp_path):
     assert other.get("/api/v1/topics", environ_base={"REMOTE_ADDR": "10.0.0.2"}).status_code == 200
 
 
+def test_an_idea_lists_its_official_responses_latest_first_and_its_visible_help_requests(
+    app, client, make_user, make_idea, make_help_request
+):
+    quiet = make_idea(title="Quiet")
+    author = make_user()
+    idea = make_idea(author=author, title="Crossing")
+    officer = make_user("officer", display_name="Council Officer", role="moderator")
+    needed = make_help_request(author=author, title="Lollipop person", idea=idea)
+    hidden = make_help_request(author=author, title="Gone", idea=idea)
+    with app.app_context():
+        answered = db.session.get(Idea, idea.id)
+        by = db.session.get(User, officer.id)
+        answered.answer("under_consideration", "We are looking at it.", by=by)
+        answered.answer("in_progress", "Works start in May.", by=by)
+        db.session.get(HelpRequest, hidden.id).hidden_at = utcnow()
+        db.session.commit()
+
+    body = client.get(f"/api/v1/ideas/{idea.id}").json
+    assert [(r["status"], r["response"], r["by"]["name"]) for r in body["official_responses"]] == [
+        ("in_progress", "Works start in May.", "Council Officer"),
+        ("under_consideration", "We are looking at it.", "Council Officer"),
+    ]
+    assert [r["id"] for r in body["help_requests"]] == [needed.id]
+    assert body["status"] == "in_progress"
+
+    nothing = client.get(f"/api/v1/ideas/{quiet.id}").json
+    assert nothing["official_responses"] == [] and nothing["help_requests"] == []
+
+
 def test_hidden_content_never_appears(app, client, make_user, make_idea, make_comment, make_help_request):
     idea = make_idea(title="Visible idea")
     hidden = make_idea(title="Hidden idea")

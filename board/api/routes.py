@@ -3,8 +3,9 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask import abort, current_app, jsonify, request, url_for
-from sqlalchemy import func, or_, select
+from sqlalchemy import bindparam, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 from werkzeug.urls import iri_to_uri
 
 from ..admin import board_settings
@@ -12,6 +13,9 @@ from ..conditional import conditional, newest
 from ..extensions import db
 from ..listing import trending_since
 from ..models import (
+    ANSWERS_TO,
+    IDEA_HAS_ANSWERS,
+    IDEA_HAS_HELP_REQUESTS,
     Area,
     Comment,
     HelpKind,
@@ -20,7 +24,6 @@ from ..models import (
     Idea,
     IdeaStatus,
     Skill,
-    StatusUpdate,
     Topic,
     User,
     help_request_skills,
@@ -187,14 +190,28 @@ def _visible(model, thing_id: int, *options):
     return thing
 
 
+# An idea with what its row says it has: most have no official response and no help requests.
+IDEA_IN_FULL = (
+    select(Idea, IDEA_HAS_ANSWERS, IDEA_HAS_HELP_REQUESTS)
+    .where(Idea.id == bindparam("idea_id"), Idea.visible())
+    .options(*IDEA_LOAD)
+)
+NEEDS_OF = (
+    select(HelpRequest).where(HelpRequest.idea_id == bindparam("idea_id"), HelpRequest.visible())
+    .options(*HelpRequest.without_bodies()).order_by(HelpRequest.id)
+)
+
+
 @bp.get("/ideas/<id:idea_id>")
 def idea(idea_id: int):
-    item = _visible(Idea, idea_id, joinedload(Idea.author), joinedload(Idea.area),
-                    selectinload(Idea.topics), selectinload(Idea.status_updates).joinedload(StatusUpdate.by))
-    requests = db.session.scalars(
-        select(HelpRequest).where(HelpRequest.idea_id == item.id, HelpRequest.visible())
-        .options(*HelpRequest.without_bodies()).order_by(HelpRequest.id)
-    ).all()
+    found = db.session.execute(IDEA_IN_FULL, {"idea_id": idea_id}).one_or_none()
+    if found is None:
+        abort(404, "Nothing visible has that id.")
+    item, any_answers, any_help_requests = found
+    answers = db.session.scalars(ANSWERS_TO, {"idea_id": item.id}).all() if any_answers else []
+    # As if loaded with the idea, in the order the relationship keeps them.
+    set_committed_value(item, "status_updates", answers)
+    requests = db.session.scalars(NEEDS_OF, {"idea_id": item.id}).all() if any_help_requests else []
     return _answer(represent.idea_in_full(item, public_photos_of([item]).get(item.id, []), requests),
                    newest(item.updated_at, item.last_activity_at, item.created_at))
 

@@ -134,7 +134,7 @@ def new():
     ), 422 if form.errors else 200
 
 
-REQUEST_WITH_ITS_OFFERS = (
+REQUEST_WITH_ITS_AUTHOR = (
     select(HelpRequest, REQUEST_HAS_PHOTOS, REQUEST_FOLLOWED_BY_READER,
            topic_ids_column(help_request_topics.c.help_request_id, HelpRequest.id))
     .where(HelpRequest.id == bindparam("help_request_id"))
@@ -170,7 +170,7 @@ def _offers_and_helpers(help_request: HelpRequest) -> tuple[list[Offer], list]:
 
 def _detail_page(help_request_id: int, comment_form=None, offer_form=None):
     found = db.session.execute(
-        REQUEST_WITH_ITS_OFFERS, {"help_request_id": help_request_id, "reader_id": reader_id()}
+        REQUEST_WITH_ITS_AUTHOR, {"help_request_id": help_request_id, "reader_id": reader_id()}
     ).one_or_none()
     if found is None:
         abort(404)

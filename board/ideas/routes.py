@@ -14,6 +14,9 @@ from ..extensions import db
 from ..filters import choices_of, read_filters, topic_ids_column, topics_listed
 from ..listing import help_cards, help_list, idea_cards, idea_list, trending_idea_list, trending_since
 from ..models import (
+    ANSWERS_TO,
+    IDEA_HAS_ANSWERS,
+    IDEA_HAS_HELP_REQUESTS,
     Area,
     Decision,
     DuplicateProposal,
@@ -22,7 +25,6 @@ from ..models import (
     IdeaStatus,
     NotAllowed,
     NotPossible,
-    StatusUpdate,
     Support,
     Topic,
     idea_topics,
@@ -94,22 +96,14 @@ def list_query(sort: str, active: tuple[str, ...]):
     if sort == "trending":
         return trending_idea_list(*where)
     return idea_list(*where, order_by=SORTS[sort][1])
-UPDATES_OF = (
-    select(StatusUpdate)
-    .where(StatusUpdate.idea_id == bindparam("idea_id"))
-    .options(joinedload(StatusUpdate.by))
-    .order_by(StatusUpdate.id.desc())
-)
+
+
 SUPPORTED_BY_READER = exists().where(
     Support.user_id == bindparam("reader_id"), Support.idea_id == Idea.id
 ).label("supported_by_reader")
-# Most ideas have no official answer and ask for no help: the page reads those (and the
-# team, who are the people helping) only when the idea's own row says there are some.
-HAS_UPDATES = exists().where(StatusUpdate.idea_id == Idea.id).label("has_updates")
-HAS_HELP_REQUESTS = exists().where(HelpRequest.idea_id == Idea.id).label("has_help_requests")
 IDEA_WITH_AUTHOR = (
     select(Idea, HAS_PROPOSALS_AROUND, IDEA_HAS_PHOTOS, SUPPORTED_BY_READER, IDEA_FOLLOWED_BY_READER,
-           HAS_UPDATES, HAS_HELP_REQUESTS, topic_ids_column(idea_topics.c.idea_id, Idea.id))
+           IDEA_HAS_ANSWERS, IDEA_HAS_HELP_REQUESTS, topic_ids_column(idea_topics.c.idea_id, Idea.id))
     .where(Idea.id == bindparam("idea_id"))
     .options(joinedload(Idea.author))
 )
@@ -194,7 +188,7 @@ def _detail_page(idea_id: int, comment_form: CommentForm | None = None, answer_f
     found = db.session.execute(IDEA_WITH_AUTHOR, {"idea_id": idea_id, "reader_id": reader_id()}).one_or_none()
     if found is None:
         abort(404)
-    idea, any_around, any_photos, supported, following, any_updates, any_help_requests, topic_ids = found
+    idea, any_around, any_photos, supported, following, any_answers, any_help_requests, topic_ids = found
     if idea.duplicate_of_id is not None and not request.args.get("stay") and request.method in ("GET", "HEAD"):
         # Joined with another idea: its address leads there. ?stay=1 (linked from the other
         # idea's page) still shows it as posted, with its discussion.
@@ -211,10 +205,11 @@ def _detail_page(idea_id: int, comment_form: CommentForm | None = None, answer_f
         topics=topics_listed(topic_ids),
         comments_html=discussion_html(idea),
         help_requests=help_cards(NEEDS, limit=NEEDS_SHOWN, idea_id=idea.id) if any_help_requests else [],
+        # The team is the author and the people helping with its requests.
         team=idea.team() if any_help_requests else [idea.author],
         supported=supported,
         following=following,
-        updates=db.session.scalars(UPDATES_OF, {"idea_id": idea.id}).all() if any_updates else [],
+        updates=db.session.scalars(ANSWERS_TO, {"idea_id": idea.id}).all() if any_answers else [],
         answer_form=answer_form or (AnswerForm(status=idea.status) if is_moderator() else None),
         # Forms only for people who can use them: a form makes a CSRF token, and with
         # it a session cookie, which visitors who only read should not get.
