@@ -26,16 +26,19 @@ class IdConverter(IntegerConverter):
 
 
 def remembered_url_for(endpoint: str, **values) -> str:
-    """`url_for` for templates, remembering each address it builds.
+    """`url_for` for templates and the API, remembering each address it builds.
 
     A page asks for dozens of addresses (the header's links, one per card) and each
     one walks the URL map. The map does not change while the board runs, so an address
     for the same endpoint, values and root is the same every time: it is built once.
     """
-    if endpoint.startswith(".") or "_external" in values:
+    if endpoint.startswith("."):
         return url_for(endpoint, **values)
     try:
-        key = (request.script_root, endpoint, *sorted(values.items()))
+        # A full address (_external, as the API and feeds give) also depends on the scheme
+        # and host it was asked for.
+        root = request.host_url if values.get("_external") else request.script_root
+        key = (root, endpoint, *sorted(values.items()))
         return _addresses[key]
     except KeyError:
         pass

@@ -179,6 +179,18 @@ def test_an_idea_lists_its_official_responses_latest_first_and_its_visible_help_
     assert nothing["official_responses"] == [] and nothing["help_requests"] == []
 
 
+def test_addresses_follow_the_host_and_scheme_each_request_asked_for(client, make_user, make_idea):
+    # The API's full addresses are remembered per worker (board/templating.py): a board
+    # reached by two names must give each asker addresses on the name they used.
+    idea = make_idea(author=make_user("amina"))
+    for base in ("http://localhost", "https://ideas.example.org", "http://localhost"):
+        body = client.get("/api/v1/ideas", base_url=base).json
+        item = body["data"][0]
+        assert item["url"] == f"{base}/ideas/{idea.id}"
+        assert item["api_url"] == f"{base}/api/v1/ideas/{idea.id}"
+        assert item["author"]["url"] == f"{base}/users/amina"
+
+
 def test_hidden_content_never_appears(app, client, make_user, make_idea, make_comment, make_help_request):
     idea = make_idea(title="Visible idea")
     hidden = make_idea(title="Hidden idea")

@@ -5,20 +5,19 @@ Never an email address, hidden content or a private message.
 
 from __future__ import annotations
 
-from flask import url_for
-
 from ..languages import named
 from ..models import HelpKind, HelpRequest, HelpStatus, Idea, IdeaStatus, User, iso
 from ..photos import CONTENT_TYPES, SIZES, PhotoLinks
 from ..pledge import clock_of
+from ..templating import remembered_url_for
 
 
 def person(user: User) -> dict:
     return {
         "username": user.username,
         "name": user.name,
-        "url": url_for("people.profile", username=user.username, _external=True),
-        "api_url": url_for("api.person", username=user.username, _external=True),
+        "url": remembered_url_for("people.profile", username=user.username, _external=True),
+        "api_url": remembered_url_for("api.person", username=user.username, _external=True),
     }
 
 
@@ -29,7 +28,7 @@ def label(thing) -> dict | None:
 def photo(item: PhotoLinks) -> dict:
     """A visible photo: its description and the address of each size (the large one first)."""
     def sized(size: str) -> dict:
-        return {"url": url_for("home.photo", name=item.filename(size), _external=True),
+        return {"url": remembered_url_for("home.photo", name=item.filename(size), _external=True),
                 "width": getattr(item, f"{size}_width"), "height": getattr(item, f"{size}_height")}
 
     sizes = {size: sized(size) for size in SIZES}
@@ -40,8 +39,8 @@ def idea(item: Idea, photos: list[PhotoLinks]) -> dict:
     return {
         "id": item.id,
         "title": item.title,
-        "url": url_for("ideas.detail", idea_id=item.id, _external=True),
-        "api_url": url_for("api.idea", idea_id=item.id, _external=True),
+        "url": remembered_url_for("ideas.detail", idea_id=item.id, _external=True),
+        "api_url": remembered_url_for("api.idea", idea_id=item.id, _external=True),
         "author": person(item.author),
         "created_at": iso(item.created_at),
         "updated_at": iso(item.updated_at),
@@ -66,8 +65,8 @@ def idea(item: Idea, photos: list[PhotoLinks]) -> dict:
 def _idea_link(idea_id: int | None) -> dict | None:
     if idea_id is None:
         return None
-    return {"id": idea_id, "url": url_for("ideas.detail", idea_id=idea_id, _external=True),
-            "api_url": url_for("api.idea", idea_id=idea_id, _external=True)}
+    return {"id": idea_id, "url": remembered_url_for("ideas.detail", idea_id=idea_id, _external=True),
+            "api_url": remembered_url_for("api.idea", idea_id=idea_id, _external=True)}
 
 
 def _clock(item) -> dict | None:
@@ -91,7 +90,7 @@ def idea_in_full(item: Idea, photos: list[PhotoLinks], help_requests: list[HelpR
         ],
         "help_requests": [
             {"id": r.id, "title": r.title,
-             "api_url": url_for("api.help_request", help_request_id=r.id, _external=True)}
+             "api_url": remembered_url_for("api.help_request", help_request_id=r.id, _external=True)}
             for r in help_requests
         ],
     }
@@ -102,8 +101,8 @@ def help_request(item: HelpRequest, photos: list[PhotoLinks]) -> dict:
     return {
         "id": item.id,
         "title": item.title,
-        "url": url_for("help.detail", help_request_id=item.id, _external=True),
-        "api_url": url_for("api.help_request", help_request_id=item.id, _external=True),
+        "url": remembered_url_for("help.detail", help_request_id=item.id, _external=True),
+        "api_url": remembered_url_for("api.help_request", help_request_id=item.id, _external=True),
         "author": person(item.author),
         "created_at": iso(item.created_at),
         "updated_at": iso(item.updated_at),
@@ -117,7 +116,7 @@ def help_request(item: HelpRequest, photos: list[PhotoLinks]) -> dict:
         "offers_count": item.offers_count,
         "comments_count": item.comments_count,
         "idea": {"id": linked.id, "title": linked.title,
-                 "api_url": url_for("api.idea", idea_id=linked.id, _external=True)} if linked else None,
+                 "api_url": remembered_url_for("api.idea", idea_id=linked.id, _external=True)} if linked else None,
         "body": item.body,
         "body_html": item.body_html,
         "language": item.language,
