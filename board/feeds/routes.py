@@ -35,6 +35,7 @@ from ..models import (
 )
 from ..photos import public_photos_of
 from ..pledge import answer_clock
+from ..templating import remembered_url_for
 from . import bp
 
 ENTRIES = 50
@@ -68,7 +69,7 @@ def _feed(title: str, feed_id: str, page_url: str, subtitle: str) -> FeedGenerat
 
 
 def _photo_url(photo, size: str) -> str:
-    return url_for("home.photo", name=photo.filename(size), _external=True)
+    return remembered_url_for("home.photo", name=photo.filename(size), _external=True)
 
 
 def _photos_html(photos) -> str:
@@ -158,11 +159,11 @@ def ideas():
         joined = ""
         # A duplicate says which idea it joined, with its address, before its own words.
         if idea.duplicate_of_id is not None:
-            target = url_for("ideas.detail", idea_id=idea.duplicate_of_id, _external=True)
+            target = remembered_url_for("ideas.detail", idea_id=idea.duplicate_of_id, _external=True)
             link = Markup('<a href="{0}">{0}</a>').format(target)
             joined = Markup("<p>{}</p>").format(Markup(_("Joined idea %(link)s", link=link)))
         _entry(feed, entry_id=tag("ideas", idea.id), title=idea.title,
-               url=url_for("ideas.detail", idea_id=idea.id, _external=True),
+               url=remembered_url_for("ideas.detail", idea_id=idea.id, _external=True),
                author=name_of(idea.display_name, idea.username, idea.erased_at),
                published=idea.created_at, updated=updated,
                html=f"{joined}{answer_clock(idea)}{idea.body_html}", photos=photos.get(idea.id, ()))
@@ -195,7 +196,7 @@ def idea_activity(idea_id: int):
     ):
         happenings.append(dict(
             entry_id=tag("help-requests", need.id), title=_("Help needed: %(title)s", title=need.title),
-            url=url_for("help.detail", help_request_id=need.id, _external=True),
+            url=remembered_url_for("help.detail", help_request_id=need.id, _external=True),
             author=need.author.name, published=need.created_at,
             updated=need.updated_at or need.created_at, html=need.body_html,
         ))
@@ -260,7 +261,7 @@ def help_requests():
         # the skills are people's words, escaped like any other.
         needs = Markup("<p>%s</p>") % _("Needs: %(skills)s", skills=skills) if skills else ""
         _entry(feed, entry_id=tag("help-requests", need.id), title=need.title,
-               url=url_for("help.detail", help_request_id=need.id, _external=True),
+               url=remembered_url_for("help.detail", help_request_id=need.id, _external=True),
                author=name_of(need.display_name, need.username, need.erased_at),
                published=need.created_at, updated=updated, html=f"{need.body_html}{needs}",
                photos=photos.get(need.id, ()))
