@@ -8,7 +8,6 @@ from urllib.parse import urlsplit
 
 from feedgen.feed import FeedGenerator
 from flask import Response, abort, current_app, request, url_for
-from flask_babel import gettext as _
 from markupsafe import Markup, escape
 from sqlalchemy import false, select
 from sqlalchemy.orm import joinedload
@@ -18,6 +17,7 @@ from ..conditional import conditional
 from ..extensions import db, read_rows
 from ..filters import read_filters
 from ..languages import page_language
+from ..languages import translated as _
 from ..listing import skills_of
 from ..models import (
     Comment,
