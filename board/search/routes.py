@@ -1,14 +1,16 @@
 from __future__ import annotations
 
-from flask import render_template, request, url_for
+from flask import render_template, request
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from ..comments import comment_url
-from ..extensions import db
+from ..extensions import db, read_rows
 from ..filters import choices_of, read_filters
+from ..listing import Person, person_columns
 from ..models import Area, Comment, HelpRequest, Idea, IdeaStatus, Topic, User
 from ..pagination import paginate
+from ..templating import remembered_url_for
 from . import bp
 from .index import KIND_LABELS, count, match_expression, search
 
@@ -63,22 +65,22 @@ def with_context(hits):
     authors = {}
     for model, kind in ((Idea, "idea"), (HelpRequest, "help_request")):
         if ids[kind]:
-            for thing_id, author in db.session.execute(
-                select(model.id, User).join(User, User.id == model.author_id)
+            for thing_id, *author in read_rows(
+                select(model.id, *person_columns(User)).join(User, User.id == model.author_id)
                 .where(model.id.in_(ids[kind]))
             ):
-                authors[(kind, thing_id)] = author
+                authors[(kind, thing_id)] = Person(*author)
     discussions, urls = {}, {}
     if ids["comment"]:
-        for comment, author, idea_title, idea_hidden, joined_to, request_title, request_hidden in db.session.execute(
-            select(Comment, User, Idea.title, Idea.hidden_at, Idea.duplicate_of_id,
-                   HelpRequest.title, HelpRequest.hidden_at)
+        for comment, idea_title, idea_hidden, joined_to, request_title, request_hidden, *author in db.session.execute(
+            select(Comment, Idea.title, Idea.hidden_at, Idea.duplicate_of_id,
+                   HelpRequest.title, HelpRequest.hidden_at, *person_columns(User))
             .join(User, User.id == Comment.author_id)
             .outerjoin(Idea, Idea.id == Comment.idea_id)
             .outerjoin(HelpRequest, HelpRequest.id == Comment.help_request_id)
             .where(Comment.id.in_(ids["comment"]))
         ):
-            authors[("comment", comment.id)] = author
+            authors[("comment", comment.id)] = Person(*author)
             # Straight to the comment in its place, rather than through /comments/N.
             urls[comment.id] = comment_url(comment, on_joined_idea=joined_to is not None)
             # What a comment is on may itself be hidden: then its title is not shown either.
@@ -90,9 +92,9 @@ def with_context(hits):
         hit.author = authors.get((hit.kind, hit.target_id))
         hit.discussion = discussions.get(hit.target_id) if hit.kind == "comment" else None
         if hit.kind == "idea":
-            hit.url = url_for("ideas.detail", idea_id=hit.target_id)
+            hit.url = remembered_url_for("ideas.detail", idea_id=hit.target_id)
         elif hit.kind == "help_request":
-            hit.url = url_for("help.detail", help_request_id=hit.target_id)
+            hit.url = remembered_url_for("help.detail", help_request_id=hit.target_id)
         else:
             hit.url = urls.get(hit.target_id)
     return [hit for hit in hits if hit.author is not None]
