@@ -124,7 +124,7 @@ AUTHOR_COLUMNS = (User.id.label("author_id"), User.username.label("author_userna
 LINKED_IDEA = aliased(Idea, name="linked_idea")
 
 
-def _page_ids(model, where, order_by):
+def page_ids(model, where, order_by):
     """The ids of one page of visible `model` rows, read from the covering index alone."""
     return (
         select(model.id).where(model.visible(), *where).order_by(*order_by)
@@ -157,7 +157,7 @@ NEWEST_REQUESTS = (HelpRequest.id.desc(),)
 
 def idea_list(*where, order_by=NEWEST_IDEAS) -> Select:
     """The query for a list of idea cards: visible ideas matching `where`, in this order."""
-    page = _page_ids(Idea, where, order_by)
+    page = page_ids(Idea, where, order_by)
     return (
         select(*IDEA_CARD_COLUMNS)
         .join(page, page.c.id == Idea.id)
@@ -222,7 +222,7 @@ def trending_since():
 
 def help_list(*where, order_by=NEWEST_REQUESTS) -> Select:
     """The query for a list of help request cards, with the title of a linked, visible idea."""
-    page = _page_ids(HelpRequest, where, order_by)
+    page = page_ids(HelpRequest, where, order_by)
     return (
         select(HelpRequest.id, HelpRequest.title, HelpRequest.status, HelpRequest.created_at,
                HelpRequest.offers_count, HelpRequest.comments_count, *AUTHOR_COLUMNS,

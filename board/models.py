@@ -624,11 +624,12 @@ class Idea(Content, Placed, Commentable, db.Model):
         db.session.flush()
         return support is None
 
-    def team(self) -> list[User]:
-        """The author, then everyone whose offer was accepted on one of the idea's help requests."""
+    def team(self, any_help_requests: bool = True) -> list[User]:
+        """The author, then everyone whose offer was accepted on one of the idea's help requests.
+        An idea known to have none (IDEA_HAS_HELP_REQUESTS) has no one else to ask for."""
         helpers = db.session.scalars(
             _IDEA_HELPERS, {"idea_id": self.id, "author_id": self.author_id}
-        ).all()
+        ).all() if any_help_requests else []
         return [self.author, *helpers]
 
     def __repr__(self) -> str:

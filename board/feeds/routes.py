@@ -18,7 +18,7 @@ from ..extensions import db, read_rows
 from ..filters import read_filters
 from ..languages import page_language
 from ..languages import translated as _
-from ..listing import skills_of
+from ..listing import page_ids, skills_of
 from ..models import (
     Comment,
     HelpKind,
@@ -105,12 +105,10 @@ def _answer(feed: FeedGenerator, moments: list[datetime]) -> Response:
 def _newest(model, columns: tuple, conditions: list):
     """The ENTRIES newest visible `model` rows meeting `conditions`, as plain rows of `columns`
     and their author's name: fifty posts and their authors made into objects cost more than
-    the rest of a feed. The ids are found first, from an index alone, so that only the rows
-    shown are read: a filter can match thousands, each with its body."""
-    newest = (
-        select(model.id).where(model.visible(), *conditions)
-        .order_by(model.id.desc()).limit(ENTRIES).subquery()
-    )
+    the rest of a feed. Their ids come first from the lists' covering index (`page_ids`), so
+    that only the rows shown are read: a filter can match thousands, each with its body.
+    Run with NEWEST_PAGE."""
+    newest = page_ids(model, conditions, (model.id.desc(),))
     return (
         select(*columns, User.display_name, User.username, User.erased_at)
         .join(newest, newest.c.id == model.id)
@@ -119,6 +117,7 @@ def _newest(model, columns: tuple, conditions: list):
     )
 
 
+NEWEST_PAGE = {"limit": ENTRIES, "offset": 0}
 IDEA_ENTRY = (Idea.id, Idea.title, Idea.created_at, Idea.updated_at, Idea.duplicate_of_id,
               Idea.body_html, Idea.status, Idea.pledge_reached_at, Idea.answered_at)
 REQUEST_ENTRY = (HelpRequest.id, HelpRequest.title, HelpRequest.created_at, HelpRequest.updated_at,
@@ -151,7 +150,7 @@ def ideas():
                  url_for("ideas.index", **filters.args(), _external=True),
                  _("New ideas for the area, newest first."))
     moments = []
-    ideas = read_rows(_newest(Idea, IDEA_ENTRY, conditions)).all()
+    ideas = read_rows(_newest(Idea, IDEA_ENTRY, conditions), NEWEST_PAGE).all()
     photos = public_photos_of(ideas, Idea)
     for idea in ideas:
         updated = idea.updated_at or idea.created_at
@@ -250,7 +249,7 @@ def help_requests():
                  url_for("help.index", status="open", **filters.args(), _external=True),
                  _("Open requests for help, newest first."))
     moments = []
-    needs_shown = read_rows(_newest(HelpRequest, REQUEST_ENTRY, conditions)).all()
+    needs_shown = read_rows(_newest(HelpRequest, REQUEST_ENTRY, conditions), NEWEST_PAGE).all()
     photos = public_photos_of(needs_shown, HelpRequest)
     skills_needed = skills_of([need.id for need in needs_shown])
     for need in needs_shown:

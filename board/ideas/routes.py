@@ -205,8 +205,7 @@ def _detail_page(idea_id: int, comment_form: CommentForm | None = None, answer_f
         topics=topics_listed(topic_ids),
         comments_html=discussion_html(idea),
         help_requests=help_cards(NEEDS, limit=NEEDS_SHOWN, idea_id=idea.id) if any_help_requests else [],
-        # The team is the author and the people helping with its requests.
-        team=idea.team() if any_help_requests else [idea.author],
+        team=idea.team(any_help_requests),
         supported=supported,
         following=following,
         updates=db.session.scalars(ANSWERS_TO, {"idea_id": idea.id}).all() if any_answers else [],

@@ -38,7 +38,7 @@ PROFILE_LIST_LENGTH = 20
 IDEAS_BY = idea_list(Idea.author_id == bindparam("author_id"))
 REQUESTS_BY = help_list(HelpRequest.author_id == bindparam("author_id"))
 PERSON = select(User).where(func.lower(User.username) == bindparam("username"))
-SKILLS_OF = (
+PERSON_SKILLS = (
     select(Skill.name).join(user_skills, user_skills.c.skill_id == Skill.id)
     .where(user_skills.c.user_id == bindparam("user_id")).order_by(Skill.name)
 )
@@ -62,7 +62,7 @@ def profile(username: str):
     return render_template(
         "people/profile.html",
         person=person,
-        skills=read_rows(SKILLS_OF, {"user_id": person.id}).scalars().all(),
+        skills=read_rows(PERSON_SKILLS, {"user_id": person.id}).scalars().all(),
         bio_html=render_markdown(person.bio) if person.bio else "",
         ideas=ideas,
         help_requests=help_requests,
