@@ -13,6 +13,9 @@ MAX_TABS = 120
 
 def tab_to(page, locator) -> None:
     """Press Tab until `locator` has the focus, checking that every stop shows where it is."""
+    # A form that was just sent loads a new page: its text can be read before its stylesheet
+    # has arrived, and focus drawn then would be the browser's own, not the board's.
+    page.wait_for_load_state("load")
     for _ in range(MAX_TABS):
         page.keyboard.press("Tab")
         assert_focus_is_visible(page)
