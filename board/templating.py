@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from functools import lru_cache
+from functools import lru_cache, partial
+from urllib.parse import quote, quote_plus
 from zoneinfo import ZoneInfo
 
 from babel import dates, numbers
@@ -11,7 +13,7 @@ from flask import Flask, current_app, g, request, url_for
 from flask_babel import force_locale, gettext
 from flask_login import current_user
 from markupsafe import Markup, escape
-from werkzeug.routing import IntegerConverter
+from werkzeug.routing import BuildError, IntegerConverter
 
 from .languages import in_force
 from .models import MAX_ID, utcnow
@@ -26,33 +28,94 @@ class IdConverter(IntegerConverter):
 
 
 def remembered_url_for(endpoint: str, **values) -> str:
-    """`url_for` for templates and the API, remembering each address it builds.
+    """`url_for` for templates and the API, walking the URL map once per kind of address.
 
-    A page asks for dozens of addresses (the header's links, one per card) and each
-    one walks the URL map. The map does not change while the board runs, so an address
-    for the same endpoint, values and root is the same every time: it is built once.
+    A page asks for dozens of addresses (the header's links, one per card), and walking
+    the URL map for each was a good part of drawing it. The map does not change while the
+    board runs, so an endpoint given the same names always gives the same address with
+    only their values in their places: it is built once with stand-ins for the values,
+    kept as its pieces, and each address after that is those pieces with the values put
+    in, quoted as the URL map quotes them.
     """
     if endpoint.startswith("."):
         return url_for(endpoint, **values)
-    try:
-        # A full address (_external, as the API and feeds give) also depends on the scheme
-        # and host it was asked for.
-        root = request.host_url if values.get("_external") else request.script_root
-        key = (root, endpoint, *sorted(values.items()))
-        return _addresses[key]
-    except KeyError:
-        pass
-    except TypeError:  # a value that cannot be a key (a list): built every time
-        return url_for(endpoint, **values)
-    if len(_addresses) >= _ADDRESSES_KEPT:
-        _addresses.clear()
-    address = _addresses[key] = url_for(endpoint, **values)
-    return address
+    # A full address (_external, as the API and feeds give) also depends on the scheme and
+    # host it was asked for. The names keep the caller's order, as the query string does.
+    root = request.host_url if values.get("_external") else request.script_root
+    key = (root, endpoint, *values)
+    shape = _shapes.get(key)
+    if shape is None:
+        if len(_shapes) >= _SHAPES_KEPT:
+            _shapes.clear()
+        shape = _shapes[key] = _AddressShape.of(endpoint, values)
+    address = shape.fill(values) if shape else None
+    return url_for(endpoint, **values) if address is None else address
 
 
-# Enough for every card of the busiest pages; a board with more ids starts over.
-_ADDRESSES_KEPT = 5_000
-_addresses: dict[tuple, str] = {}
+class _AddressShape:
+    """An address as literal pieces with slots between them for the values of its names."""
+
+    # Stand-ins that no address holds otherwise: a number for ids (the id converter takes
+    # numbers only), letters for anything else.
+    _NUMBER, _WORD = 1_987_654_300, "zQz{}zQz"
+    # How the URL map quotes a value in the path (its converters) and in the query string.
+    _IN_PATH = staticmethod(partial(quote, safe="!$&'()*+,/:;=@"))
+    _IN_QUERY = staticmethod(partial(quote_plus, safe="!$'()*,/:;?@"))
+
+    def __init__(self, literals: list[str], slots: list[tuple[str, type, Callable | None]]):
+        self.literals, self.slots = literals, slots
+
+    @classmethod
+    def of(cls, endpoint: str, values: dict) -> _AddressShape | None:
+        """The shape of this endpoint's addresses with these names, or None when their
+        values cannot simply be put in (an anchor, a converter that allows only some words)."""
+        stand_ins: dict[str, object] = {}
+        for number, (name, value) in enumerate(values.items()):
+            if name == "_external":
+                stand_ins[name] = value
+            elif name.startswith("_") or type(value) not in (int, str):
+                return None
+            else:
+                stand_ins[name] = cls._NUMBER + number if type(value) is int else cls._WORD.format(number)
+        try:
+            built = url_for(endpoint, **stand_ins)
+        except (BuildError, ValueError):
+            return None
+        query_from = built.find("?") if "?" in built else len(built)
+        places = []
+        for name, stand_in in stand_ins.items():
+            if name == "_external":
+                continue
+            text = str(stand_in)
+            if built.count(text) != 1:
+                return None
+            at = built.index(text)
+            quoting = None if type(stand_in) is int else cls._IN_PATH if at < query_from else cls._IN_QUERY
+            places.append((at, len(text), name, type(stand_in), quoting))
+        places.sort()
+        literals, slots, done = [], [], 0
+        for at, length, name, kind, quoting in places:
+            literals.append(built[done:at])
+            slots.append((name, kind, quoting))
+            done = at + length
+        literals.append(built[done:])
+        return cls(literals, slots)
+
+    def fill(self, values: dict) -> str | None:
+        """The address for these values, or None when one is not of the kind it was shaped for."""
+        pieces = [self.literals[0]]
+        for (name, kind, quoting), literal in zip(self.slots, self.literals[1:], strict=True):
+            value = values[name]
+            if type(value) is not kind:
+                return None
+            pieces.append(quoting(value) if quoting else str(value))
+            pieces.append(literal)
+        return "".join(pieces)
+
+
+# Every endpoint with each set of names the board uses, many times over.
+_SHAPES_KEPT = 2_000
+_shapes: dict[tuple, _AddressShape | None] = {}
 
 
 @lru_cache(maxsize=8)

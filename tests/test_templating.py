@@ -1,0 +1,67 @@
+"""Addresses the templates and the API build: the same as Flask's url_for gives, every time."""
+
+from __future__ import annotations
+
+import pytest
+from flask import url_for
+
+from board.templating import remembered_url_for
+
+AWKWARD_WORDS = ["neighbour1", "first aid/CPR", "café & crêpes", "a b+c", "50%?x=1#top", "Ŵyn", "'quoted'"]
+
+ASKED = [
+    ("ideas.detail", {"idea_id": 1}),
+    ("ideas.detail", {"idea_id": 2_147_483_647}),
+    ("ideas.detail", {"idea_id": 5, "_anchor": "comment-7"}),
+    ("ideas.detail", {"idea_id": 5, "_external": True}),
+    ("ideas.index", {"sort": "popular", "page": 3}),
+    ("ideas.index", {"page": 3, "sort": "popular"}),
+    ("ideas.index", {"page": "3"}),
+    ("help.index", {"page": 2, "status": "open"}),
+    ("feeds.idea_activity", {"idea_id": 9, "_external": True}),
+    ("languages.choose", {"code": "cy", "next": "/ideas?page=2&sort=popular"}),
+    ("languages.choose", {"code": "xx", "next": "/"}),
+    ("home.index", {}),
+    ("home.index", {"_external": True}),
+    ("static", {"filename": "css/board.css"}),
+    *[("people.profile", {"username": word}) for word in AWKWARD_WORDS],
+    *[("people.skill", {"name": word}) for word in AWKWARD_WORDS],
+    *[("auth.login", {"next": word}) for word in AWKWARD_WORDS],
+    *[("ideas.index", {"topic": word, "page": 2}) for word in AWKWARD_WORDS],
+]
+
+
+def flask_would_give(endpoint, values):
+    try:
+        return url_for(endpoint, **values)
+    except Exception as error:  # noqa: BLE001 - the same failure is what is compared
+        return type(error)
+
+
+def remembered(endpoint, values):
+    try:
+        return remembered_url_for(endpoint, **values)
+    except Exception as error:  # noqa: BLE001
+        return type(error)
+
+
+@pytest.mark.parametrize("host", ["localhost", "board.example.org:8443"])
+def test_every_address_is_the_one_flask_builds_the_first_time_and_after(app, host):
+    scheme = "https" if ":" in host else "http"
+    with app.test_request_context("/", base_url=f"{scheme}://{host}/"):
+        for round_ in range(2):
+            for endpoint, values in ASKED:
+                expected = flask_would_give(endpoint, values)
+                assert remembered(endpoint, values) == expected, (round_, endpoint, values)
+
+
+def test_an_address_follows_its_values_not_the_first_ones_asked_for(app):
+    with app.test_request_context("/"):
+        first = remembered_url_for("people.skill", name="sewing")
+        second = remembered_url_for("people.skill", name="first aid/CPR")
+        by_number = remembered_url_for("ideas.index", sort="new", page=7)
+        by_word = remembered_url_for("ideas.index", sort="new", page="seven")
+    assert first == "/skills/sewing"
+    assert second == "/skills/first%20aid/CPR"
+    assert by_number == "/ideas?sort=new&page=7"
+    assert by_word == "/ideas?sort=new&page=seven"
