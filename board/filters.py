@@ -79,6 +79,12 @@ def topic_ids_column(post_link, post_id):
     )
 
 
+def area_name_column(post):
+    """A post's area's name as one column of the post's own query: a page that shows it
+    then needs no query of its own for the area."""
+    return select(Area.name).where(Area.id == post.area_id).scalar_subquery().label("area_name")
+
+
 def topics_listed(topic_ids: str | None) -> list[Choice]:
     """The topics whose ids `topic_ids_column` read, by name."""
     if not topic_ids:

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from board.extensions import db
-from board.models import Comment, HelpRequest, Idea, Offer
+from board.models import Comment, HelpRequest, Idea, Offer, utcnow
 from helpers import count_queries, count_rows, fetch, field_error, input_value, make_test_app, text_of
 
 VALID = {
@@ -958,3 +958,23 @@ def test_a_tampered_kind_or_idea_gets_our_message_next_to_the_field(
     assert input_value(response, "title") == "Kept title"
     assert not any(words in text_of(response) for words in WTFORMS_WORDS)
     assert count_rows(app, HelpRequest) == 0
+
+
+def test_a_help_requests_page_links_its_idea_and_lists_its_skills_but_not_a_hidden_idea(
+    app, client, make_user, make_idea, make_help_request
+):
+    author = make_user()
+    idea = make_idea(author=author, title="A repair café")
+    help_request = make_help_request(author=author, title="Someone to fix lamps", idea=idea,
+                                     skills=("wiring", "soldering"))
+    page = client.get(f"/help/{help_request.id}").get_data(as_text=True)
+    assert f'For the idea <a href="/ideas/{idea.id}">A repair café</a>' in page
+    skills = re.findall(r'<li class="skill"><a href="/skills/[^"]+">([^<]+)</a></li>', page)
+    assert skills == ["soldering", "wiring"]
+
+    with app.app_context():
+        db.session.get(Idea, idea.id).hidden_at = utcnow()
+        db.session.commit()
+    page = client.get(f"/help/{help_request.id}").get_data(as_text=True)
+    assert "For the idea" not in page and "A repair café" not in page
+    assert "Someone to fix lamps" in page

@@ -6,14 +6,14 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import bindparam, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from ..comments import discussion_html, post_comment_or_show_errors
 from ..extensions import db, read_rows
-from ..filters import choices_of, read_filters, topic_ids_column, topics_listed
+from ..filters import area_name_column, choices_of, read_filters, topic_ids_column, topics_listed
 from ..ideas.forms import CommentForm
-from ..listing import Person, help_cards, help_list, person_columns
+from ..listing import Person, help_cards, help_list, person_columns, skills_of
 from ..models import (
     Area,
     HelpKind,
@@ -134,15 +134,18 @@ def new():
     ), 422 if form.errors else 200
 
 
+# What the page shows of the request's idea (its title, when visitors may see it), its area
+# and its topics are columns of the request's own query, not objects of their own.
+SHOWN_IDEA_TITLE = (
+    select(Idea.title).where(Idea.id == HelpRequest.idea_id, Idea.visible())
+    .scalar_subquery().label("idea_title")
+)
 REQUEST_WITH_ITS_AUTHOR = (
     select(HelpRequest, REQUEST_HAS_PHOTOS, REQUEST_FOLLOWED_BY_READER,
-           topic_ids_column(help_request_topics.c.help_request_id, HelpRequest.id))
+           topic_ids_column(help_request_topics.c.help_request_id, HelpRequest.id),
+           area_name_column(HelpRequest), SHOWN_IDEA_TITLE)
     .where(HelpRequest.id == bindparam("help_request_id"))
-    .options(
-        joinedload(HelpRequest.author),
-        joinedload(HelpRequest.idea),
-        selectinload(HelpRequest.skills),
-    )
+    .options(joinedload(HelpRequest.author))
 )
 # Everyone signed in may have offered, be asked, or read a conversation: they get the
 # offers as objects. Visitors see only who is helping, read as plain rows.
@@ -174,7 +177,7 @@ def _detail_page(help_request_id: int, comment_form=None, offer_form=None):
     ).one_or_none()
     if found is None:
         abort(404)
-    help_request, any_photos, following, topic_ids = found
+    help_request, any_photos, following, topic_ids, area_name, idea_title = found
     all_offers, helpers = _offers_and_helpers(help_request)
     is_requester = help_request.is_by(current_user)
     my_offer = next((o for o in all_offers if o.helper_id == current_user.id), None)
@@ -185,6 +188,9 @@ def _detail_page(help_request_id: int, comment_form=None, offer_form=None):
         removed=not can_see(help_request),
         photos=shown_photos(help_request, any_photos),
         topics=topics_listed(topic_ids),
+        area_name=area_name,
+        idea_title=idea_title,
+        skills=skills_of([help_request.id])[help_request.id],
         is_requester=is_requester,
         # The requester sees every offer; a helper sees their own; others see how many.
         offers=all_offers if is_requester else [],

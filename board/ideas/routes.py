@@ -11,7 +11,7 @@ from sqlalchemy.orm import joinedload
 
 from ..comments import discussion_html, post_comment_or_show_errors
 from ..extensions import db
-from ..filters import choices_of, read_filters, topic_ids_column, topics_listed
+from ..filters import area_name_column, choices_of, read_filters, topic_ids_column, topics_listed
 from ..listing import help_cards, help_list, idea_cards, idea_list, trending_idea_list, trending_since
 from ..models import (
     ANSWERS_TO,
@@ -103,7 +103,8 @@ SUPPORTED_BY_READER = exists().where(
 ).label("supported_by_reader")
 IDEA_WITH_AUTHOR = (
     select(Idea, HAS_PROPOSALS_AROUND, IDEA_HAS_PHOTOS, SUPPORTED_BY_READER, IDEA_FOLLOWED_BY_READER,
-           IDEA_HAS_ANSWERS, IDEA_HAS_HELP_REQUESTS, topic_ids_column(idea_topics.c.idea_id, Idea.id))
+           IDEA_HAS_ANSWERS, IDEA_HAS_HELP_REQUESTS, topic_ids_column(idea_topics.c.idea_id, Idea.id),
+           area_name_column(Idea))
     .where(Idea.id == bindparam("idea_id"))
     .options(joinedload(Idea.author))
 )
@@ -188,7 +189,8 @@ def _detail_page(idea_id: int, comment_form: CommentForm | None = None, answer_f
     found = db.session.execute(IDEA_WITH_AUTHOR, {"idea_id": idea_id, "reader_id": reader_id()}).one_or_none()
     if found is None:
         abort(404)
-    idea, any_around, any_photos, supported, following, any_answers, any_help_requests, topic_ids = found
+    (idea, any_around, any_photos, supported, following, any_answers, any_help_requests, topic_ids,
+     area_name) = found
     if idea.duplicate_of_id is not None and not request.args.get("stay") and request.method in ("GET", "HEAD"):
         # Joined with another idea: its address leads there. ?stay=1 (linked from the other
         # idea's page) still shows it as posted, with its discussion.
@@ -203,6 +205,7 @@ def _detail_page(idea_id: int, comment_form: CommentForm | None = None, answer_f
         removed=not can_see(idea),
         photos=shown_photos(idea, any_photos),
         topics=topics_listed(topic_ids),
+        area_name=area_name,
         comments_html=discussion_html(idea),
         help_requests=help_cards(NEEDS, limit=NEEDS_SHOWN, idea_id=idea.id) if any_help_requests else [],
         team=idea.team(any_help_requests),
