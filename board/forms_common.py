@@ -9,6 +9,7 @@ from flask_babel import format_decimal, ngettext
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from flask_wtf.form import _Auto  # what FlaskForm gets when no formdata is given
+from markupsafe import Markup
 from wtforms import SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, ValidationError
@@ -181,3 +182,34 @@ class WrittenIn:
         if kept in LANGUAGES and kept not in codes:
             codes = [*codes, kept]
         self.language.choices = [SelectChoice(code, LANGUAGES[code]) for code in codes]
+
+
+# Stands in for a person's CSRF token in a kept form: letters no token holds.
+_TOKEN_STAND_IN = "kept-form-token"
+
+
+def kept_while_blank(form: FlaskForm, caller) -> Markup:
+    """What a form's fields render as (the call block, `caller`), kept while the form is blank.
+
+    A comment box or an offer form is the same for everyone signed in until they type in it:
+    its labels in the page's language, its choices, nothing filled in, no errors. Only the
+    CSRF token is the person's own, so it is put in afresh each time. A form with anything in
+    it (sent back with errors) is drawn for the person as usual.
+    """
+    from . import fragments
+    from .admin import settings_version
+    from .languages import page_language
+
+    if form.errors or form.is_submitted():
+        return caller()
+    token = form.csrf_token.current_token if "csrf_token" in form else None
+    key = ("blank form", type(form).__name__, page_language(), settings_version(),
+           *((field.name, repr(field.data), repr(getattr(field, "choices", None)))
+             for field in form if field.name != "csrf_token"))
+
+    def render() -> str:
+        html = str(caller())
+        return html.replace(token, _TOKEN_STAND_IN) if token else html
+
+    html = fragments.cached(key, render)
+    return Markup(html.replace(_TOKEN_STAND_IN, token) if token else html)

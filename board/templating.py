@@ -215,11 +215,13 @@ def init_templating(app: Flask) -> None:
     app.jinja_env.filters.update(date=format_date, datetime=format_datetime, ago=time_ago,
                                  labelled=labelled)
     from . import cards  # it draws with the functions above
+    from .forms_common import kept_while_blank
 
     # current_user a global, so that macros imported without context can see who is signed in.
     app.jinja_env.globals.update(plural=plural, current_user=current_user, person=profile_link,
                                  url_for=remembered_url_for, idea_card=cards.idea_card,
-                                 help_card=cards.help_card, skill_tags=cards.skill_tags)
+                                 help_card=cards.help_card, skill_tags=cards.skill_tags,
+                                 kept_while_blank=kept_while_blank)
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 
