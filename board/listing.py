@@ -31,6 +31,8 @@ from .models import (
     HelpStatus,
     Idea,
     IdeaStatus,
+    Offer,
+    OfferStatus,
     Skill,
     User,
     help_request_skills,
@@ -268,6 +270,27 @@ SKILLS_OF = (
     .where(help_request_skills.c.help_request_id.in_(bindparam("ids", expanding=True)))
     .order_by(Skill.name)
 )
+
+
+# Everyone whose offer was accepted on one of an idea's help requests, the author aside.
+IDEA_HELPERS = (
+    select(*person_columns(User))
+    .join(Offer, Offer.helper_id == User.id)
+    .join(HelpRequest, HelpRequest.id == Offer.help_request_id)
+    .where(HelpRequest.idea_id == bindparam("idea_id"), Offer.status == OfferStatus.ACCEPTED,
+           User.id != bindparam("author_id"))
+    .distinct()
+    .order_by(User.username)
+)
+
+
+def idea_team(idea: Idea, any_help_requests: bool = True) -> list:
+    """The author, then everyone helping with one of the idea's help requests, by username.
+    An idea known to have no help requests (IDEA_HAS_HELP_REQUESTS) has no one else to ask for."""
+    if not any_help_requests:
+        return [idea.author]
+    helpers = read_rows(IDEA_HELPERS, {"idea_id": idea.id, "author_id": idea.author_id})
+    return [idea.author, *(Person(*row) for row in helpers)]
 
 
 def skills_of(help_request_ids: list[int]) -> dict[int, list[str]]:

@@ -624,14 +624,6 @@ class Idea(Content, Placed, Commentable, db.Model):
         db.session.flush()
         return support is None
 
-    def team(self, any_help_requests: bool = True) -> list[User]:
-        """The author, then everyone whose offer was accepted on one of the idea's help requests.
-        An idea known to have none (IDEA_HAS_HELP_REQUESTS) has no one else to ask for."""
-        helpers = db.session.scalars(
-            _IDEA_HELPERS, {"idea_id": self.id, "author_id": self.author_id}
-        ).all() if any_help_requests else []
-        return [self.author, *helpers]
-
     def __repr__(self) -> str:
         return f"<Idea {self.id} {self.title!r}>"
 
@@ -1042,20 +1034,6 @@ class Event(db.Model):
         event_recorded.send(current_app._get_current_object(), event=event)
         return event
 
-
-# Built once, like the lists' queries (see listing.py): the people helping with an idea.
-_IDEA_HELPERS = (
-    select(User)
-    .join(Offer, Offer.helper_id == User.id)
-    .join(HelpRequest, HelpRequest.id == Offer.help_request_id)
-    .where(
-        HelpRequest.idea_id == bindparam("idea_id"),
-        Offer.status == OfferStatus.ACCEPTED,
-        User.id != bindparam("author_id"),
-    )
-    .distinct()
-    .order_by(User.username)
-)
 
 # Whether an idea has official answers, and help requests, as columns of the query that reads
 # it: most ideas have neither, and their pages then ask for neither.

@@ -12,7 +12,15 @@ from sqlalchemy.orm import joinedload
 from ..comments import discussion_html, post_comment_or_show_errors
 from ..extensions import db
 from ..filters import area_name_column, choices_of, read_filters, topic_ids_column, topics_listed
-from ..listing import help_cards, help_list, idea_cards, idea_list, trending_idea_list, trending_since
+from ..listing import (
+    help_cards,
+    help_list,
+    idea_cards,
+    idea_list,
+    idea_team,
+    trending_idea_list,
+    trending_since,
+)
 from ..models import (
     ANSWERS_TO,
     IDEA_HAS_ANSWERS,
@@ -208,7 +216,7 @@ def _detail_page(idea_id: int, comment_form: CommentForm | None = None, answer_f
         area_name=area_name,
         comments_html=discussion_html(idea),
         help_requests=help_cards(NEEDS, limit=NEEDS_SHOWN, idea_id=idea.id) if any_help_requests else [],
-        team=idea.team(any_help_requests),
+        team=idea_team(idea, any_help_requests),
         supported=supported,
         following=following,
         updates=db.session.scalars(ANSWERS_TO, {"idea_id": idea.id}).all() if any_answers else [],
