@@ -43,11 +43,14 @@ def remembered_url_for(endpoint: str, **values) -> str:
     # host it was asked for. The names keep the caller's order, as the query string does.
     root = request.host_url if values.get("_external") else request.script_root
     key = (root, endpoint, *values)
-    shape = _shapes.get(key)
-    if shape is None:
-        if len(_shapes) >= _SHAPES_KEPT:
-            _shapes.clear()
-        shape = _shapes[key] = _AddressShape.of(endpoint, values)
+    try:
+        shape = _shapes[key]
+    except KeyError:
+        shape = _AddressShape.of(endpoint, values)
+        if shape is not False:  # None: this endpoint with these names is built every time
+            if len(_shapes) >= _SHAPES_KEPT:
+                _shapes.clear()
+            _shapes[key] = shape
     address = shape.fill(values) if shape else None
     return url_for(endpoint, **values) if address is None else address
 
@@ -66,15 +69,18 @@ class _AddressShape:
         self.literals, self.slots = literals, slots
 
     @classmethod
-    def of(cls, endpoint: str, values: dict) -> _AddressShape | None:
-        """The shape of this endpoint's addresses with these names, or None when their
-        values cannot simply be put in (an anchor, a converter that allows only some words)."""
+    def of(cls, endpoint: str, values: dict) -> _AddressShape | None | bool:
+        """The shape of this endpoint's addresses with these names; None when their values
+        cannot simply be put in (an anchor, a converter that allows only some words); False
+        when these values cannot stand for the others (None, a list), which may next time."""
         stand_ins: dict[str, object] = {}
         for number, (name, value) in enumerate(values.items()):
             if name == "_external":
                 stand_ins[name] = value
-            elif name.startswith("_") or type(value) not in (int, str):
+            elif name.startswith("_"):
                 return None
+            elif type(value) not in (int, str):
+                return False
             else:
                 stand_ins[name] = cls._NUMBER + number if type(value) is int else cls._WORD.format(number)
         try:

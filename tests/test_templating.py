@@ -65,3 +65,10 @@ def test_an_address_follows_its_values_not_the_first_ones_asked_for(app):
     assert second == "/skills/first%20aid/CPR"
     assert by_number == "/ideas?sort=new&page=7"
     assert by_word == "/ideas?sort=new&page=seven"
+
+
+def test_a_value_flask_leaves_out_does_not_stop_later_addresses_being_right(app):
+    with app.test_request_context("/"):
+        assert remembered_url_for("ideas.index", topic=None, page=2) == url_for("ideas.index", topic=None, page=2)
+        assert remembered_url_for("ideas.index", topic="parks", page=2) == "/ideas?topic=parks&page=2"
+        assert remembered_url_for("ideas.index", topic="parks", page=3) == "/ideas?topic=parks&page=3"
