@@ -124,6 +124,8 @@ def _person(row) -> Person:
 AUTHOR_COLUMNS = (User.id.label("author_id"), User.username.label("author_username"),
                   User.display_name.label("author_display_name"))
 LINKED_IDEA = aliased(Idea, name="linked_idea")
+# A help request's idea, when visitors may see it: its cards and its page show its title.
+SHOWN_LINKED_IDEA = (LINKED_IDEA.id == HelpRequest.idea_id) & LINKED_IDEA.visible()
 
 
 def page_ids(model, where, order_by):
@@ -232,7 +234,7 @@ def help_list(*where, order_by=NEWEST_REQUESTS) -> Select:
                Area.name.label("area_name"), HelpRequest.kind, *_thumb_columns(REQUEST_THUMB))
         .join(page, page.c.id == HelpRequest.id)
         .join(User, User.id == HelpRequest.author_id)
-        .outerjoin(LINKED_IDEA, (LINKED_IDEA.id == HelpRequest.idea_id) & LINKED_IDEA.visible())
+        .outerjoin(LINKED_IDEA, SHOWN_LINKED_IDEA)
         .outerjoin(Area, Area.id == HelpRequest.area_id)
         .outerjoin(REQUEST_THUMB, REQUEST_THUMB_JOIN)
         .order_by(*order_by)

@@ -13,7 +13,15 @@ from ..comments import discussion_html, post_comment_or_show_errors
 from ..extensions import db, read_rows
 from ..filters import area_name_column, choices_of, read_filters, topic_ids_column, topics_listed
 from ..ideas.forms import CommentForm
-from ..listing import Person, help_cards, help_list, person_columns, skills_of
+from ..listing import (
+    LINKED_IDEA,
+    SHOWN_LINKED_IDEA,
+    Person,
+    help_cards,
+    help_list,
+    person_columns,
+    skills_of,
+)
 from ..models import (
     Area,
     HelpKind,
@@ -134,16 +142,13 @@ def new():
     ), 422 if form.errors else 200
 
 
-# What the page shows of the request's idea (its title, when visitors may see it), its area
-# and its topics are columns of the request's own query, not objects of their own.
-SHOWN_IDEA_TITLE = (
-    select(Idea.title).where(Idea.id == HelpRequest.idea_id, Idea.visible())
-    .scalar_subquery().label("idea_title")
-)
+# What the page shows of the request's idea (its title, when visitors may see it, as on its
+# card), its area and its topics are columns of the request's own query, not objects.
 REQUEST_WITH_ITS_AUTHOR = (
     select(HelpRequest, REQUEST_HAS_PHOTOS, REQUEST_FOLLOWED_BY_READER,
            topic_ids_column(help_request_topics.c.help_request_id, HelpRequest.id),
-           area_name_column(HelpRequest), SHOWN_IDEA_TITLE)
+           area_name_column(HelpRequest), LINKED_IDEA.title.label("idea_title"))
+    .outerjoin(LINKED_IDEA, SHOWN_LINKED_IDEA)
     .where(HelpRequest.id == bindparam("help_request_id"))
     .options(joinedload(HelpRequest.author))
 )
