@@ -11,42 +11,79 @@ What a visitor can see, and for how long:
   other workers and servers show it when their copy expires.
 - A change to the board's settings, topics or areas shows at once everywhere: the
   settings' version stamp is part of every key.
-- Anyone signed in, anyone with a message waiting for them (a flash), anyone
-  sending credentials, and every request that is not a GET or HEAD gets a page
-  rendered for them, and nothing rendered for them is kept: pages are never shared
-  between people. Neither is a page that carries a form's CSRF token or sets a cookie.
+- Anyone with a message waiting for them (a flash), anyone sending credentials, and
+  every request that is not a GET or HEAD gets a page rendered for them, and nothing
+  rendered for them is kept. Neither is a page that carries a form's CSRF token or
+  sets a cookie.
+- Someone signed in gets a page rendered for them, except on the pages whose view
+  says they are the same for everyone (`same_for_everyone`: the lists, the home
+  page). Those are kept once for visitors and people signed in alike, with a place
+  left for each part of the layout that depends on who is asking (their links, their
+  name, their sign-out form and its token: templates/_person.html), and that part is
+  drawn for each person as their page is sent. Nothing of one person's is ever kept.
+- Someone who has just changed something sees pages rendered for them for
+  PAGE_CACHE_SECONDS afterwards, whichever worker or server they reach: what they did
+  is on the next page they read.
 """
 
 from __future__ import annotations
 
+import re
+import secrets
 import threading
 import time
+from collections.abc import Callable
 
 from cachetools import TTLCache
-from flask import Flask, Response, current_app, g, request, session
+from flask import Flask, Response, current_app, g, has_request_context, request, session
+from flask_login import current_user
 from flask_login.config import COOKIE_NAME
+from markupsafe import Markup
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 _lock = threading.Lock()
 
+# Where a kept page leaves a place for a part drawn for each person. The random part
+# makes the mark impossible to write into a post, which is shown escaped anyway.
+_MARK = f"<!--person:{secrets.token_hex(8)}:%s-->"
+_PLACES = re.compile(re.escape(_MARK).replace("%s", r"(\w+)").encode())
+_WROTE_AT = "_wrote_at"  # in the session: when this person last changed something
+
 # Request headers a kept page may depend on (its language, once chosen from them).
 _KEYED_HEADERS = ("Accept-Language",)
-_KEYED_COOKIES = ("language",)
+
+
+def same_for_everyone(view: Callable) -> Callable:
+    """Mark a view whose page is the same for everyone, signed in or not, but for the
+    layout's parts for the person (templates/_person.html): it may be kept and shared."""
+    view.same_for_everyone = True
+    return view
 
 
 def init_app(app: Flask) -> None:
+    app.jinja_env.globals["for_this_person"] = for_this_person
     if not app.config["PAGE_CACHE_SECONDS"]:
         return
     app.extensions["pages"] = TTLCache(
         maxsize=app.config["PAGE_CACHE_BYTES"], ttl=app.config["PAGE_CACHE_SECONDS"],
-        getsizeof=lambda entry: len(entry[2]),
+        getsizeof=lambda page: page.size,
     )
     # After the others: a kept page still counts against the asker's rate limits.
     app.before_request(_send_kept_page)
+    app.after_request(_remember_a_write)
     # Last of all after-request functions (they run in reverse order), so that what is
     # kept has every header the others add, such as which languages the page varies by.
     app.after_request_funcs.setdefault(None, []).insert(0, _keep_page)
+
+
+def for_this_person(part) -> Markup:
+    """A part of the layout for the person asking (a macro of templates/_person.html),
+    or, on a page being made to be kept, the place where it goes."""
+    if g.get("page_key") is None:
+        return part()
+    g.page_has_places = True
+    return Markup(_MARK % part.name)
 
 
 @event.listens_for(Session, "after_flush")
@@ -68,26 +105,90 @@ def _forget_pages_after_a_write(session) -> None:
             pages = current_app.extensions.get("pages")
         except RuntimeError:  # outside the app: nothing kept here
             return
+        if has_request_context():
+            g.wrote = True
         if pages is not None:
             with _lock:
                 pages.clear()
+
+
+def _remember_a_write(response: Response) -> Response:
+    # Other workers may keep pages from before the change for PAGE_CACHE_SECONDS: the
+    # person who made it is shown pages rendered for them until those are gone.
+    if g.get("wrote") and current_user.is_authenticated:
+        session[_WROTE_AT] = int(time.time())
+    return response
+
+
+def _wrote_lately() -> bool:
+    wrote_at = session.get(_WROTE_AT)
+    return isinstance(wrote_at, int) and time.time() - wrote_at <= current_app.config["PAGE_CACHE_SECONDS"] + 1
 
 
 def _key() -> tuple | None:
     """What the page depends on, or None when it must be rendered for this person alone."""
     if request.method not in ("GET", "HEAD") or request.authorization is not None:
         return None
-    if current_app.config.get("REMEMBER_COOKIE_NAME", COOKIE_NAME) in request.cookies:
+    if "_flashes" in session:
         return None
-    if "_user_id" in session or "_flashes" in session:
-        return None
+    if current_user.is_authenticated:
+        view = current_app.view_functions.get(request.endpoint)
+        if not getattr(view, "same_for_everyone", False) or _wrote_lately():
+            return None
+    elif current_app.config.get("REMEMBER_COOKIE_NAME", COOKIE_NAME) in request.cookies:
+        return None  # a cookie that did not sign anyone in: let the page say so, unshared
     from .admin import settings_version
+    from .languages import chosen_language
 
     return (
         request.host, request.scheme, request.full_path, settings_version(),
         *(request.headers.get(name, "") for name in _KEYED_HEADERS),
-        *(request.cookies.get(name, "") for name in _KEYED_COOKIES),
+        chosen_language() or "",  # a language cookie, or the choice in a person's account
     )
+
+
+class _KeptPage:
+    """A page as kept: its headers, and its body in pieces around the places for the
+    person (the text between, then the name of the part for each place)."""
+
+    __slots__ = ("kept_at", "headers", "pieces", "for_visitors")
+
+    def __init__(self, headers: list[tuple[str, str]], pieces: list[bytes]) -> None:
+        self.kept_at = time.monotonic()
+        self.headers = headers
+        self.pieces = pieces
+        self.for_visitors: bytes | None = None  # drawn for the first visitor, then reused
+
+    @property
+    def size(self) -> int:
+        text = sum(map(len, self.pieces))
+        return text if len(self.pieces) == 1 else 2 * text
+
+    def body(self) -> bytes:
+        """The page for whoever is asking."""
+        if len(self.pieces) == 1:
+            return self.pieces[0]
+        if current_user.is_authenticated:
+            return self._filled()
+        if self.for_visitors is None:
+            self.for_visitors = self._filled()
+        return self.for_visitors
+
+    def _filled(self) -> bytes:
+        parts = _drawn_for_this_person()
+        pieces = self.pieces[:]
+        pieces[1::2] = [parts[name] for name in pieces[1::2]]
+        return b"".join(pieces)
+
+
+def _drawn_for_this_person() -> dict[bytes, bytes]:
+    """Each part of templates/_person.html, drawn for the person asking."""
+    app = current_app._get_current_object()
+    context: dict = {}
+    app.update_template_context(context)
+    parts = app.jinja_env.get_template("_person.html").make_module(context)
+    return {name.encode(): str(getattr(parts, name)()).encode()
+            for name in ("nav_links", "account_links", "email_notice")}
 
 
 def _send_kept_page():
@@ -95,13 +196,12 @@ def _send_kept_page():
     if key is None:
         return None
     with _lock:
-        entry = current_app.extensions["pages"].get(key)
-    if entry is None:
+        page = current_app.extensions["pages"].get(key)
+    if page is None:
         return None
-    kept_at, headers, body = entry
     g.page_was_kept = True
-    response = Response(body, headers=headers)
-    response.headers["Age"] = str(int(time.monotonic() - kept_at))
+    response = Response(page.body(), headers=page.headers)
+    response.headers["Age"] = str(int(time.monotonic() - page.kept_at))
     if response.get_etag()[0] is not None:
         return response.make_conditional(request)
     return response
@@ -109,22 +209,23 @@ def _send_kept_page():
 
 def _keep_page(response: Response) -> Response:
     key = g.get("page_key")
-    if (
-        key is None
-        or g.get("page_was_kept")
-        or response.status_code != 200
-        or response.is_streamed
-        or "Set-Cookie" in response.headers
-        or "csrf_token" in g  # a form's token belongs to one person's session
-        or "no-store" in response.headers.get("Cache-Control", "")
-        or session.modified
-    ):
+    if key is None or g.get("page_was_kept") or response.is_streamed:
         return response
     body = response.get_data()
+    pieces = _PLACES.split(body) if g.get("page_has_places") else [body]
+    page = _KeptPage([(name, value) for name, value in response.headers if name != "Content-Length"],
+                     pieces)
     pages = current_app.extensions["pages"]
-    if len(body) > pages.maxsize:
-        return response
-    headers = [(name, value) for name, value in response.headers if name != "Content-Length"]
-    with _lock:
-        pages[key] = (time.monotonic(), headers, body)
+    if (
+        response.status_code == 200
+        and "Set-Cookie" not in response.headers
+        and "csrf_token" not in g  # a form's token belongs to one person's session
+        and "no-store" not in response.headers.get("Cache-Control", "")
+        and not session.modified
+        and page.size <= pages.maxsize
+    ):
+        with _lock:
+            pages[key] = page
+    if len(pieces) > 1:
+        response.set_data(page.body())
     return response

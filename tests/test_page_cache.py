@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import re
 import time
 
+import pytest
 from sqlalchemy import event
 
 from board.admin.models import BoardSettings
 from board.extensions import db
 from board.models import Idea, utcnow
-from helpers import make_test_app, signed_in, text_of
+from helpers import Auth, make_test_app, offer_languages, signed_in, text_of
 
 
 def test_a_visitor_gets_the_kept_page_the_second_time(client, make_idea):
@@ -93,18 +95,111 @@ def test_a_settings_change_shows_at_once_on_every_worker(database_url):
             db.engine.dispose()
 
 
-def test_signed_in_pages_are_never_kept_nor_shared(app, client, make_user, make_idea):
-    make_idea()
-    person = make_user(username="rowan")
-    browser = signed_in(app, person)
-    for _ in range(2):
-        mine = browser.get("/ideas")
-        assert "Age" not in mine.headers
-    assert "Sign out" in text_of(mine)
+def kept_for(app, person, path="/ideas", **headers):
+    """A person's page from a worker that has already kept it: asked until it comes kept
+    (the first asks may put a token in their session, and such a page is not kept)."""
+    browser = app.test_client()
+    Auth(browser).sign_in(person)
+    for _ in range(3):
+        page = browser.get(path, headers=headers)
+        if "Age" in page.headers:
+            return browser, page
+    raise AssertionError(f"{path} was never kept for {person.username}")
+
+
+def test_someone_signed_in_gets_the_kept_list_with_their_own_links(app, client, make_user, make_idea):
+    make_idea(title="Benches by the pond")
     client.get("/ideas")
-    theirs = client.get("/ideas")
-    assert theirs.headers.get("Age") == "0"
-    assert "Sign out" not in text_of(theirs) and "rowan" not in text_of(theirs)
+    assert client.get("/ideas").headers.get("Age") == "0"
+    rowan = make_user(username="rowan", display_name="Rowan Ash")
+    _, mine = kept_for(app, rowan)
+    text = text_of(mine)
+    assert "Benches by the pond" in text
+    assert "Rowan Ash" in text and "Sign out" in text and "Dashboard" in text
+    assert "Sign in" not in text and "Register" not in text
+    _, theirs = kept_for(app, make_user(username="sam", display_name="Sam Birch"))
+    assert "Sam Birch" in text_of(theirs) and "Rowan" not in text_of(theirs)
+    visitor = client.get("/ideas")
+    assert visitor.headers.get("Age") == "0"
+    assert "Sign in" in text_of(visitor)
+    assert "Rowan" not in text_of(visitor) and "Sam" not in text_of(visitor)
+    assert "Sign out" not in text_of(visitor) and "csrf_token" not in visitor.get_data(as_text=True)
+
+
+def test_each_person_signs_out_with_their_own_token_from_a_kept_page(database_url, make_user):
+    app = make_test_app(database_url, WTF_CSRF_ENABLED=True)
+    rowan, sam = make_user(username="rowan"), make_user(username="sam")
+    (rowan_browser, rowan_page), (sam_browser, sam_page) = kept_for(app, rowan), kept_for(app, sam)
+    rowan_token, sam_token = (re.search(r'name="csrf_token" value="([^"]+)"', page.get_data(as_text=True))[1]
+                              for page in (rowan_page, sam_page))
+    assert rowan_token != sam_token
+    assert sam_browser.post("/logout", data={"csrf_token": rowan_token}).status_code == 400
+    assert rowan_browser.post("/logout", data={"csrf_token": rowan_token}).status_code == 302
+    assert sam_browser.post("/logout", data={"csrf_token": sam_token}).status_code == 302
+    assert "Sign in" in text_of(rowan_browser.get("/ideas"))
+    with app.app_context():
+        db.engine.dispose()
+
+
+def test_moderators_and_admins_find_their_own_links_on_a_kept_page(app, client, make_user):
+    client.get("/help")
+    pages = {role: text_of(kept_for(app, make_user(username=role, role=role), "/help")[1])
+             for role in ("member", "moderator", "admin")}
+    assert "Moderation" not in pages["member"] and "Admin" not in pages["member"]
+    assert "Moderation" in pages["moderator"] and "Admin" not in pages["moderator"]
+    assert "Moderation" in pages["admin"] and "Admin" in pages["admin"]
+
+
+@pytest.mark.mail
+def test_a_kept_page_asks_only_those_who_have_not_confirmed_their_address_to_do_so(app, client, make_user):
+    client.get("/ideas")
+    waiting = text_of(kept_for(app, make_user(username="rowan", email_verified_at=None))[1])
+    confirmed = text_of(kept_for(app, make_user(username="sam", email_verified_at=utcnow()))[1])
+    assert "Please confirm your email address with the link we sent to rowan@example.org" in waiting
+    assert "Please confirm" not in confirmed and "rowan@example.org" not in confirmed
+
+
+def test_a_kept_page_is_in_the_language_a_person_chose_for_their_account(app, client, make_user):
+    offer_languages(app)
+    client.get("/ideas", headers={"Accept-Language": "en"})
+    _, page = kept_for(app, make_user(username="rowan", language="cy"), **{"Accept-Language": "en"})
+    assert '<html lang="cy"' in page.get_data(as_text=True)
+    assert '<html lang="en"' in client.get("/ideas", headers={"Accept-Language": "en"}).get_data(as_text=True)
+
+
+def test_pages_about_the_person_asking_are_rendered_for_them_alone(app, make_user, make_idea):
+    idea = make_idea()
+    rowan = make_user(username="rowan")
+    browser = app.test_client()
+    Auth(browser).sign_in(rowan)
+    for path in ("/dashboard", "/notifications", "/users/rowan", f"/ideas/{idea.id}", "/account"):
+        for _ in range(3):
+            page = browser.get(path)
+            assert page.status_code == 200, path
+            assert "Age" not in page.headers, path
+
+
+def test_someone_who_just_posted_sees_it_whichever_worker_they_reach(database_url, make_user):
+    reader = make_test_app(database_url, PAGE_CACHE_SECONDS=60)
+    writer = make_test_app(database_url, PAGE_CACHE_SECONDS=60)
+    rowan = make_user(username="rowan")
+    rowan_at_writer, _ = kept_for(writer, rowan)
+    rowan_at_reader, before = kept_for(reader, rowan)
+    sam_at_reader, _ = kept_for(reader, make_user(username="sam"))
+    assert "Tool library" not in text_of(before)
+    posted = rowan_at_writer.post("/ideas/new", data={"title": "Tool library", "description": "Drills."},
+                                  follow_redirects=True)
+    assert posted.status_code == 200 and "Your idea is on the board" in text_of(posted)
+    # The same person, with the same session cookie, reaches the other worker next.
+    rowan_at_reader.set_cookie("session", rowan_at_writer.get_cookie("session").value)
+    mine = rowan_at_reader.get("/ideas")
+    assert "Age" not in mine.headers
+    assert "Tool library" in text_of(mine) and "rowan" in text_of(mine).lower()
+    theirs = sam_at_reader.get("/ideas")
+    assert theirs.headers.get("Age") is not None and "Tool library" not in text_of(theirs)
+    for app in (reader, writer):
+        with app.app_context():
+            db.engine.dispose()
 
 
 def test_a_page_with_a_form_token_is_not_kept(database_url):
@@ -162,3 +257,47 @@ def test_a_kept_page_is_kept_per_language_and_says_it_varies_by_it(client):
     assert '<html lang="en"' in client.get("/ideas", headers={"Accept-Language": "en"}).get_data(as_text=True)
     assert {"Cookie", "Accept-Language"} <= {v.strip() for v in kept_french.headers["Vary"].split(",")}
     assert french.data == kept_french.data
+
+
+# A page of each view marked same_for_everyone.
+SHARED_PAGES = {
+    "home.index": "/", "home.code_of_conduct": "/code-of-conduct", "home.privacy": "/privacy",
+    "ideas.index": "/ideas?sort=popular", "help.index": "/help?status=open",
+    "people.skill": "/skills/van", "search.results": "/search?q=fridge",
+}
+
+
+def test_every_page_kept_for_everyone_is_what_each_person_would_get_rendered_afresh(
+        database_url, make_user, make_idea, make_help_request, make_comment):
+    kept_app = make_test_app(database_url)
+    afresh_app = make_test_app(database_url, PAGE_CACHE_SECONDS=0)
+    marked = {endpoint for endpoint, view in kept_app.view_functions.items()
+              if getattr(view, "same_for_everyone", False)}
+    assert marked == set(SHARED_PAGES)
+    author = make_user(username="rowan", display_name="Rowan Ash")
+    idea = make_idea(author=author, title="A fridge by the library")
+    make_comment(idea, author=author, body="The fridge needs a van.")
+    make_help_request(author=author, title="A van for the fridge", skills=("van",), idea=idea)
+    people = [None, author, make_user(username="mo", role="moderator"), make_user(username="ada", role="admin")]
+    for path in SHARED_PAGES.values():
+        visitor = kept_app.test_client()
+        visitor.get(path)
+        assert visitor.get(path).headers.get("Age") == "0", path
+        for person in people:
+            if person is None:
+                kept, afresh = visitor.get(path), afresh_app.test_client().get(path)
+            else:
+                _, kept = kept_for(kept_app, person, path)
+                browser = afresh_app.test_client()
+                Auth(browser).sign_in(person)
+                afresh = browser.get(path)
+            assert afresh.status_code == kept.status_code == 200, path
+            assert "Age" not in afresh.headers
+            assert without_tokens(kept) == without_tokens(afresh), (path, person)
+    for app in (kept_app, afresh_app):
+        with app.app_context():
+            db.engine.dispose()
+
+
+def without_tokens(page) -> str:
+    return re.sub(r'name="csrf_token" value="[^"]+"', 'name="csrf_token"', page.get_data(as_text=True))

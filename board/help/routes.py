@@ -40,6 +40,7 @@ from ..models import (
 )
 from ..notifications.following import REQUEST_FOLLOWED_BY_READER, reader_id
 from ..notifications.reading import delete_with_its_notifications
+from ..page_cache import same_for_everyone
 from ..pagination import count_rows, paginate, positive_int
 from ..permissions import can_see, confirmed_to_post, ensure_can_edit, visible_or_404
 from ..photos import REQUEST_HAS_PHOTOS, photo_form, photos_on, shown_photos
@@ -93,6 +94,7 @@ def chosen_idea(form: HelpRequestForm) -> Idea | None:
 
 
 @bp.get("")
+@same_for_everyone
 def index():
     filters = read_filters(statuses=HelpStatus.ALL, skills=True, kinds=HelpKind.ALL)
     query, params = list_query(filters.active), filters.params()

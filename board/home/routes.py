@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 from ..help.matching import requests_you_could_help_with
 from ..listing import help_cards, help_list, idea_cards, idea_list
 from ..models import HelpRequest, HelpStatus, Idea
+from ..page_cache import same_for_everyone
 from ..photos import photo_to_serve
 from . import bp
 from .dashboard import (
@@ -29,6 +30,7 @@ OPEN_REQUESTS = help_list(HelpRequest.status == HelpStatus.OPEN)
 
 
 @bp.get("/")
+@same_for_everyone
 def index():
     return render_template(
         "home/index.html",
@@ -39,11 +41,13 @@ def index():
 
 
 @bp.get("/code-of-conduct")
+@same_for_everyone
 def code_of_conduct():
     return render_template("home/code_of_conduct.html")
 
 
 @bp.get("/privacy")
+@same_for_everyone
 def privacy():
     return render_template("home/privacy.html")
 

@@ -39,6 +39,7 @@ from ..models import (
 )
 from ..notifications.following import IDEA_FOLLOWED_BY_READER, reader_id
 from ..notifications.reading import delete_with_its_notifications
+from ..page_cache import same_for_everyone
 from ..pagination import count_rows, paginate
 from ..permissions import (
     can_see,
@@ -120,6 +121,7 @@ NEEDS = help_list(HelpRequest.idea_id == bindparam("idea_id"), order_by=[HelpReq
 
 
 @bp.get("")
+@same_for_everyone
 def index():
     pledge = the_pledge()
     sorts = SORTS if pledge else {key: value for key, value in SORTS.items() if key != "waiting"}

@@ -27,6 +27,7 @@ from ..models import (
     parse_skills,
     user_skills,
 )
+from ..page_cache import same_for_everyone
 from ..rate_limits import person_or_address, posting_limit
 from ..text import render_markdown
 from . import bp
@@ -88,6 +89,7 @@ SKILL_OFFERED_BY = (
 
 
 @bp.get("/skills/<path:name>")
+@same_for_everyone
 def skill(name: str):
     """One skill: the open help requests that need it and the people who offer it."""
     found = db.session.scalar(select(Skill).where(Skill.name == normalise_skill(name)))

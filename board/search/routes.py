@@ -9,6 +9,7 @@ from ..extensions import db, read_rows
 from ..filters import choices_of, read_filters
 from ..listing import Person, person_columns
 from ..models import Area, Comment, HelpRequest, Idea, IdeaStatus, Topic, User
+from ..page_cache import same_for_everyone
 from ..pagination import paginate
 from ..templating import remembered_url_for
 from . import bp
@@ -29,6 +30,7 @@ FILTER_IDS = {
 
 
 @bp.get("/search")
+@same_for_everyone
 def results():
     query = request.args.get("q", "")
     kind = request.args.get("kind", "all")
