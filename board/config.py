@@ -118,8 +118,8 @@ def load_settings(instance_path: str) -> dict:
         # Rendered discussions kept in each worker's memory (0 seconds: off).
         "FRAGMENT_CACHE_SECONDS": _env_int("FRAGMENT_CACHE_SECONDS", 60),
         "FRAGMENT_CACHE_BYTES": _env_int("FRAGMENT_CACHE_BYTES", 8 * 1024 * 1024),
-        # Pages for people who are not signed in, kept in each worker's memory and sent
-        # again to the next visitor for at most this many seconds (0: off). See page_cache.py.
+        # Pages that are the same for everyone, kept in each worker's memory and sent again
+        # to the next person who asks for at most this many seconds (0: off). See page_cache.py.
         "PAGE_CACHE_SECONDS": _env_int("PAGE_CACHE_SECONDS", 5),
         "PAGE_CACHE_BYTES": _env_int("PAGE_CACHE_BYTES", 4 * 1024 * 1024),
         # Rate limits (Flask-Limiter syntax). RATELIMIT_ENABLED=0 switches them all off.
