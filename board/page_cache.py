@@ -42,6 +42,10 @@ from markupsafe import Markup
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from .admin import settings_version
+from .languages import COOKIE as LANGUAGE_COOKIE
+from .languages import page_language
+
 _lock = threading.Lock()
 
 # Where a kept page leaves a place for a part drawn for each person. The random part
@@ -52,6 +56,7 @@ _WROTE_AT = "_wrote_at"  # in the session: when this person last changed somethi
 
 # Request headers a kept page may depend on (its language, once chosen from them).
 _KEYED_HEADERS = ("Accept-Language",)
+_KEYED_COOKIES = (LANGUAGE_COOKIE,)
 
 
 def same_for_everyone(view: Callable) -> Callable:
@@ -77,13 +82,18 @@ def init_app(app: Flask) -> None:
     app.after_request_funcs.setdefault(None, []).insert(0, _keep_page)
 
 
-def for_this_person(part) -> Markup:
+def for_this_person(part: str) -> Markup:
     """A part of the layout for the person asking (a macro of templates/_person.html),
     or, on a page being made to be kept, the place where it goes."""
     if g.get("page_key") is None:
-        return part()
+        return getattr(_parts(), part)()
     g.page_has_places = True
-    return Markup(_MARK % part.name)
+    return Markup(_MARK % part)
+
+
+def _parts():
+    """templates/_person.html in the page's language: made once, it sees only the globals."""
+    return current_app.jinja_env.get_template("_person.html").module
 
 
 @event.listens_for(Session, "after_flush")
@@ -137,13 +147,12 @@ def _key() -> tuple | None:
             return None
     elif current_app.config.get("REMEMBER_COOKIE_NAME", COOKIE_NAME) in request.cookies:
         return None  # a cookie that did not sign anyone in: let the page say so, unshared
-    from .admin import settings_version
-    from .languages import chosen_language
-
     return (
         request.host, request.scheme, request.full_path, settings_version(),
         *(request.headers.get(name, "") for name in _KEYED_HEADERS),
-        chosen_language() or "",  # a language cookie, or the choice in a person's account
+        *(request.cookies.get(name, "") for name in _KEYED_COOKIES),
+        # The language chosen in a person's account comes before the cookie and the browser's.
+        current_user.language if current_user.is_authenticated else "",
     )
 
 
@@ -182,11 +191,22 @@ class _KeptPage:
 
 
 def _drawn_for_this_person() -> dict[bytes, bytes]:
-    """Each part of templates/_person.html, drawn for the person asking."""
-    app = current_app._get_current_object()
-    context: dict = {}
-    app.update_template_context(context)
-    parts = app.jinja_env.get_template("_person.html").make_module(context)
+    """Each part of templates/_person.html, drawn for the person asking. A visitor's are
+    the same on every page in a language, so they are drawn once per language."""
+    if current_user.is_authenticated:
+        return _drawn()
+    key = (page_language(), request.script_root)
+    parts = _for_visitors.get(key)
+    if parts is None:
+        parts = _for_visitors[key] = _drawn()
+    return parts
+
+
+_for_visitors: dict[tuple[str, str], dict[bytes, bytes]] = {}
+
+
+def _drawn() -> dict[bytes, bytes]:
+    parts = _parts()
     return {name.encode(): str(getattr(parts, name)()).encode()
             for name in ("nav_links", "account_links", "email_notice")}
 

@@ -221,20 +221,20 @@ def init_templating(app: Flask) -> None:
     app.jinja_env.filters.update(date=format_date, datetime=format_datetime, ago=time_ago,
                                  labelled=labelled)
     from . import cards  # it draws with the functions above
+    from .admin import board_settings
     from .forms_common import kept_while_blank
+    from .mail import mail_enabled
 
     # current_user a global, so that macros imported without context can see who is signed in.
     app.jinja_env.globals.update(plural=plural, current_user=current_user, person=profile_link,
                                  url_for=remembered_url_for, idea_card=cards.idea_card,
                                  help_card=cards.help_card, skill_tags=cards.skill_tags,
-                                 kept_while_blank=kept_while_blank)
+                                 kept_while_blank=kept_while_blank, board_settings=board_settings,
+                                 mail_enabled=mail_enabled)
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 
     @app.context_processor
     def board_context():
-        from .admin import board_settings
-        from .mail import mail_enabled
-
         settings = board_settings()
         return {"board_name": settings.name, "board": settings, "mail_on": mail_enabled()}
