@@ -160,30 +160,18 @@ class _KeptPage:
     """A page as kept: its headers, and its body in pieces around the places for the
     person (the text between, then the name of the part for each place)."""
 
-    __slots__ = ("kept_at", "headers", "pieces", "for_visitors")
+    __slots__ = ("kept_at", "headers", "pieces", "size")
 
     def __init__(self, headers: list[tuple[str, str]], pieces: list[bytes]) -> None:
         self.kept_at = time.monotonic()
         self.headers = headers
         self.pieces = pieces
-        self.for_visitors: bytes | None = None  # drawn for the first visitor, then reused
-
-    @property
-    def size(self) -> int:
-        text = sum(map(len, self.pieces))
-        return text if len(self.pieces) == 1 else 2 * text
+        self.size = sum(map(len, pieces))
 
     def body(self) -> bytes:
         """The page for whoever is asking."""
         if len(self.pieces) == 1:
             return self.pieces[0]
-        if current_user.is_authenticated:
-            return self._filled()
-        if self.for_visitors is None:
-            self.for_visitors = self._filled()
-        return self.for_visitors
-
-    def _filled(self) -> bytes:
         parts = _drawn_for_this_person()
         pieces = self.pieces[:]
         pieces[1::2] = [parts[name] for name in pieces[1::2]]
@@ -195,14 +183,12 @@ def _drawn_for_this_person() -> dict[bytes, bytes]:
     the same on every page in a language, so they are drawn once per language."""
     if current_user.is_authenticated:
         return _drawn()
+    drawn = current_app.extensions.setdefault("parts_for_visitors", {})
     key = (page_language(), request.script_root)
-    parts = _for_visitors.get(key)
+    parts = drawn.get(key)
     if parts is None:
-        parts = _for_visitors[key] = _drawn()
+        parts = drawn[key] = _drawn()
     return parts
-
-
-_for_visitors: dict[tuple[str, str], dict[bytes, bytes]] = {}
 
 
 def _drawn() -> dict[bytes, bytes]:
