@@ -1,9 +1,9 @@
-"""Whole pages for visitors, kept a few seconds in each worker.
+"""Whole pages kept a few seconds in each worker, for everyone they are the same for.
 
-Most requests to a public board are people who are not signed in reading the same
-few pages: the home page, the first page of ideas, a popular idea. Those pages are
-the same for every visitor, so each worker keeps what it last sent for
-PAGE_CACHE_SECONDS (0: off) and sends it again to the next visitor who asks.
+Most requests to a public board are people reading the same few pages: the home
+page, the first page of ideas, a popular idea. Those pages are the same for every
+visitor, so each worker keeps what it last sent for PAGE_CACHE_SECONDS (0: off) and
+sends it again to the next visitor who asks.
 
 What a visitor can see, and for how long:
 - A page is at most PAGE_CACHE_SECONDS old. A change made through this worker (or
@@ -16,11 +16,12 @@ What a visitor can see, and for how long:
   rendered for them is kept. Neither is a page that carries a form's CSRF token or
   sets a cookie.
 - Someone signed in gets a page rendered for them, except on the pages whose view
-  says they are the same for everyone (`same_for_everyone`: the lists, the home
-  page). Those are kept once for visitors and people signed in alike, with a place
-  left for each part of the layout that depends on who is asking (their links, their
-  name, their sign-out form and its token: templates/_person.html), and that part is
-  drawn for each person as their page is sent. Nothing of one person's is ever kept.
+  says they are the same for everyone (`same_for_everyone`: the lists, the home page,
+  search, skill pages, the code of conduct and the privacy page). Those are kept once
+  for visitors and people signed in alike, with a place left for each part of the
+  layout that depends on who is asking (their links, their name, their sign-out form
+  and its token: templates/_person.html), and that part is drawn for each person as
+  their page is sent. Nothing of one person's is ever kept.
 - Someone who has just changed something sees pages rendered for them for
   PAGE_CACHE_SECONDS afterwards, whichever worker or server they reach: what they did
   is on the next page they read.
