@@ -117,6 +117,8 @@ def test_someone_signed_in_gets_the_kept_list_with_their_own_links(app, client, 
     assert "Benches by the pond" in text
     assert "Rowan Ash" in text and "Sign out" in text and "Dashboard" in text
     assert "Sign in" not in text and "Register" not in text
+    # A cache between the board and the browser must not give this copy to anyone else.
+    assert "Cookie" in {value.strip() for value in mine.headers["Vary"].split(",")}
     _, theirs = kept_for(app, make_user(username="sam", display_name="Sam Birch"))
     assert "Sam Birch" in text_of(theirs) and "Rowan" not in text_of(theirs)
     visitor = client.get("/ideas")
