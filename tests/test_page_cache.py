@@ -120,11 +120,11 @@ def test_someone_signed_in_gets_the_kept_list_with_their_own_links(app, client, 
     # A cache between the board and the browser must not give this copy to anyone else.
     assert "Cookie" in {value.strip() for value in mine.headers["Vary"].split(",")}
     _, theirs = kept_for(app, make_user(username="sam", display_name="Sam Birch"))
-    assert "Sam Birch" in text_of(theirs) and "Rowan" not in text_of(theirs)
+    assert "Sam Birch" in text_of(theirs) and "Rowan Ash" not in text_of(theirs)
     visitor = client.get("/ideas")
     assert visitor.headers.get("Age") == "0"
     assert "Sign in" in text_of(visitor)
-    assert "Rowan" not in text_of(visitor) and "Sam" not in text_of(visitor)
+    assert "Rowan Ash" not in text_of(visitor) and "Sam Birch" not in text_of(visitor)
     assert "Sign out" not in text_of(visitor) and "csrf_token" not in visitor.get_data(as_text=True)
 
 
