@@ -17,11 +17,11 @@ What a visitor can see, and for how long:
   sets a cookie.
 - Someone signed in gets a page rendered for them, except on the pages whose view
   says they are the same for everyone (`same_for_everyone`: the lists, the home page,
-  search, skill pages, the code of conduct and the privacy page). Those are kept once
-  for visitors and people signed in alike, with a place left for each part of the
-  layout that depends on who is asking (their links, their name, their sign-out form
-  and its token: templates/_person.html), and that part is drawn for each person as
-  their page is sent. Nothing of one person's is ever kept.
+  search, skill pages, profiles, the code of conduct and the privacy page). Those are
+  kept once for visitors and people signed in alike, with a place left for each part
+  that depends on who is asking (their links, their name, their sign-out form and its
+  token, a profile's report or edit link: templates/_person.html), and that part is
+  drawn for each person as their page is sent. Nothing of one person's is ever kept.
 - Someone who has just changed something sees pages rendered for them for
   PAGE_CACHE_SECONDS afterwards, whichever worker or server they reach: what they did
   is on the next page they read.
@@ -52,7 +52,7 @@ _lock = threading.Lock()
 # Where a kept page leaves a place for a part drawn for each person. The random part
 # makes the mark impossible to write into a post, which is shown escaped anyway.
 _MARK = f"<!--person:{secrets.token_hex(8)}:%s-->"
-_PLACES = re.compile(re.escape(_MARK).replace("%s", r"(\w+)").encode())
+_PLACES = re.compile(re.escape(_MARK).replace("%s", r"([\w:]+)").encode())
 _WROTE_AT = "_wrote_at"  # in the session: when this person last changed something
 
 # Request headers a kept page may depend on (its language, once chosen from them).
@@ -62,7 +62,7 @@ _KEYED_COOKIES = (LANGUAGE_COOKIE,)
 
 def same_for_everyone(view: Callable) -> Callable:
     """Mark a view whose page is the same for everyone, signed in or not, but for the
-    layout's parts for the person (templates/_person.html): it may be kept and shared."""
+    parts drawn for each person (templates/_person.html): it may be kept and shared."""
     view.same_for_everyone = True
     return view
 
@@ -83,13 +83,13 @@ def init_app(app: Flask) -> None:
     app.after_request_funcs.setdefault(None, []).insert(0, _keep_page)
 
 
-def for_this_person(part: str) -> Markup:
-    """A part of the layout for the person asking (a macro of templates/_person.html),
-    or, on a page being made to be kept, the place where it goes."""
+def for_this_person(part: str, *ids: int) -> Markup:
+    """A part of the page for the person asking (a macro of templates/_person.html, given
+    the ids of what it is about), or, on a page being made to be kept, its place."""
     if g.get("page_key") is None:
-        return getattr(_parts(), part)()
+        return getattr(_parts(), part)(*ids)
     g.page_has_places = True
-    return Markup(_MARK % part)
+    return Markup(_MARK % ":".join([part, *map(str, ids)]))
 
 
 def _parts():
@@ -173,29 +173,34 @@ class _KeptPage:
         """The page for whoever is asking."""
         if len(self.pieces) == 1:
             return self.pieces[0]
-        parts = _drawn_for_this_person()
+        parts = _drawn_for_this_person(set(self.pieces[1::2]))
         pieces = self.pieces[:]
         pieces[1::2] = [parts[name] for name in pieces[1::2]]
         return b"".join(pieces)
 
 
-def _drawn_for_this_person() -> dict[bytes, bytes]:
-    """Each part of templates/_person.html, drawn for the person asking. A visitor's are
-    the same on every page in a language, so they are drawn once per language."""
+def _drawn_for_this_person(places: set[bytes]) -> dict[bytes, bytes]:
+    """Each place's part of templates/_person.html, drawn for the person asking. A
+    visitor's layout parts are the same on every page in a language: drawn once each."""
     if current_user.is_authenticated:
-        return _drawn()
-    drawn = current_app.extensions.setdefault("parts_for_visitors", {})
-    key = (page_language(), request.script_root)
-    parts = drawn.get(key)
-    if parts is None:
-        parts = drawn[key] = _drawn()
+        return {place: _drawn(place) for place in places}
+    kept = current_app.extensions.setdefault("parts_for_visitors", {})
+    language = (page_language(), request.script_root)
+    parts = {}
+    for place in places:
+        if b":" in place:  # about one thing: drawn each time rather than kept per thing
+            parts[place] = _drawn(place)
+        else:
+            part = kept.get((*language, place))
+            if part is None:
+                part = kept[(*language, place)] = _drawn(place)
+            parts[place] = part
     return parts
 
 
-def _drawn() -> dict[bytes, bytes]:
-    parts = _parts()
-    return {name.encode(): str(getattr(parts, name)()).encode()
-            for name in ("nav_links", "account_links", "email_notice")}
+def _drawn(place: bytes) -> bytes:
+    part, *ids = place.decode().split(":")
+    return str(getattr(_parts(), part)(*map(int, ids))).encode()
 
 
 def _send_kept_page():

@@ -11,7 +11,7 @@ from sqlalchemy import event
 from board.admin.models import BoardSettings
 from board.extensions import db
 from board.models import Idea, utcnow
-from helpers import Auth, make_test_app, offer_languages, signed_in, text_of
+from helpers import Auth, account, make_test_app, offer_languages, signed_in, text_of
 
 
 def test_a_visitor_gets_the_kept_page_the_second_time(client, make_idea):
@@ -174,11 +174,26 @@ def test_pages_about_the_person_asking_are_rendered_for_them_alone(app, make_use
     rowan = make_user(username="rowan")
     browser = app.test_client()
     Auth(browser).sign_in(rowan)
-    for path in ("/dashboard", "/notifications", "/users/rowan", f"/ideas/{idea.id}", "/account"):
+    for path in ("/dashboard", "/notifications", f"/ideas/{idea.id}", "/account"):
         for _ in range(3):
             page = browser.get(path)
             assert page.status_code == 200, path
             assert "Age" not in page.headers, path
+
+
+def test_a_kept_profile_offers_its_owner_an_edit_link_and_others_a_report_link(app, client, make_user):
+    make_user(username="rowan", display_name="Rowan Ash")
+    client.get("/users/rowan")
+    visitor = client.get("/users/rowan")
+    assert visitor.headers.get("Age") == "0"
+    assert "Edit your profile" not in text_of(visitor) and "Report this person" not in text_of(visitor)
+    _, own = kept_for(app, account(app, "rowan"), "/users/rowan")
+    assert "Edit your profile" in text_of(own) and "Report this person" not in text_of(own)
+    _, other = kept_for(app, make_user(username="sam"), "/users/rowan")
+    assert "Report this person" in text_of(other) and "Edit your profile" not in text_of(other)
+    assert "Moderate this person" not in text_of(other)
+    _, moderator = kept_for(app, make_user(username="mo", role="moderator"), "/users/rowan")
+    assert "Moderate this person" in text_of(moderator) and "Report this person" in text_of(moderator)
 
 
 def test_someone_who_just_posted_sees_it_whichever_worker_they_reach(database_url, make_user):
@@ -265,7 +280,7 @@ def test_a_kept_page_is_kept_per_language_and_says_it_varies_by_it(client):
 SHARED_PAGES = {
     "home.index": "/", "home.code_of_conduct": "/code-of-conduct", "home.privacy": "/privacy",
     "ideas.index": "/ideas?sort=popular", "help.index": "/help?status=open",
-    "people.skill": "/skills/van", "search.results": "/search?q=fridge",
+    "people.skill": "/skills/van", "people.profile": "/users/rowan", "search.results": "/search?q=fridge",
 }
 
 

@@ -54,6 +54,7 @@ OFFERS_BY = (
 
 
 @bp.get("/users/<username>")
+@same_for_everyone
 def profile(username: str):
     person = db.session.scalar(PERSON, {"username": username.lower()})
     if person is None:
