@@ -181,20 +181,19 @@ class _KeptPage:
 
 def _drawn_for_this_person(places: set[bytes]) -> dict[bytes, bytes]:
     """Each place's part of templates/_person.html, drawn for the person asking. A
-    visitor's layout parts are the same on every page in a language: drawn once each."""
+    visitor's layout parts are the same on every page in a language: drawn once each;
+    a part about one thing (with ids) is for people signed in, and empty for visitors."""
     if current_user.is_authenticated:
         return {place: _drawn(place) for place in places}
     kept = current_app.extensions.setdefault("parts_for_visitors", {})
     language = (page_language(), request.script_root)
     parts = {}
     for place in places:
-        if b":" in place:  # about one thing: drawn each time rather than kept per thing
-            parts[place] = _drawn(place)
-        else:
-            part = kept.get((*language, place))
-            if part is None:
-                part = kept[(*language, place)] = _drawn(place)
-            parts[place] = part
+        key = (*language, place.partition(b":")[0])
+        part = kept.get(key)
+        if part is None:
+            part = kept[key] = _drawn(place)
+        parts[place] = part
     return parts
 
 
