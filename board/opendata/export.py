@@ -23,10 +23,10 @@ from itertools import groupby
 from statistics import median
 
 from flask import url_for
-from sqlalchemy import and_, bindparam, case, extract, func, literal, select
-from sqlalchemy.orm import aliased
+from sqlalchemy import bindparam, case, extract, func, literal, select
 
 from ..extensions import db
+from ..listing import LINKED_IDEA, SHOWN_LINKED_IDEA
 from ..models import (
     Area,
     HelpRequest,
@@ -201,15 +201,14 @@ HELP_REQUEST_COLUMNS = (
     ("idea_id", _l("The idea it helps with, if any (see the ideas download).")),
 )
 
-_LINKED_IDEA = aliased(Idea)
 _HELP_REQUESTS = (
     select(HelpRequest.id, HelpRequest.title, HelpRequest.created_at, HelpRequest.status,
            HelpRequest.kind, HelpRequest.offers_count, HelpRequest.comments_count, _USERNAME,
-           Area.name.label("area"), _LINKED_IDEA.id.label("idea_id"))
+           Area.name.label("area"), LINKED_IDEA.id.label("idea_id"))
     .join(User, User.id == HelpRequest.author_id)
     .outerjoin(Area, Area.id == HelpRequest.area_id)
     # A link to a hidden idea is left out, as on the help request's page.
-    .outerjoin(_LINKED_IDEA, and_(_LINKED_IDEA.id == HelpRequest.idea_id, _LINKED_IDEA.visible()))
+    .outerjoin(LINKED_IDEA, SHOWN_LINKED_IDEA)
     .where(HelpRequest.visible(), HelpRequest.id > bindparam("after"))
     .order_by(HelpRequest.id)
     .limit(BATCH_SIZE)
