@@ -87,6 +87,10 @@ def load_settings(instance_path: str) -> dict:
         # How long the links in verification and password reset emails work.
         "VERIFY_EMAIL_HOURS": _env_int("VERIFY_EMAIL_HOURS", 72),
         "RESET_PASSWORD_MINUTES": _env_int("RESET_PASSWORD_MINUTES", 60),
+        # How passwords are hashed (board/passwords.py), written out in full as werkzeug
+        # keeps it: "scrypt:N:r:p" or "pbkdf2:sha256:ITERATIONS". A hash made otherwise is
+        # made again at its owner's next sign-in.
+        "PASSWORD_HASH": _env_str("PASSWORD_HASH", "scrypt:8192:8:10"),
         # "People who could help" on a help request, for its author.
         "HELPERS_SHOWN": _env_int("HELPERS_SHOWN", 10),
         # Sizes. A request's text is at most MAX_CONTENT_LENGTH; a form that takes photos

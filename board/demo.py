@@ -8,7 +8,6 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import DateTime, func, select, update
-from werkzeug.security import generate_password_hash
 
 from .extensions import db
 from .help.models import invite_to_help, send_message
@@ -16,6 +15,7 @@ from .ideas.duplicates import accept as accept_duplicate
 from .ideas.duplicates import propose
 from .models import Area, HelpKind, HelpRequest, Idea, Role, Topic, User, utcnow
 from .moderation import report
+from .passwords import hash_password
 from .photos import add_photo, remake
 
 PEOPLE = [
@@ -238,7 +238,7 @@ def fill_demo_board(password: str) -> list[User]:
 
     now = utcnow()
     story = Story(now)
-    password_hash = generate_password_hash(password)
+    password_hash = hash_password(password)
     people: dict[str, User] = {}
     topics: dict[str, Topic] = {}
     areas: dict[str, Area] = {}

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import bindparam, insert, text, update
-from werkzeug.security import generate_password_hash
 
 from .extensions import db
 from .models import (
@@ -33,6 +32,7 @@ from .models import (
     user_skills,
     utcnow,
 )
+from .passwords import hash_password
 from .text import plain_words, render_markdown
 
 BATCH = 20_000
@@ -111,7 +111,7 @@ def generate_board(sizes: Sizes, password: str, seed: int = 1, echo=print) -> No
     now = utcnow()
     start = now - timedelta(days=730)
     bodies = _bodies(rng, 300)
-    password_hash = generate_password_hash(password)
+    password_hash = hash_password(password)
 
     echo(f"people: {sizes.people:,}")
     _insert(Skill.__table__, [{"id": i + 1, "name": name} for i, name in enumerate(SKILLS)])

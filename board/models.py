@@ -37,9 +37,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, declared_attr, defer, joinedload, mapped_column, relationship
 from sqlalchemy.orm.attributes import set_committed_value
-from werkzeug.security import check_password_hash, generate_password_hash
 
 from .extensions import db
+from .passwords import hash_password, matches
 from .signals import event_recorded, idea_supported
 from .text import plain_words, render_markdown
 from .words import lazy_gettext as _l
@@ -284,7 +284,7 @@ class User(UserMixin, db.Model):
 
     def set_password(self, password: str) -> None:
         """A new password ends every session: whoever knew the old one is signed out."""
-        self.password_hash = generate_password_hash(password)
+        self.password_hash = hash_password(password)
         self.end_all_sessions()
 
     def end_all_sessions(self) -> None:
@@ -303,7 +303,7 @@ class User(UserMixin, db.Model):
         )
 
     def check_password(self, password: str) -> bool:
-        return check_password_hash(self.password_hash, password)
+        return matches(self.password_hash, password)
 
     def set_skills(self, names: list[str]) -> None:
         self.skills = Skill.get_or_create_many(names)

@@ -21,12 +21,13 @@ from sqlalchemy import event, func, select
 from werkzeug.security import generate_password_hash
 
 from board import create_app
+from board.config import load_settings
 from board.extensions import db
 from board.models import User
 
 PASSWORD = "correct horse battery"
-# Hashing is deliberately slow; hash the shared test password once per run.
-PASSWORD_HASH = generate_password_hash(PASSWORD)
+# Hashing is deliberately slow; hash the shared test password once per run, as the board would.
+PASSWORD_HASH = generate_password_hash(PASSWORD, method=load_settings(".")["PASSWORD_HASH"])
 
 
 def make_test_app(database, **overrides):

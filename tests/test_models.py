@@ -43,4 +43,4 @@ def test_the_models_work_without_the_parts_above_them():
     # Leaves only: each imports nothing of the board's own when loaded (board.words asks
     # for the language in force only when a word is read).
     assert loaded <= {"board", "board.config", "board.extensions", "board.models",
-                      "board.signals", "board.text", "board.words"}
+                      "board.passwords", "board.signals", "board.text", "board.words"}

@@ -7,13 +7,13 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from limits import parse as parse_limit
 from sqlalchemy.exc import IntegrityError
-from werkzeug.security import generate_password_hash
 
 from ..admin import board_settings
 from ..admin.models import Invite, RegistrationMode
 from ..extensions import db, limiter
 from ..mail import mail_enabled
 from ..models import NotPossible, User, utcnow
+from ..passwords import hash_password, is_current
 from ..rate_limits import email_limit_per_address, email_limit_per_person
 from ..tokens import RESET, VERIFY, user_from_token
 from . import bp
@@ -99,7 +99,7 @@ def _start_registration(form: RegisterForm, invite: Invite | None) -> None:
     tell anyone whether an address has an account here.
     """
     email = form.email.data.lower()
-    password_hash = generate_password_hash(form.password.data)
+    password_hash = hash_password(form.password.data)
     owner = User.by_email(email)
     if owner is None:
         send_registration_link(form.username.data, email, password_hash,
@@ -162,7 +162,7 @@ def login():
         if user is None:
             # Same work either way (hashing costs what checking does), so timing does not
             # tell whether the account exists.
-            generate_password_hash(form.password.data)
+            hash_password(form.password.data)
         elif user.check_password(form.password.data):
             if not user.is_active:
                 form.login.errors.append(
@@ -172,7 +172,10 @@ def login():
             if not user.session_token:
                 # People from before session tokens get theirs now.
                 user.end_all_sessions()
-                db.session.commit()
+            if not is_current(user.password_hash):
+                # Kept with older parameters: keep it with the current ones, now that we can.
+                user.password_hash = hash_password(form.password.data)
+            db.session.commit()
             login_user(user, remember=form.remember.data)
             flash(_("Signed in as %(username)s.", username=user.username), "success")
             return redirect(safe_next(request.args.get("next")) or url_for("home.dashboard"))
