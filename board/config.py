@@ -119,13 +119,15 @@ def load_settings(instance_path: str) -> dict:
         "SKILLS_MAX_COUNT": _env_int("SKILLS_MAX_COUNT", 20),
         "SKILL_MAX_LENGTH": _env_int("SKILL_MAX_LENGTH", 40),
         "PER_PAGE": _env_int("PER_PAGE", 20),
-        # Rendered discussions kept in each worker's memory (0 seconds: off).
+        # Rendered discussions kept in each worker's memory (0 seconds: off). The two
+        # caches' sizes are part of a worker's memory once a varied load has filled them:
+        # with these, a busy worker stays under 100 MB.
         "FRAGMENT_CACHE_SECONDS": _env_int("FRAGMENT_CACHE_SECONDS", 60),
-        "FRAGMENT_CACHE_BYTES": _env_int("FRAGMENT_CACHE_BYTES", 8 * 1024 * 1024),
+        "FRAGMENT_CACHE_BYTES": _env_int("FRAGMENT_CACHE_BYTES", 4 * 1024 * 1024),
         # Pages that are the same for everyone, kept in each worker's memory and sent again
         # to the next person who asks for at most this many seconds (0: off). See page_cache.py.
         "PAGE_CACHE_SECONDS": _env_int("PAGE_CACHE_SECONDS", 5),
-        "PAGE_CACHE_BYTES": _env_int("PAGE_CACHE_BYTES", 4 * 1024 * 1024),
+        "PAGE_CACHE_BYTES": _env_int("PAGE_CACHE_BYTES", 2 * 1024 * 1024),
         # Rate limits (Flask-Limiter syntax). RATELIMIT_ENABLED=0 switches them all off.
         "RATELIMIT_ENABLED": _env_bool("RATELIMIT_ENABLED", True),
         # Where counts are kept: each worker's memory by default; with several workers or
