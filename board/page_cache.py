@@ -17,11 +17,14 @@ What a visitor can see, and for how long:
   sets a cookie.
 - Someone signed in gets a page rendered for them, except on the pages whose view
   says they are the same for everyone (`same_for_everyone`: the lists, the home page,
-  search, skill pages, profiles, the code of conduct and the privacy page). Those are
-  kept once for visitors and people signed in alike, with a place left for each part
-  that depends on who is asking (their links, their name, their sign-out form and its
-  token, a profile's report or edit link: templates/_person.html), and that part is
-  drawn for each person as their page is sent. Nothing of one person's is ever kept.
+  search, skill pages, profiles, an idea's page, the code of conduct and the privacy
+  page). Those are kept once for visitors and people signed in alike, with a place left
+  for each part that depends on who is asking (their links, their name, their sign-out
+  form and its token, a profile's report or edit link, an idea's support and follow
+  buttons, the comment box, each comment's links: templates/_person.html), and that part
+  is drawn for each person as their page is sent. Nothing of one person's is ever kept.
+  A page may be the same for everyone but a few (an idea's author, who may edit it, and
+  the staff, who may answer it: `shown_differently_to`): they get it rendered for them.
 - Someone who has just changed something sees pages rendered for them for
   PAGE_CACHE_SECONDS afterwards, whichever worker or server they reach: what they did
   is on the next page they read.
@@ -35,7 +38,7 @@ import threading
 import time
 from collections.abc import Callable
 
-from cachetools import TTLCache
+from cachetools import LRUCache, TTLCache
 from flask import Flask, Response, current_app, g, has_request_context, request, session
 from flask_login import current_user
 from flask_login.config import COOKIE_NAME
@@ -60,11 +63,40 @@ _KEYED_HEADERS = ("Accept-Language",)
 _KEYED_COOKIES = (LANGUAGE_COOKIE,)
 
 
+# Parts drawn by a function rather than by a macro of templates/_person.html: those
+# drawn many times on a page, each time the same but for an id (`drawn_in_code`).
+_PARTS_IN_CODE: dict[str, Callable[..., str]] = {}
+VISITORS_PARTS_KEPT = 4096  # a visitor's parts that name a thing, kept drawn per language
+
+
 def same_for_everyone(view: Callable) -> Callable:
     """Mark a view whose page is the same for everyone, signed in or not, but for the
     parts drawn for each person (templates/_person.html): it may be kept and shared."""
     view.same_for_everyone = True
     return view
+
+
+def drawn_in_code(name: str) -> Callable:
+    """Register a function as the part `name` (given the place's ids; it returns HTML)."""
+    def register(draw: Callable[..., str]) -> Callable[..., str]:
+        _PARTS_IN_CODE[name] = draw
+        return draw
+    return register
+
+
+def shown_differently_to(person_ids, staff: bool = False) -> None:
+    """Say, before the page is rendered, that it is not the same for these people (nor,
+    with `staff`, for moderators and admins): a kept copy is never sent to them, and
+    when one of them asks, their page is rendered for them alone and not kept."""
+    g.page_not_for = g.get("page_not_for", frozenset()) | frozenset(person_ids)
+    g.page_not_for_staff = g.get("page_not_for_staff", False) or staff
+    if _not_for_this_person(g.page_not_for, g.page_not_for_staff):
+        g.page_key = None
+
+
+def _not_for_this_person(person_ids: frozenset, staff: bool) -> bool:
+    return current_user.is_authenticated and (
+        current_user.id in person_ids or (staff and current_user.is_moderator))
 
 
 def init_app(app: Flask) -> None:
@@ -87,7 +119,7 @@ def for_this_person(part: str, *ids: int) -> Markup:
     """A part of the page for the person asking (a macro of templates/_person.html, given
     the ids of what it is about), or, on a page being made to be kept, its place."""
     if g.get("page_key") is None:
-        return getattr(_parts(), part)(*ids)
+        return Markup(_drawn_now(part, ids))
     g.page_has_places = True
     return Markup(_MARK % ":".join([part, *map(str, ids)]))
 
@@ -159,15 +191,18 @@ def _key() -> tuple | None:
 
 class _KeptPage:
     """A page as kept: its headers, and its body in pieces around the places for the
-    person (the text between, then the name of the part for each place)."""
+    person (the text between, then the name of the part for each place), and whom it
+    must not be sent to (`shown_differently_to`)."""
 
-    __slots__ = ("kept_at", "headers", "pieces", "size")
+    __slots__ = ("kept_at", "headers", "pieces", "size", "not_for", "not_for_staff")
 
     def __init__(self, headers: list[tuple[str, str]], pieces: list[bytes]) -> None:
         self.kept_at = time.monotonic()
         self.headers = headers
         self.pieces = pieces
         self.size = sum(map(len, pieces))
+        self.not_for = g.get("page_not_for", frozenset())
+        self.not_for_staff = g.get("page_not_for_staff", False)
 
     def body(self) -> bytes:
         """The page for whoever is asking."""
@@ -180,26 +215,39 @@ class _KeptPage:
 
 
 def _drawn_for_this_person(places: set[bytes]) -> dict[bytes, bytes]:
-    """Each place's part of templates/_person.html, drawn for the person asking. A
-    visitor's layout parts are the same on every page in a language: drawn once each;
-    a part about one thing (with ids) is for people signed in, and empty for visitors."""
+    """Each place's part, drawn for the person asking. What a visitor gets from a part
+    depends only on the place and the language: drawn once and kept (the layout's parts
+    once per language; those drawn in code are quick enough to draw each time)."""
     if current_user.is_authenticated:
         return {place: _drawn(place) for place in places}
-    kept = current_app.extensions.setdefault("parts_for_visitors", {})
+    kept = current_app.extensions.get("parts_for_visitors")
+    if kept is None:
+        kept = current_app.extensions["parts_for_visitors"] = LRUCache(VISITORS_PARTS_KEPT)
     language = (page_language(), request.script_root)
     parts = {}
     for place in places:
-        key = (*language, place.partition(b":")[0])
-        part = kept.get(key)
+        if place.partition(b":")[0].decode() in _PARTS_IN_CODE:
+            parts[place] = _drawn(place)
+            continue
+        key = (*language, place)
+        with _lock:
+            part = kept.get(key)
         if part is None:
-            part = kept[key] = _drawn(place)
+            part = _drawn(place)
+            with _lock:
+                kept[key] = part
         parts[place] = part
     return parts
 
 
 def _drawn(place: bytes) -> bytes:
     part, *ids = place.decode().split(":")
-    return str(getattr(_parts(), part)(*map(int, ids))).encode()
+    return _drawn_now(part, tuple(map(int, ids))).encode()
+
+
+def _drawn_now(part: str, ids: tuple) -> str:
+    draw = _PARTS_IN_CODE.get(part)
+    return draw(*ids) if draw is not None else str(getattr(_parts(), part)(*ids))
 
 
 def _send_kept_page():
@@ -209,6 +257,9 @@ def _send_kept_page():
     with _lock:
         page = current_app.extensions["pages"].get(key)
     if page is None:
+        return None
+    if _not_for_this_person(page.not_for, page.not_for_staff):
+        g.page_key = None
         return None
     g.page_was_kept = True
     response = Response(page.body(), headers=page.headers)

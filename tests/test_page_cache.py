@@ -10,7 +10,7 @@ from sqlalchemy import event
 
 from board.admin.models import BoardSettings
 from board.extensions import db
-from board.models import Idea, utcnow
+from board.models import Comment, Idea, utcnow
 from helpers import Auth, account, make_test_app, offer_languages, signed_in, text_of
 
 
@@ -174,7 +174,7 @@ def test_pages_about_the_person_asking_are_rendered_for_them_alone(app, make_use
     rowan = make_user(username="rowan")
     browser = app.test_client()
     Auth(browser).sign_in(rowan)
-    for path in ("/dashboard", "/notifications", f"/ideas/{idea.id}", "/account"):
+    for path in ("/dashboard", "/notifications", "/account"):
         for _ in range(3):
             page = browser.get(path)
             assert page.status_code == 200, path
@@ -194,6 +194,63 @@ def test_a_kept_profile_offers_its_owner_an_edit_link_and_others_a_report_link(a
     assert "Moderate this person" not in text_of(other)
     _, moderator = kept_for(app, make_user(username="mo", role="moderator"), "/users/rowan")
     assert "Moderate this person" in text_of(moderator) and "Report this person" in text_of(moderator)
+
+
+def test_an_idea_is_kept_for_everyone_with_their_own_support_follow_and_comment_links(
+        database_url, make_user, make_idea, make_comment):
+    kept_app = make_test_app(database_url)
+    rowan, bo = make_user(username="rowan"), make_user(username="bo")
+    idea = make_idea(author=rowan, title="Benches by the pond")
+    make_comment(idea, author=rowan, body="Two benches would do.")
+    make_comment(idea, author=bo, body="I can paint them.")
+    path = f"/ideas/{idea.id}"
+    # Bo supports and follows it on another worker: this one has kept the page from before.
+    visitor = kept_app.test_client()
+    visitor.get(path)
+    other_worker = signed_in(make_test_app(database_url), bo)
+    other_worker.post(f"{path}/support")
+    other_worker.post(f"{path}/follow", data={"follow": "1"})
+
+    seen = text_of(visitor.get(path))
+    assert "Sign in to support this idea" in seen and "to join the conversation" in seen
+    assert "Report" not in seen and "Post comment" not in seen
+
+    _, bos = kept_for(kept_app, bo, path)
+    seen = text_of(bos)
+    assert "You support this idea." in seen and "Withdraw support" in seen
+    assert "You follow this idea." in seen and "Post comment" in seen
+    assert "Report this idea" in seen and seen.count("Report this comment") == 1
+    assert seen.count("Edit your comment") == 1 and "Edit your idea" not in seen
+
+    _, sams = kept_for(kept_app, make_user(username="sam"), path)
+    seen = text_of(sams)
+    assert "Support this idea" in seen and "You support this idea." not in seen
+    assert "You follow this idea." not in seen and seen.count("Report this comment") == 2
+    assert "Edit your comment" not in seen
+
+    # Its author may edit it, and the staff answer it: each gets the page rendered for them.
+    for username, words in (("rowan", "Edit your idea"), ("mo", "Answer this idea officially")):
+        person = account(kept_app, username) or make_user(username=username, role="moderator")
+        browser = signed_in(kept_app, person)
+        pages = [browser.get(path) for _ in range(3)]
+        assert all("Age" not in page.headers for page in pages), username
+        assert words in text_of(pages[-1]), username
+    assert "Moderate this idea" in text_of(pages[-1])
+
+
+def test_a_hidden_comment_is_read_by_its_author_on_a_page_kept_for_others(app, make_user, make_idea, make_comment):
+    bo = make_user(username="bo")
+    idea = make_idea(title="Benches by the pond")
+    comment = make_comment(idea, author=bo, body="Paint them orange.")
+    with app.app_context():
+        db.session.get(Comment, comment.id).hidden_at = utcnow()
+        db.session.commit()
+    path = f"/ideas/{idea.id}"
+    _, sams = kept_for(app, make_user(username="sam"), path)
+    assert "Paint them orange." not in text_of(sams)
+    bos = signed_in(app, bo).get(path)
+    assert "Age" not in bos.headers
+    assert "Paint them orange." in text_of(bos)
 
 
 def test_someone_who_just_posted_sees_it_whichever_worker_they_reach(database_url, make_user):
@@ -281,8 +338,11 @@ SHARED_PAGES = {
     "home.index": ["/"], "home.code_of_conduct": ["/code-of-conduct"], "home.privacy": ["/privacy"],
     "ideas.index": ["/ideas?sort=popular"], "help.index": ["/help?status=open"],
     "people.skill": ["/skills/van"], "people.profile": ["/users/rowan", "/users/mo"],
-    "search.results": ["/search?q=fridge"],
+    "search.results": ["/search?q=fridge"], "ideas.detail": ["/ideas/1", "/ideas/2"],
 }
+# Who gets a page rendered for them alone: an idea's author, and the staff, and on the
+# second idea the author of its hidden comment, who may read what it said.
+RENDERED_FOR = {"/ideas/1": {"rowan", "mo", "ada"}, "/ideas/2": {"rowan", "bo", "mo", "ada"}}
 
 
 def test_every_page_kept_for_everyone_is_what_each_person_would_get_rendered_afresh(
@@ -296,7 +356,19 @@ def test_every_page_kept_for_everyone_is_what_each_person_would_get_rendered_afr
     idea = make_idea(author=author, title="A fridge by the library")
     make_comment(idea, author=author, body="The fridge needs a van.")
     make_help_request(author=author, title="A van for the fridge", skills=("van",), idea=idea)
-    people = [None, author, make_user(username="mo", role="moderator"), make_user(username="ada", role="admin")]
+    member = make_user(username="bo")  # neither wrote the first idea nor moderates
+    make_comment(idea, author=member, body="I can drive the van.")
+    second = make_idea(author=member, title="A seed swap")
+    hidden = make_comment(second, author=author, body="Buy my seeds.")
+    with kept_app.app_context():
+        db.session.get(Comment, hidden.id).hidden_at = utcnow()
+        db.session.get(Idea, second.id).comments_locked_at = utcnow()
+        db.session.commit()
+    supporter = signed_in(afresh_app, member)
+    assert supporter.post(f"/ideas/{idea.id}/support").status_code == 302
+    assert supporter.post(f"/ideas/{idea.id}/follow", data={"follow": "1"}).status_code == 302
+    people = [None, author, member, make_user(username="mo", role="moderator"),
+              make_user(username="ada", role="admin")]
     for path in (path for paths in SHARED_PAGES.values() for path in paths):
         visitor = kept_app.test_client()
         visitor.get(path)
@@ -304,11 +376,14 @@ def test_every_page_kept_for_everyone_is_what_each_person_would_get_rendered_afr
         for person in people:
             if person is None:
                 kept, afresh = visitor.get(path), afresh_app.test_client().get(path)
+            elif person.username in RENDERED_FOR.get(path, ()):
+                browser = signed_in(kept_app, person)
+                kept = [browser.get(path) for _ in range(3)][-1]
+                assert "Age" not in kept.headers, (path, person)
+                afresh = signed_in(afresh_app, person).get(path)
             else:
                 _, kept = kept_for(kept_app, person, path)
-                browser = afresh_app.test_client()
-                Auth(browser).sign_in(person)
-                afresh = browser.get(path)
+                afresh = signed_in(afresh_app, person).get(path)
             assert afresh.status_code == kept.status_code == 200, path
             assert "Age" not in afresh.headers
             assert without_tokens(kept) == without_tokens(afresh), (path, person)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from flask import Blueprint, flash, get_template_attribute, redirect, render_template, url_for
+from flask import Blueprint, flash, g, get_template_attribute, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
@@ -15,6 +15,7 @@ from ..extensions import db
 from ..languages import page_language
 from ..listing import comment_views, discussion_state
 from ..models import Comment, Idea, NotPossible
+from ..page_cache import drawn_in_code, for_this_person, shown_differently_to
 
 bp = Blueprint("comments", __name__, url_prefix="/comments")
 
@@ -61,26 +62,42 @@ def discussion_html(target) -> Markup:
     """The comments on an idea or help request, with edit links on the viewer's own.
 
     The list is the same for everyone, so it is rendered once and kept (board/fragments.py)
-    under a key that changes whenever a comment is added, edited, hidden or removed.
+    under a key that changes whenever a comment is added, edited, hidden or removed. On a
+    page that may be kept and sent to others (board/page_cache.py), each comment's links
+    are a place drawn for whoever reads it, and a hidden comment's text is left out: those
+    who may read it (its author, the staff) get the page rendered for them.
     """
     # One kept copy per language: the thread's own words ("edited", "3 minutes ago") are translated.
     key = ("discussion", page_language(), type(target).__name__, target.id, *discussion_state(target))
     html = fragments.cached(
         key, lambda: render_template("comments/_thread.html", comments=comment_views(target))
     )
+    if g.get("page_key") is not None:
+        hidden_authors = {int(mark[2]) for mark in _HIDDEN.finditer(html)}
+        if hidden_authors:
+            shown_differently_to(hidden_authors, staff=True)
+    if g.get("page_key") is None and current_user.is_authenticated:
+        html = _show_hidden_to_those_who_may(html)
+        return Markup(_ACTIONS.sub(lambda mark: comment_actions(int(mark[1]), int(mark[2])), html))
+    html = _HIDDEN.sub("", html)
+    if g.get("page_key") is None:
+        return Markup(_ACTIONS.sub("", html))
+    return Markup(_ACTIONS.sub(lambda mark: for_this_person("comment_actions", int(mark[1]), int(mark[2])), html))
+
+
+@drawn_in_code("comment_actions")
+def comment_actions(comment_id: int, author_id: int) -> str:
+    """A comment's links for the person reading: edit and delete on their own, report on
+    others', moderate for staff; none for visitors. Rendered once a request for one's own
+    comments and once for others', then completed per comment: rendering them per comment
+    cost as much as the thread."""
     if not current_user.is_authenticated:
-        return Markup(_HIDDEN.sub("", _ACTIONS.sub("", html)))
-    html = _show_hidden_to_those_who_may(html)
-    # The links are rendered twice per request (for one's own comments and for others'),
-    # then completed per comment: rendering them per comment cost as much as the thread.
-    actions = get_template_attribute("_macros.html", "comment_actions")
-    own, others = (str(actions(_ANY_ID, own=mine)) for mine in (True, False))
-    viewer_id = current_user.id
-
-    def links(mark: re.Match) -> str:
-        return (own if int(mark[2]) == viewer_id else others).replace(str(_ANY_ID), mark[1])
-
-    return Markup(_ACTIONS.sub(links, html))
+        return ""
+    own = author_id == current_user.id
+    drawn = g.setdefault("comment_actions", {})
+    if own not in drawn:
+        drawn[own] = str(get_template_attribute("_macros.html", "comment_actions")(_ANY_ID, own=own))
+    return drawn[own].replace(str(_ANY_ID), str(comment_id))
 
 
 def post_comment_or_show_errors(target, form, show_page):

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from functools import cache
 
-from flask import abort, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, g, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
@@ -39,7 +39,7 @@ from ..models import (
 )
 from ..notifications.following import IDEA_FOLLOWED_BY_READER, reader_id
 from ..notifications.reading import delete_with_its_notifications
-from ..page_cache import same_for_everyone
+from ..page_cache import same_for_everyone, shown_differently_to
 from ..pagination import count_rows, paginate
 from ..permissions import (
     can_see,
@@ -118,6 +118,23 @@ IDEA_WITH_AUTHOR = (
     .options(joinedload(Idea.author))
 )
 NEEDS = help_list(HelpRequest.idea_id == bindparam("idea_id"), order_by=[HelpRequest.id])
+READER_STATE = select(SUPPORTED_BY_READER, IDEA_FOLLOWED_BY_READER).where(Idea.id == bindparam("idea_id"))
+
+
+@bp.app_template_global()
+def idea_reader_state(idea_id: int) -> tuple[bool, bool]:
+    """Whether the person reading supports the idea, and follows it: read with the idea
+    when its page is rendered, in one query when a kept page is drawn for them."""
+    known = g.setdefault("idea_reader_state", {})
+    if idea_id not in known:
+        known[idea_id] = tuple(db.session.execute(
+            READER_STATE, {"idea_id": idea_id, "reader_id": reader_id()}).one())
+    return known[idea_id]
+
+
+@bp.app_template_global()
+def new_comment_form() -> CommentForm:
+    return CommentForm()
 
 
 @bp.get("")
@@ -190,6 +207,7 @@ def similar_json():
 
 
 @bp.get("/<id:idea_id>")
+@same_for_everyone
 def detail(idea_id: int):
     return _detail_page(idea_id)
 
@@ -205,6 +223,11 @@ def _detail_page(idea_id: int, comment_form: CommentForm | None = None, answer_f
         # Joined with another idea: its address leads there. ?stay=1 (linked from the other
         # idea's page) still shows it as posted, with its discussion.
         return redirect(url_for("ideas.detail", idea_id=idea.duplicate_of_id), 302)
+    # The same page for everyone but its author, who may edit it, and the staff, who may
+    # answer it: what differs for others (support, follow, comment box, comments' links)
+    # is drawn for each of them (templates/_person.html).
+    shown_differently_to({idea.author_id}, staff=True)
+    g.idea_reader_state = {idea.id: (supported, following)}
     around = proposals_around(idea, any_around)
     # Proposals waiting are shown to those who take part: the two authors and staff.
     may_decide_here = idea.is_by(current_user) or is_moderator()
@@ -219,13 +242,11 @@ def _detail_page(idea_id: int, comment_form: CommentForm | None = None, answer_f
         comments_html=discussion_html(idea),
         help_requests=help_cards(NEEDS, limit=NEEDS_SHOWN, idea_id=idea.id) if any_help_requests else [],
         team=idea_team(idea, any_help_requests),
-        supported=supported,
-        following=following,
         updates=db.session.scalars(ANSWERS_TO, {"idea_id": idea.id}).all() if any_answers else [],
         answer_form=answer_form or (AnswerForm(status=idea.status) if is_moderator() else None),
-        # Forms only for people who can use them: a form makes a CSRF token, and with
-        # it a session cookie, which visitors who only read should not get.
-        comment_form=comment_form or (CommentForm() if current_user.is_authenticated else None),
+        # A comment sent with something to put right; otherwise the box is drawn for each
+        # person: a form only for people who can use it (its CSRF token makes a session).
+        comment_form=comment_form,
         joined=[proposal.idea for proposal in around if proposal.decision == Decision.ACCEPTED
                 and proposal.target_id == idea.id and proposal.idea.hidden_at is None],
         proposals=[(proposal, may_decide(proposal, current_user)) for proposal in around
