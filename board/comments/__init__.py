@@ -4,7 +4,17 @@ from __future__ import annotations
 
 import re
 
-from flask import Blueprint, flash, g, get_template_attribute, redirect, render_template, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    g,
+    get_template_attribute,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
@@ -76,28 +86,41 @@ def discussion_html(target) -> Markup:
         hidden_authors = {int(mark[2]) for mark in _HIDDEN.finditer(html)}
         if hidden_authors:
             shown_differently_to(hidden_authors, staff=True)
-    if g.get("page_key") is None and current_user.is_authenticated:
+    if g.get("page_key") is not None:
+        html = _HIDDEN.sub("", html)
+        return Markup(_ACTIONS.sub(lambda mark: for_this_person("comment_actions", int(mark[1]), int(mark[2])), html))
+    if current_user.is_authenticated:
         html = _show_hidden_to_those_who_may(html)
-        return Markup(_ACTIONS.sub(lambda mark: comment_actions(int(mark[1]), int(mark[2])), html))
-    html = _HIDDEN.sub("", html)
-    if g.get("page_key") is None:
-        return Markup(_ACTIONS.sub("", html))
-    return Markup(_ACTIONS.sub(lambda mark: for_this_person("comment_actions", int(mark[1]), int(mark[2])), html))
+    else:
+        html = _HIDDEN.sub("", html)
+    links = iter(comment_actions([(int(mark[1]), int(mark[2])) for mark in _ACTIONS.finditer(html)]))
+    return Markup(_ACTIONS.sub(lambda _mark: next(links), html))
 
 
 @drawn_in_code("comment_actions")
-def comment_actions(comment_id: int, author_id: int) -> str:
-    """A comment's links for the person reading: edit and delete on their own, report on
-    others', moderate for staff; none for visitors. Rendered once a request for one's own
-    comments and once for others', then completed per comment: rendering them per comment
-    cost as much as the thread."""
+def comment_actions(comments: list[tuple[int, int]]) -> list[str]:
+    """Each comment's links, given its id and its author's, for the person reading: edit
+    and delete on their own, report on others', moderate for staff; none for visitors.
+    Rendered once for one's own comments and once for others', then completed for each:
+    rendering them per comment cost as much as the thread."""
     if not current_user.is_authenticated:
-        return ""
-    own = author_id == current_user.id
-    drawn = g.setdefault("comment_actions", {})
-    if own not in drawn:
-        drawn[own] = str(get_template_attribute("_macros.html", "comment_actions")(_ANY_ID, own=own))
-    return drawn[own].replace(str(_ANY_ID), str(comment_id))
+        return [""] * len(comments)
+    viewer = current_user._get_current_object()
+    own, others = (_links_drawn(own=mine, moderator=viewer.is_moderator) for mine in (True, False))
+    viewer_id, any_id = viewer.id, str(_ANY_ID)
+    return [(own if author_id == viewer_id else others).replace(any_id, str(comment_id))
+            for comment_id, author_id in comments]
+
+
+def _links_drawn(own: bool, moderator: bool) -> str:
+    """The links of any comment (`_ANY_ID`) as the macro draws them: they depend only on
+    whether it is the reader's own, whether the reader moderates, and the language."""
+    drawn = current_app.extensions.setdefault("comment_links", {})
+    key = (page_language(), request.script_root, own, moderator)
+    links = drawn.get(key)
+    if links is None:
+        links = drawn[key] = str(get_template_attribute("_macros.html", "comment_actions")(_ANY_ID, own=own))
+    return links
 
 
 def post_comment_or_show_errors(target, form, show_page):

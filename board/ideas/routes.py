@@ -10,7 +10,7 @@ from sqlalchemy import bindparam, exists, select
 from sqlalchemy.orm import joinedload
 
 from ..comments import discussion_html, post_comment_or_show_errors
-from ..extensions import db
+from ..extensions import db, read_rows
 from ..filters import area_name_column, choices_of, read_filters, topic_ids_column, topics_listed
 from ..listing import (
     help_cards,
@@ -127,8 +127,7 @@ def idea_reader_state(idea_id: int) -> tuple[bool, bool]:
     when its page is rendered, in one query when a kept page is drawn for them."""
     known = g.setdefault("idea_reader_state", {})
     if idea_id not in known:
-        known[idea_id] = tuple(db.session.execute(
-            READER_STATE, {"idea_id": idea_id, "reader_id": reader_id()}).one())
+        known[idea_id] = tuple(read_rows(READER_STATE, {"idea_id": idea_id, "reader_id": reader_id()}).one())
     return known[idea_id]
 
 
