@@ -195,13 +195,21 @@ class _KeptPage:
     person (the text between, then the name of the part for each place), and whom it
     must not be sent to (`shown_differently_to`)."""
 
-    __slots__ = ("kept_at", "headers", "pieces", "size", "not_for", "not_for_staff")
+    __slots__ = ("kept_at", "headers", "pieces", "places", "size", "not_for", "not_for_staff")
 
     def __init__(self, headers: list[tuple[str, str]], pieces: list[bytes]) -> None:
         self.kept_at = time.monotonic()
         self.headers = headers
         self.pieces = pieces
-        self.size = sum(map(len, pieces))
+        # Each part's places, read once: the positions of its pieces, and the ids each names.
+        self.places: dict[str, tuple[list[int], list[tuple[int, ...]]]] = {}
+        for position in range(1, len(pieces), 2):
+            name, *ids = pieces[position].decode().split(":")
+            positions, named = self.places.setdefault(name, ([], []))
+            positions.append(position)
+            named.append(tuple(map(int, ids)))
+        # What the places take besides the text, roughly: a page with a hundred comments has as many.
+        self.size = sum(map(len, pieces)) + _PLACE_SIZE * (len(pieces) // 2)
         self.not_for = g.get("page_not_for", frozenset())
         self.not_for_staff = g.get("page_not_for_staff", False)
 
@@ -209,52 +217,41 @@ class _KeptPage:
         """The page for whoever is asking."""
         if len(self.pieces) == 1:
             return self.pieces[0]
-        parts = _drawn_for_this_person(set(self.pieces[1::2]))
         pieces = self.pieces[:]
-        pieces[1::2] = [parts[name] for name in pieces[1::2]]
+        for name, (positions, named) in self.places.items():
+            for position, part in zip(positions, _drawn_for_this_person(name, named), strict=True):
+                pieces[position] = part
         return b"".join(pieces)
 
 
-def _drawn_for_this_person(places: set[bytes]) -> dict[bytes, bytes]:
-    """Each place's part, drawn for the person asking. What a visitor gets from a part
-    depends only on the place and the language: drawn once and kept (the layout's parts
-    once per language). Parts drawn in code are drawn for everyone, all places at once."""
-    in_code: dict[str, list[bytes]] = {}
-    for place in places:
-        name = place.partition(b":")[0].decode()
-        if name in _PARTS_IN_CODE:
-            in_code.setdefault(name, []).append(place)
-    parts = {}
-    for name, its_places in in_code.items():
-        drawn = _PARTS_IN_CODE[name]([_ids(place) for place in its_places])
-        parts.update(zip(its_places, (part.encode() for part in drawn), strict=True))
+_PLACE_SIZE = 120  # bytes of memory a place takes in a kept page, besides its text
+
+
+def _drawn_for_this_person(name: str, places: list[tuple[int, ...]]) -> list[bytes]:
+    """A part drawn for the person asking, at each of its places (given the ids each
+    names). A part drawn in code draws all its places at once. What a visitor gets from
+    one of templates/_person.html depends only on its ids and the language: drawn once
+    and kept (the layout's parts, without ids, once per language)."""
+    draw = _PARTS_IN_CODE.get(name)
+    if draw is not None:
+        return [part.encode() for part in draw(places)]
     if current_user.is_authenticated:
-        parts.update((place, _drawn(place)) for place in places if place not in parts)
-        return parts
+        return [str(getattr(_parts(), name)(*ids)).encode() for ids in places]
     kept = current_app.extensions.get("parts_for_visitors")
     if kept is None:
         kept = current_app.extensions["parts_for_visitors"] = LRUCache(VISITORS_PARTS_KEPT)
     language = (page_language(), request.script_root)
-    for place in places:
-        if place in parts:
-            continue
-        key = (*language, place)
+    drawn = []
+    for ids in places:
+        key = (*language, name, ids)
         with _lock:
             part = kept.get(key)
         if part is None:
-            part = _drawn(place)
+            part = str(getattr(_parts(), name)(*ids)).encode()
             with _lock:
                 kept[key] = part
-        parts[place] = part
-    return parts
-
-
-def _ids(place: bytes) -> tuple[int, ...]:
-    return tuple(map(int, place.split(b":")[1:]))
-
-
-def _drawn(place: bytes) -> bytes:
-    return _drawn_now(place.partition(b":")[0].decode(), _ids(place)).encode()
+        drawn.append(part)
+    return drawn
 
 
 def _drawn_now(part: str, ids: tuple) -> str:
