@@ -3,13 +3,14 @@ between the person asking and a helper, once the helper's offer is accepted."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import ForeignKey, Text, UniqueConstraint, select
-from sqlalchemy.orm import Mapped, joinedload, mapped_column, relationship
+from sqlalchemy import ForeignKey, Text, UniqueConstraint, bindparam, select
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
+from ..extensions import db, read_rows
 from ..models import (
     Event,
     EventKind,
@@ -19,6 +20,7 @@ from ..models import (
     Offer,
     OfferStatus,
     User,
+    name_of,
     utcnow,
 )
 from ..text import render_markdown
@@ -106,8 +108,27 @@ def send_message(offer: Offer, sender: User, body: str) -> Message:
     return message
 
 
-def conversation(offer: Offer) -> list[Message]:
-    return db.session.scalars(
-        select(Message).where(Message.offer_id == offer.id)
-        .options(joinedload(Message.sender)).order_by(Message.id)
-    ).all()
+@dataclass(slots=True)
+class MessageLine:
+    """A message as its conversation shows it."""
+
+    id: int
+    sender_id: int
+    body_html: str
+    created_at: datetime
+    sender_name: str
+
+
+# Built once, and read as plain rows: a conversation is read far more often than written to.
+CONVERSATION = (
+    select(Message.id, Message.sender_id, Message.body_html, Message.created_at,
+           User.display_name, User.username, User.erased_at)
+    .join(User, User.id == Message.sender_id)
+    .where(Message.offer_id == bindparam("offer_id"))
+    .order_by(Message.id)
+)
+
+
+def conversation(offer: Offer) -> list[MessageLine]:
+    return [MessageLine(*row[:4], name_of(*row[4:]))
+            for row in read_rows(CONVERSATION, {"offer_id": offer.id})]

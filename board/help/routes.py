@@ -298,7 +298,7 @@ def offer(help_request_id: int):
 
 
 def _offer_on(help_request: HelpRequest, offer_id: int) -> Offer:
-    offer = db.session.get(Offer, offer_id)
+    offer = db.session.get(Offer, offer_id, options=[joinedload(Offer.helper)])
     if offer is None or offer.help_request_id != help_request.id:
         abort(404)
     return offer
