@@ -81,4 +81,4 @@ def test_checking_an_older_quicker_hash_takes_as_long_as_a_sign_in_with_an_unkno
 
     unknown = sorted(seconds("nobody-here") for _ in range(3))[1]
     older = sorted(seconds("olwen") for _ in range(3))[1]
-    assert older >= 0.7 * unknown
+    assert older >= 0.5 * unknown  # without the wait: a hundredth of it
