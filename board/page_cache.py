@@ -38,7 +38,7 @@ import threading
 import time
 from collections.abc import Callable
 
-from cachetools import LRUCache, TTLCache
+from cachetools import TTLCache
 from flask import Flask, Response, current_app, g, has_request_context, request, session
 from flask_login import current_user
 from flask_login.config import COOKIE_NAME
@@ -48,7 +48,6 @@ from sqlalchemy.orm import Session
 
 from .admin import settings_version
 from .languages import COOKIE as LANGUAGE_COOKIE
-from .languages import page_language
 
 _lock = threading.Lock()
 
@@ -66,7 +65,6 @@ _KEYED_COOKIES = (LANGUAGE_COOKIE,)
 # Parts drawn by a function rather than by a macro of templates/_person.html: those on
 # a page many times over, each time the same but for its ids (`drawn_in_code`).
 _PARTS_IN_CODE: dict[str, Callable[[list[tuple[int, ...]]], list[str]]] = {}
-VISITORS_PARTS_KEPT = 4096  # a visitor's parts that name a thing, kept drawn per language
 
 
 def same_for_everyone(view: Callable) -> Callable:
@@ -195,7 +193,8 @@ class _KeptPage:
     person (the text between, then the name of the part for each place), and whom it
     must not be sent to (`shown_differently_to`)."""
 
-    __slots__ = ("kept_at", "headers", "pieces", "places", "size", "not_for", "not_for_staff")
+    __slots__ = ("kept_at", "headers", "pieces", "places", "size", "not_for", "not_for_staff",
+                 "drawn_for_visitors")
 
     def __init__(self, headers: list[tuple[str, str]], pieces: list[bytes]) -> None:
         self.kept_at = time.monotonic()
@@ -212,14 +211,23 @@ class _KeptPage:
         self.size = sum(map(len, pieces)) + _PLACE_SIZE * (len(pieces) // 2)
         self.not_for = g.get("page_not_for", frozenset())
         self.not_for_staff = g.get("page_not_for_staff", False)
+        # What a visitor gets from a part depends only on the place and the language, which
+        # the page's key holds: drawn for the first visitor, and kept with the page.
+        self.drawn_for_visitors: dict[str, list[bytes]] | None = None
 
     def body(self) -> bytes:
         """The page for whoever is asking."""
         if len(self.pieces) == 1:
             return self.pieces[0]
+        visitor = not current_user.is_authenticated
+        drawn = self.drawn_for_visitors if visitor else None
+        if drawn is None:
+            drawn = {name: _drawn_for_this_person(name, named) for name, (_, named) in self.places.items()}
+            if visitor:
+                self.drawn_for_visitors = drawn
         pieces = self.pieces[:]
-        for name, (positions, named) in self.places.items():
-            for position, part in zip(positions, _drawn_for_this_person(name, named), strict=True):
+        for name, (positions, _) in self.places.items():
+            for position, part in zip(positions, drawn[name], strict=True):
                 pieces[position] = part
         return b"".join(pieces)
 
@@ -229,29 +237,11 @@ _PLACE_SIZE = 120  # bytes of memory a place takes in a kept page, besides its t
 
 def _drawn_for_this_person(name: str, places: list[tuple[int, ...]]) -> list[bytes]:
     """A part drawn for the person asking, at each of its places (given the ids each
-    names). A part drawn in code draws all its places at once. What a visitor gets from
-    one of templates/_person.html depends only on its ids and the language: drawn once
-    and kept (the layout's parts, without ids, once per language)."""
+    names): by its macro in templates/_person.html, or, drawn in code, all at once."""
     draw = _PARTS_IN_CODE.get(name)
     if draw is not None:
         return [part.encode() for part in draw(places)]
-    if current_user.is_authenticated:
-        return [str(getattr(_parts(), name)(*ids)).encode() for ids in places]
-    kept = current_app.extensions.get("parts_for_visitors")
-    if kept is None:
-        kept = current_app.extensions["parts_for_visitors"] = LRUCache(VISITORS_PARTS_KEPT)
-    language = (page_language(), request.script_root)
-    drawn = []
-    for ids in places:
-        key = (*language, name, ids)
-        with _lock:
-            part = kept.get(key)
-        if part is None:
-            part = str(getattr(_parts(), name)(*ids)).encode()
-            with _lock:
-                kept[key] = part
-        drawn.append(part)
-    return drawn
+    return [str(getattr(_parts(), name)(*ids)).encode() for ids in places]
 
 
 def _drawn_now(part: str, ids: tuple) -> str:
