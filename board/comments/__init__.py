@@ -85,8 +85,8 @@ def discussion_html(target) -> Markup:
     if g.get("page_key") is not None:
         hidden_authors = {int(mark[2]) for mark in _HIDDEN.finditer(html)}
         if hidden_authors:
-            shown_differently_to(hidden_authors, staff=True)
-    if g.get("page_key") is not None:
+            shown_differently_to(hidden_authors, staff=True)  # which may be this person
+    if g.get("page_key") is not None:  # still a page for others too
         html = _HIDDEN.sub("", html)
         return Markup(_ACTIONS.sub(lambda mark: for_this_person("comment_actions", int(mark[1]), int(mark[2])), html))
     if current_user.is_authenticated:
