@@ -170,7 +170,7 @@ def test_a_kept_page_is_in_the_language_a_person_chose_for_their_account(app, cl
 
 
 def test_pages_about_the_person_asking_are_rendered_for_them_alone(app, make_user, make_idea):
-    idea = make_idea()
+    make_idea()
     rowan = make_user(username="rowan")
     browser = app.test_client()
     Auth(browser).sign_in(rowan)
