@@ -118,7 +118,7 @@ def for_this_person(part: str, *ids: int) -> Markup:
     """A part of the page for the person asking (a macro of templates/_person.html, given
     the ids of what it is about), or, on a page being made to be kept, its place."""
     if g.get("page_key") is None:
-        return Markup(_drawn_now(part, ids))
+        return Markup(_drawn_for_this_person(part, [ids])[0])
     g.page_has_places = True
     return Markup(_MARK % ":".join([part, *map(str, ids)]))
 
@@ -222,7 +222,8 @@ class _KeptPage:
         visitor = not current_user.is_authenticated
         drawn = self.drawn_for_visitors if visitor else None
         if drawn is None:
-            drawn = {name: _drawn_for_this_person(name, named) for name, (_, named) in self.places.items()}
+            drawn = {name: [part.encode() for part in _drawn_for_this_person(name, named)]
+                     for name, (_, named) in self.places.items()}
             if visitor:
                 self.drawn_for_visitors = drawn
         pieces = self.pieces[:]
@@ -235,18 +236,14 @@ class _KeptPage:
 _PLACE_SIZE = 120  # bytes of memory a place takes in a kept page, besides its text
 
 
-def _drawn_for_this_person(name: str, places: list[tuple[int, ...]]) -> list[bytes]:
+def _drawn_for_this_person(name: str, places: list[tuple[int, ...]]) -> list[str]:
     """A part drawn for the person asking, at each of its places (given the ids each
     names): by its macro in templates/_person.html, or, drawn in code, all at once."""
     draw = _PARTS_IN_CODE.get(name)
     if draw is not None:
-        return [part.encode() for part in draw(places)]
-    return [str(getattr(_parts(), name)(*ids)).encode() for ids in places]
-
-
-def _drawn_now(part: str, ids: tuple) -> str:
-    draw = _PARTS_IN_CODE.get(part)
-    return draw([ids])[0] if draw is not None else str(getattr(_parts(), part)(*ids))
+        return draw(places)
+    macro = getattr(_parts(), name)
+    return [str(macro(*ids)) for ids in places]
 
 
 def _send_kept_page():
