@@ -175,7 +175,8 @@ def login():
             if not is_current(user.password_hash):
                 # Kept with older parameters: keep it with the current ones, now that we can.
                 user.password_hash = hash_password(form.password.data)
-            db.session.commit()
+            if db.session.is_modified(user):
+                db.session.commit()
             login_user(user, remember=form.remember.data)
             flash(_("Signed in as %(username)s.", username=user.username), "success")
             return redirect(safe_next(request.args.get("next")) or url_for("home.dashboard"))
