@@ -207,7 +207,8 @@ def test_an_idea_is_kept_for_everyone_with_their_own_support_follow_and_comment_
     # Bo supports and follows it on another worker: this one has kept the page from before.
     visitor = kept_app.test_client()
     visitor.get(path)
-    other_worker = signed_in(make_test_app(database_url), bo)
+    other_app = make_test_app(database_url)
+    other_worker = signed_in(other_app, bo)
     other_worker.post(f"{path}/support")
     other_worker.post(f"{path}/follow", data={"follow": "1"})
 
@@ -236,6 +237,9 @@ def test_an_idea_is_kept_for_everyone_with_their_own_support_follow_and_comment_
         assert all("Age" not in page.headers for page in pages), username
         assert words in text_of(pages[-1]), username
     assert "Moderate this idea" in text_of(pages[-1])
+    for app in (kept_app, other_app):
+        with app.app_context():
+            db.engine.dispose()
 
 
 def test_a_hidden_comment_is_read_by_its_author_on_a_page_kept_for_others(app, make_user, make_idea, make_comment):

@@ -2,24 +2,18 @@
 
 import time
 
-from sqlalchemy import select
 from werkzeug.security import generate_password_hash
 
 from board.extensions import db
 from board.models import User
-from helpers import PASSWORD, make_test_app, text_of
+from helpers import PASSWORD, account, make_test_app, text_of
 
 WERKZEUG_DEFAULT = "scrypt:32768:8:1"  # how every password was kept before PASSWORD_HASH
 
 
-def kept_hash(app, username: str) -> User:
-    with app.app_context():
-        return db.session.scalar(select(User).where(User.username == username))
-
-
 def keep_password(app, username: str, method: str) -> None:
     with app.app_context():
-        person = db.session.scalar(select(User).where(User.username == username))
+        person = User.by_username(username)
         person.password_hash = generate_password_hash(PASSWORD, method=method)
         db.session.commit()
 
@@ -33,12 +27,12 @@ def test_the_default_takes_8_mib_a_hash(app):
 def test_an_older_hash_is_made_again_at_sign_in_without_ending_other_sessions(app, client, auth, make_user):
     make_user("olwen")
     keep_password(app, "olwen", WERKZEUG_DEFAULT)
-    token = kept_hash(app, "olwen").session_token
+    token = account(app, "olwen").session_token
 
     response = auth.login("olwen")
 
     assert response.status_code == 302
-    person = kept_hash(app, "olwen")
+    person = account(app, "olwen")
     assert person.password_hash.startswith(app.config["PASSWORD_HASH"] + "$")
     assert person.session_token == token
     with app.app_context():
@@ -50,13 +44,13 @@ def test_an_older_hash_is_made_again_at_sign_in_without_ending_other_sessions(ap
 def test_a_wrong_password_leaves_an_older_hash_as_it_is(app, auth, make_user):
     make_user("olwen")
     keep_password(app, "olwen", WERKZEUG_DEFAULT)
-    before = kept_hash(app, "olwen").password_hash
+    before = account(app, "olwen").password_hash
 
     response = auth.login("olwen", PASSWORD + "x")
 
     assert response.status_code == 422
     assert "do not match" in text_of(response)
-    assert kept_hash(app, "olwen").password_hash == before
+    assert account(app, "olwen").password_hash == before
 
 
 def test_the_parameters_are_a_setting(monkeypatch, database_url):
@@ -67,6 +61,7 @@ def test_the_parameters_are_a_setting(monkeypatch, database_url):
         person.set_password(PASSWORD)
         assert person.password_hash.startswith("pbkdf2:sha256:1000$")
         assert person.check_password(PASSWORD)
+        db.engine.dispose()
 
 
 def test_checking_an_older_quicker_hash_takes_as_long_as_a_sign_in_with_an_unknown_name(app, auth, make_user):
