@@ -101,9 +101,16 @@ def database_up_to_date(command):
               help="Port to listen on (PORT).")
 @click.option("--workers", default=lambda: int(os.environ.get("WEB_CONCURRENCY", "2")),
               show_default="2", help="Worker processes (WEB_CONCURRENCY).")
+@click.option("--threads", default=lambda: int(os.environ.get("WEB_THREADS", "4")),
+              show_default="4", help="Threads in each worker (WEB_THREADS).")
 @database_up_to_date
-def start(host: str, port: int, workers: int) -> None:
-    """Bring the database up to date, then serve the board with gunicorn."""
+def start(host: str, port: int, workers: int, threads: int) -> None:
+    """Bring the database up to date, then serve the board with gunicorn.
+
+    Each worker has threads (gunicorn's gthread worker) so that a connection that sends
+    nothing, as browsers open ahead of time, waits aside instead of holding a worker: a
+    single-threaded worker would stop answering anyone until gunicorn's timeout ends it.
+    """
     if not db.session.scalar(select(func.count(User.id))):
         click.echo("The board is empty. To see it with example content, stop it and run:\n"
                    "  .venv/bin/flask --app app board demo")
@@ -112,7 +119,8 @@ def start(host: str, port: int, workers: int) -> None:
     root = os.path.dirname(current_app.root_path)
     os.execv(sys.executable, [
         sys.executable, "-m", "gunicorn", "--chdir", root, "--workers", str(workers),
-        "--bind", f"{host}:{port}", "--access-logfile", "-", *_control_socket(), "app:app",
+        "--threads", str(threads), "--bind", f"{host}:{port}", "--access-logfile", "-",
+        *_control_socket(), "app:app",
     ])
 
 

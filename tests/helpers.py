@@ -223,11 +223,16 @@ def _server_environment(instance: Path, database_url: str | None, overrides: dic
 @contextmanager
 def board_served(instance: Path, database_url: str | None = None, gunicorn_args: tuple = (),
                  **env_overrides: str):
-    """The board on an existing database, served by its own gunicorn on 127.0.0.1: yields its URL."""
+    """The board on an existing database, served by its own gunicorn on 127.0.0.1: yields its URL.
+
+    Two workers of four threads, as `board start` runs it: a browser's connections opened
+    ahead of time would hold single-threaded workers.
+    """
     env = _server_environment(instance, database_url, env_overrides)
     port = free_port()
     server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "--workers", "2", "--bind", f"127.0.0.1:{port}",
+        [sys.executable, "-m", "gunicorn", "--workers", "2", "--threads", "4",
+         "--bind", f"127.0.0.1:{port}",
          *gunicorn_args, "app:app"],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )

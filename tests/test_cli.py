@@ -103,6 +103,15 @@ def test_start_migrates_a_new_database_and_serves_the_board_with_gunicorn(tmp_pa
         assert "ideas and help for our area" in body
         assert (tmp_path / "instance" / "simpl.db").exists()
         assert (tmp_path / "instance" / "secret_key").exists()
+        # Browsers open connections ahead of time and may send nothing on them: the
+        # board's one worker still answers the next person at once.
+        silent = [socket.create_connection(("127.0.0.1", port)) for _ in range(3)]
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/login", timeout=10) as response:
+                assert response.status == 200
+        finally:
+            for connection in silent:
+                connection.close()
     finally:
         server.terminate()
         output, _ = server.communicate(timeout=20)

@@ -27,8 +27,7 @@ ENDS_THE_SESSION = {"auth.logout", "people.sign_out_everywhere"}
 @pytest.fixture(scope="module")
 def board(tmp_path_factory):
     instance = tmp_path_factory.mktemp("hostile")
-    # Threads keep connections open between requests, so that the bodies go quickly.
-    with demo_board_served(instance, gunicorn_args=("--threads", "4")) as url:
+    with demo_board_served(instance) as url:
         yield url, instance
 
 
