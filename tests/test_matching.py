@@ -201,6 +201,16 @@ def test_someone_with_no_skills_is_asked_to_list_them(client, auth, make_user):
     assert "List the skills and things you can offer" in text_of(client.get("/dashboard"))
 
 
+def test_someone_whose_skills_no_request_needs_is_told_so(app, client, auth, make_user, make_help_request):
+    me = with_skills(app, make_user(), "van")
+    make_help_request(title="Bake a cake", skills=("baking",))
+    auth.sign_in(me)
+    page = text_of(client.get("/dashboard"))
+    assert "No open request needs your skills at the moment." in page
+    assert "List the skills and things you can offer" not in page
+    assert "Bake a cake" not in page
+
+
 # --- Kinds of help -----------------------------------------------------------------------
 
 

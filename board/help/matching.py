@@ -93,6 +93,15 @@ REQUESTS_FOR = (
 )
 
 
+A_SKILL_OF = select(user_skills.c.skill_id).where(user_skills.c.user_id == ME).limit(1)
+
+
+def offers_a_skill(user: User) -> bool:
+    """Whether the person lists any skill or thing they can offer: without one, no request
+    can match them, and the dashboard need not look."""
+    return db.session.scalar(A_SKILL_OF, {"user_id": user.id}) is not None
+
+
 MATCHED_CARDS = help_list(HelpRequest.id.in_(bindparam("ids", expanding=True)))
 
 

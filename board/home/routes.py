@@ -5,7 +5,7 @@ import re
 from flask import Response, abort, g, render_template, request
 from flask_login import current_user, login_required
 
-from ..help.matching import requests_you_could_help_with
+from ..help.matching import offers_a_skill, requests_you_could_help_with
 from ..listing import help_cards, help_list, idea_cards, idea_list
 from ..models import HelpRequest, HelpStatus, Idea
 from ..page_cache import same_for_everyone
@@ -55,11 +55,13 @@ def privacy():
 @bp.get("/dashboard")
 @login_required
 def dashboard():
+    has_skills = offers_a_skill(current_user)
     return render_template(
         "home/dashboard.html",
         awaiting=offers_awaiting_answer(current_user),
         latest=latest_for(current_user),
-        could_help=requests_you_could_help_with(current_user),
+        has_skills=has_skills,
+        could_help=requests_you_could_help_with(current_user) if has_skills else [],
         offers=offers_made_by(current_user),
         ideas=ideas_by(current_user),
         help_requests=help_requests_by(current_user),
