@@ -256,6 +256,24 @@ def accepted(app, client, auth, make_user, make_help_request, make_offer):
     return requester, helper, help_request, offer
 
 
+def test_a_conversation_is_found_only_under_its_own_visible_request(
+    app, client, auth, make_user, make_help_request, make_offer
+):
+    requester, helper, help_request, offer = accepted(app, client, auth, make_user,
+                                                      make_help_request, make_offer)
+    other = make_help_request(author=requester, title="Another request")
+    auth.sign_in(helper)
+    assert client.get(f"/help/{help_request.id}/offers/{offer.id}/messages").status_code == 200
+    assert client.get(f"/help/{other.id}/offers/{offer.id}/messages").status_code == 404
+    assert client.get(f"/help/{help_request.id}/offers/999999/messages").status_code == 404
+    with app.app_context():
+        db.session.get(HelpRequest, help_request.id).hidden_at = utcnow()
+        db.session.commit()
+    assert client.get(f"/help/{help_request.id}/offers/{offer.id}/messages").status_code == 404
+    auth.sign_in(requester)  # its author still sees what they posted
+    assert client.get(f"/help/{help_request.id}/offers/{offer.id}/messages").status_code == 200
+
+
 def test_after_an_accepted_offer_the_two_can_message_each_other(
     app, client, auth, make_user, make_help_request, make_offer
 ):

@@ -42,7 +42,7 @@ from ..notifications.following import REQUEST_FOLLOWED_BY_READER, reader_id
 from ..notifications.reading import delete_with_its_notifications
 from ..page_cache import same_for_everyone
 from ..pagination import count_rows, paginate, positive_int
-from ..permissions import can_see, confirmed_to_post, ensure_can_edit, visible_or_404
+from ..permissions import can_see, confirmed_to_post, ensure_can_edit, ensure_visible, visible_or_404
 from ..photos import REQUEST_HAS_PHOTOS, photo_form, photos_on, shown_photos
 from ..rate_limits import posting_limit
 from ..words import lazy_gettext as _l
@@ -297,16 +297,23 @@ def offer(help_request_id: int):
     return redirect(url_for("help.detail", help_request_id=help_request.id) + "#your-offer")
 
 
-def _offer_on(help_request: HelpRequest, offer_id: int) -> Offer:
-    offer = db.session.get(Offer, offer_id, options=[joinedload(Offer.helper)])
-    if offer is None or offer.help_request_id != help_request.id:
+# An offer with its helper and the request it was made on: one query, not one for each.
+OFFER_WITH_ITS_REQUEST = (
+    select(Offer).where(Offer.id == bindparam("offer_id"))
+    .options(joinedload(Offer.helper), joinedload(Offer.help_request))
+)
+
+
+def _offer_on(help_request_id: int, offer_id: int) -> tuple[HelpRequest, Offer]:
+    """The visible help request and the offer made on it, or 404."""
+    offer = db.session.scalar(OFFER_WITH_ITS_REQUEST, {"offer_id": offer_id})
+    if offer is None or offer.help_request_id != help_request_id:
         abort(404)
-    return offer
+    return ensure_visible(offer.help_request), offer
 
 
 def _answer(help_request_id: int, offer_id: int, action: str, done: str):
-    help_request = visible_or_404(HelpRequest, help_request_id)
-    offer = _offer_on(help_request, offer_id)
+    help_request, offer = _offer_on(help_request_id, offer_id)
     try:
         getattr(help_request, action)(offer, by=current_user)
     except NotPossible as refusal:
@@ -332,8 +339,7 @@ def decline_offer(help_request_id: int, offer_id: int):
 @bp.post("/<id:help_request_id>/offers/<id:offer_id>/withdraw")
 @login_required
 def withdraw_offer(help_request_id: int, offer_id: int):
-    help_request = visible_or_404(HelpRequest, help_request_id)
-    offer = _offer_on(help_request, offer_id)
+    help_request, offer = _offer_on(help_request_id, offer_id)
     try:
         offer.withdraw(by=current_user)
     except NotPossible as refusal:
@@ -399,8 +405,7 @@ def invite(help_request_id: int, person_id: int):
 @posting_limit
 def messages(help_request_id: int, offer_id: int):
     """The private conversation between the person asking and a helper they accepted."""
-    help_request = visible_or_404(HelpRequest, help_request_id)
-    offer = _offer_on(help_request, offer_id)
+    help_request, offer = _offer_on(help_request_id, offer_id)
     if not can_read_conversation(offer, current_user):
         raise NotAllowed(_("This conversation is private to the two people in it."))
     form = MessageForm()
