@@ -12,6 +12,7 @@ from __future__ import annotations
 from urllib.parse import quote
 
 import pytest
+from playwright.sync_api import expect
 
 from e2e_helpers import PHONE, assert_accessible, screenshot
 
@@ -125,10 +126,11 @@ def open_page(new_page, who, path, action, language="en"):
         page.locator("main [name=title]").fill("Benches by the canal")
         page.locator("main [name=description]").fill("Somewhere to rest on the walk to the lock.")
         page.locator("main form[novalidate] button[type=submit]").last.click()
-        assert page.locator("#similar").is_visible(), "the ideas like it were expected first"
+        # A click waits for the next page to start loading, not for it to be drawn.
+        expect(page.locator("#similar"), "the ideas like it were expected first").to_be_visible()
         return page
     if action:
-        assert page.get_by_role("alert").is_visible(), "the form was expected to show its errors"
+        expect(page.get_by_role("alert"), "the form was expected to show its errors").to_be_visible()
     return page
 
 
