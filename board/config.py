@@ -128,6 +128,12 @@ def load_settings(instance_path: str) -> dict:
         # to the next person who asks for at most this many seconds (0: off). See page_cache.py.
         "PAGE_CACHE_SECONDS": _env_int("PAGE_CACHE_SECONDS", 5),
         "PAGE_CACHE_BYTES": _env_int("PAGE_CACHE_BYTES", 2 * 1024 * 1024),
+        # A page is kept only once it has been asked for this many times (1: the first time),
+        # each ask within PAGE_CACHE_ASKS_SECONDS of the one before; each worker remembers the
+        # asks for at most PAGE_CACHE_ASKS_REMEMBERED pages. A page read once is not kept.
+        "PAGE_CACHE_MIN_USES": _env_int("PAGE_CACHE_MIN_USES", 2),
+        "PAGE_CACHE_ASKS_SECONDS": _env_int("PAGE_CACHE_ASKS_SECONDS", 60),
+        "PAGE_CACHE_ASKS_REMEMBERED": _env_int("PAGE_CACHE_ASKS_REMEMBERED", 10_000),
         # Rate limits (Flask-Limiter syntax). RATELIMIT_ENABLED=0 switches them all off.
         "RATELIMIT_ENABLED": _env_bool("RATELIMIT_ENABLED", True),
         # Where counts are kept: each worker's memory by default; with several workers or

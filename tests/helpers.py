@@ -41,6 +41,8 @@ def make_test_app(database, **overrides):
         "RATELIMIT_ENABLED": False,
         "MAIL_SERVER": "",  # whatever the environment says; mail tests start their own
         "BOARD_URL": "http://board.test",
+        # A page is kept the first time it is sent, so that tests need not ask twice first.
+        "PAGE_CACHE_MIN_USES": 1,
     }
     config.update(overrides)
     return create_app(config)

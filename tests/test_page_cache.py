@@ -25,6 +25,39 @@ def test_a_visitor_gets_the_kept_page_the_second_time(client, make_idea):
     assert "Benches by the pond" in text_of(second)
 
 
+def test_a_page_is_kept_only_once_it_has_been_asked_for_again(database_url, make_user, make_idea):
+    """As the board runs by default: a page read once is rendered and forgotten."""
+    make_idea(title="Benches by the pond")
+    app = make_test_app(database_url, PAGE_CACHE_MIN_USES=2)
+    visitor = app.test_client()
+    first, second, third = (visitor.get("/ideas") for _ in range(3))
+    assert first.status_code == second.status_code == third.status_code == 200
+    assert "Age" not in first.headers and "Age" not in second.headers
+    assert third.headers["Age"] == "0"
+    assert first.data == second.data == third.data
+    assert "Age" not in visitor.get("/ideas?sort=popular").headers
+    # Someone signed in: rendered for them alone at first, then kept with their own links.
+    person = signed_in(app, make_user(username="reader"))
+    pages = [person.get("/ideas?sort=active") for _ in range(4)]
+    assert all('href="/users/reader"' in page.get_data(as_text=True) for page in pages)
+    assert "Age" not in pages[0].headers and pages[-1].headers["Age"] == "0"
+    assert without_tokens(pages[0]) == without_tokens(pages[-1])
+    with app.app_context():
+        db.engine.dispose()
+
+
+def test_asks_for_a_page_are_forgotten_after_a_while(database_url):
+    app = make_test_app(database_url, PAGE_CACHE_MIN_USES=2, PAGE_CACHE_ASKS_SECONDS=1)
+    visitor = app.test_client()
+    assert "Age" not in visitor.get("/ideas").headers
+    time.sleep(1.1)
+    assert "Age" not in visitor.get("/ideas").headers  # the first ask is forgotten
+    assert "Age" not in visitor.get("/ideas").headers  # the second is kept
+    assert visitor.get("/ideas").headers["Age"] == "0"
+    with app.app_context():
+        db.engine.dispose()
+
+
 def test_a_kept_page_asks_the_database_for_the_settings_stamp_alone(app, client, make_idea):
     """The stamp is read through the driver beside the session; nothing else is asked."""
     make_idea(title="Benches by the pond")
