@@ -124,16 +124,17 @@ def load_settings(instance_path: str) -> dict:
         # with these, a busy worker stays under 100 MB.
         "FRAGMENT_CACHE_SECONDS": _env_int("FRAGMENT_CACHE_SECONDS", 60),
         "FRAGMENT_CACHE_BYTES": _env_int("FRAGMENT_CACHE_BYTES", 4 * 1024 * 1024),
+        # A page or a discussion is kept only once it has been asked for this many times (1:
+        # the first time), each ask within CACHE_ASKS_SECONDS of the one before; each worker
+        # remembers the asks for at most CACHE_ASKS_REMEMBERED of each. What is read once is
+        # not kept.
+        "CACHE_MIN_USES": _env_int("CACHE_MIN_USES", 2),
+        "CACHE_ASKS_SECONDS": _env_int("CACHE_ASKS_SECONDS", 60),
+        "CACHE_ASKS_REMEMBERED": _env_int("CACHE_ASKS_REMEMBERED", 10_000),
         # Pages that are the same for everyone, kept in each worker's memory and sent again
         # to the next person who asks for at most this many seconds (0: off). See page_cache.py.
         "PAGE_CACHE_SECONDS": _env_int("PAGE_CACHE_SECONDS", 5),
         "PAGE_CACHE_BYTES": _env_int("PAGE_CACHE_BYTES", 2 * 1024 * 1024),
-        # A page is kept only once it has been asked for this many times (1: the first time),
-        # each ask within PAGE_CACHE_ASKS_SECONDS of the one before; each worker remembers the
-        # asks for at most PAGE_CACHE_ASKS_REMEMBERED pages. A page read once is not kept.
-        "PAGE_CACHE_MIN_USES": _env_int("PAGE_CACHE_MIN_USES", 2),
-        "PAGE_CACHE_ASKS_SECONDS": _env_int("PAGE_CACHE_ASKS_SECONDS", 60),
-        "PAGE_CACHE_ASKS_REMEMBERED": _env_int("PAGE_CACHE_ASKS_REMEMBERED", 10_000),
         # Rate limits (Flask-Limiter syntax). RATELIMIT_ENABLED=0 switches them all off.
         "RATELIMIT_ENABLED": _env_bool("RATELIMIT_ENABLED", True),
         # Where counts are kept: each worker's memory by default; with several workers or

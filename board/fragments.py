@@ -6,6 +6,9 @@ a piece says what it shows, so a change makes a new key rather than needing
 anyone to remember to clear the old one: a new, edited, hidden or removed comment
 shows at once on every worker. Only what the key does not cover (the "3 minutes
 ago", a commenter's new name) waits up to FRAGMENT_CACHE_SECONDS; 0 switches this off.
+
+A piece is kept only once it has been asked for again (`Asks`): on a large board most
+discussions are read once in a while, and keeping each would push the busy ones out.
 """
 
 from __future__ import annotations
@@ -20,6 +23,26 @@ from flask import current_app
 _lock = threading.Lock()
 
 
+class Asks:
+    """How often each thing not kept has been asked for lately, so that only what is asked
+    for again is kept (CACHE_MIN_USES times, as nginx's `proxy_cache_min_uses`)."""
+
+    def __init__(self, config) -> None:
+        self.min_uses = config["CACHE_MIN_USES"]
+        # Counts by the key's hash: two keys sharing one only means one is kept a little sooner.
+        self._counts = TTLCache(maxsize=config["CACHE_ASKS_REMEMBERED"], ttl=config["CACHE_ASKS_SECONDS"])
+        self._lock = threading.Lock()
+
+    def often_enough(self, key: Hashable) -> bool:
+        """Count an ask for something not kept: whether it is now to be kept."""
+        if self.min_uses <= 1:
+            return True
+        digest = hash(key)
+        with self._lock:
+            count = self._counts[digest] = self._counts.get(digest, 0) + 1
+        return count >= self.min_uses
+
+
 def _cache() -> TTLCache | None:
     config = current_app.config
     if not config["FRAGMENT_CACHE_SECONDS"]:
@@ -30,6 +53,7 @@ def _cache() -> TTLCache | None:
             maxsize=config["FRAGMENT_CACHE_BYTES"], ttl=config["FRAGMENT_CACHE_SECONDS"],
             getsizeof=sys.getsizeof,  # what the text takes in memory, more than len() outside ASCII
         )
+        current_app.extensions["fragment_asks"] = Asks(config)
     return cache
 
 
@@ -42,7 +66,7 @@ def cached(key: Hashable, render: Callable[[], str]) -> str:
         html = cache.get(key)
     if html is None:
         html = render()
-        if sys.getsizeof(html) <= cache.maxsize:
+        if sys.getsizeof(html) <= cache.maxsize and current_app.extensions["fragment_asks"].often_enough(key):
             with _lock:
                 cache[key] = html
     return html

@@ -3,10 +3,9 @@
 Most requests to a public board are people reading the same few pages: the home
 page, the first page of ideas, a popular idea. Those pages are the same for every
 visitor, so each worker keeps what it last sent for PAGE_CACHE_SECONDS (0: off) and
-sends it again to the next visitor who asks. Like nginx's `proxy_cache_min_uses`, it
-keeps only a page asked for more than once (PAGE_CACHE_MIN_USES): on a large board most
-pages are read once in a while, and keeping each would cost the reader of each a little
-time and push the popular pages out.
+sends it again to the next visitor who asks. It keeps only a page asked for again
+(`fragments.Asks`): on a large board most pages are read once in a while, and keeping
+each would cost each reader a little time and push the popular pages out.
 
 What a visitor can see, and for how long:
 - A page is at most PAGE_CACHE_SECONDS old. A change made through this worker (or
@@ -50,6 +49,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from .admin import settings_version
+from .fragments import Asks
 from .languages import COOKIE as LANGUAGE_COOKIE
 
 _lock = threading.Lock()
@@ -109,10 +109,7 @@ def init_app(app: Flask) -> None:
         maxsize=app.config["PAGE_CACHE_BYTES"], ttl=app.config["PAGE_CACHE_SECONDS"],
         getsizeof=lambda page: page.size,
     )
-    if app.config["PAGE_CACHE_MIN_USES"] > 1:
-        # How many times each page not kept has been asked for lately, by its key's hash.
-        app.extensions["page_asks"] = TTLCache(
-            maxsize=app.config["PAGE_CACHE_ASKS_REMEMBERED"], ttl=app.config["PAGE_CACHE_ASKS_SECONDS"])
+    app.extensions["page_asks"] = Asks(app.config)
     # After the others: a kept page still counts against the asker's rate limits.
     app.before_request(_send_kept_page)
     app.after_request(_remember_a_write)
@@ -259,9 +256,9 @@ def _send_kept_page():
         return None
     with _lock:
         page = current_app.extensions["pages"].get(key)
-        if page is None and not _asked_often_enough(key):
-            g.page_key = None  # rendered for this person, as if nothing were kept
     if page is None:
+        if not current_app.extensions["page_asks"].often_enough(key):
+            g.page_key = None  # rendered for this person, as if nothing were kept
         return None
     if _not_for_this_person(page.not_for, page.not_for_staff):
         g.page_key = None
@@ -272,16 +269,6 @@ def _send_kept_page():
     if response.get_etag()[0] is not None:
         return response.make_conditional(request)
     return response
-
-
-def _asked_often_enough(key: tuple) -> bool:
-    """Count an ask for a page that is not kept: whether it is now to be kept."""
-    asks = current_app.extensions.get("page_asks")
-    if asks is None:
-        return True
-    digest = hash(key)  # two pages sharing a hash only means one is kept a little sooner
-    count = asks[digest] = asks.get(digest, 0) + 1
-    return count >= current_app.config["PAGE_CACHE_MIN_USES"]
 
 
 def _keep_page(response: Response) -> Response:

@@ -42,7 +42,7 @@ def make_test_app(database, **overrides):
         "MAIL_SERVER": "",  # whatever the environment says; mail tests start their own
         "BOARD_URL": "http://board.test",
         # A page is kept the first time it is sent, so that tests need not ask twice first.
-        "PAGE_CACHE_MIN_USES": 1,
+        "CACHE_MIN_USES": 1,
     }
     config.update(overrides)
     return create_app(config)

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from board.extensions import db
 from board.models import Comment, Idea
-from helpers import count_rows, fetch, field_error, make_test_app, text_of, textarea_value
+from helpers import count_queries, count_rows, fetch, field_error, make_test_app, text_of, textarea_value
 
 # --- Helpers -------------------------------------------------------------------
 
@@ -383,6 +383,22 @@ def test_a_kept_discussion_shows_new_edited_and_deleted_comments_at_once(
     client.post(f"/comments/{first.id}/delete")
     assert "Second thoughts" not in text_of(client.get(page))
     assert "One more thing" in text_of(client.get(page))
+
+
+def test_a_discussion_is_kept_only_once_it_has_been_asked_for_again(database_url, make_idea, make_comment):
+    """As the board runs by default: a discussion read once is rendered and forgotten."""
+    idea = make_idea()
+    make_comment(idea, body="Plain and simple")
+    app = make_test_app(database_url, CACHE_MIN_USES=2, PAGE_CACHE_SECONDS=0)
+    visitor = app.test_client()
+    read_comments = []
+    for _ in range(3):
+        with count_queries(app) as queries:
+            assert "Plain and simple" in text_of(visitor.get(f"/ideas/{idea.id}"))
+        read_comments.append(any("comments.body_html" in statement for statement in queries))
+    assert read_comments == [True, True, False]
+    with app.app_context():
+        db.engine.dispose()
 
 
 def test_edit_links_in_a_kept_discussion_are_only_on_the_viewers_own_comments(

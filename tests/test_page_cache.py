@@ -28,7 +28,7 @@ def test_a_visitor_gets_the_kept_page_the_second_time(client, make_idea):
 def test_a_page_is_kept_only_once_it_has_been_asked_for_again(database_url, make_user, make_idea):
     """As the board runs by default: a page read once is rendered and forgotten."""
     make_idea(title="Benches by the pond")
-    app = make_test_app(database_url, PAGE_CACHE_MIN_USES=2)
+    app = make_test_app(database_url, CACHE_MIN_USES=2)
     visitor = app.test_client()
     first, second, third = (visitor.get("/ideas") for _ in range(3))
     assert first.status_code == second.status_code == third.status_code == 200
@@ -47,7 +47,7 @@ def test_a_page_is_kept_only_once_it_has_been_asked_for_again(database_url, make
 
 
 def test_asks_for_a_page_are_forgotten_after_a_while(database_url):
-    app = make_test_app(database_url, PAGE_CACHE_MIN_USES=2, PAGE_CACHE_ASKS_SECONDS=1)
+    app = make_test_app(database_url, CACHE_MIN_USES=2, CACHE_ASKS_SECONDS=1)
     visitor = app.test_client()
     assert "Age" not in visitor.get("/ideas").headers
     time.sleep(1.1)
