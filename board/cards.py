@@ -8,6 +8,9 @@ the catalogues' own, so a card is in the page's language like the rest of it.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
+from flask import request
 from markupsafe import Markup, escape
 
 from .languages import in_force
@@ -76,8 +79,14 @@ def skill_tags(skills) -> Markup:
     if not skills:
         return Markup("")
     label = escape(in_force()[0].ugettext("Skills or resources"))
-    items = "".join(
-        f'<li class="skill"><a href="{escape(remembered_url_for("people.skill", name=skill))}">{escape(skill)}</a></li>'
-        for skill in skills
-    )
+    root = request.script_root
+    items = "".join(_skill_item(root, skill) for skill in skills)
     return Markup(f'<ul class="skills" aria-label="{label}">\n  {items}\n</ul>')
+
+
+@lru_cache(maxsize=4096)
+def _skill_item(script_root: str, skill: str) -> str:
+    """One skill's tag, the same wherever it is shown: a list of help wanted shows dozens,
+    from a board's few hundred skills."""
+    address = remembered_url_for("people.skill", name=skill)  # under `script_root`
+    return f'<li class="skill"><a href="{escape(address)}">{escape(skill)}</a></li>'
