@@ -49,11 +49,12 @@ def _cache() -> TTLCache | None:
         return None
     cache = current_app.extensions.get("fragments")
     if cache is None:
+        # The counts first: another thread may find the cache as soon as it is there.
+        current_app.extensions["fragment_asks"] = Asks(config)
         cache = current_app.extensions["fragments"] = TTLCache(
             maxsize=config["FRAGMENT_CACHE_BYTES"], ttl=config["FRAGMENT_CACHE_SECONDS"],
             getsizeof=sys.getsizeof,  # what the text takes in memory, more than len() outside ASCII
         )
-        current_app.extensions["fragment_asks"] = Asks(config)
     return cache
 
 
