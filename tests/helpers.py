@@ -41,7 +41,7 @@ def make_test_app(database, **overrides):
         "RATELIMIT_ENABLED": False,
         "MAIL_SERVER": "",  # whatever the environment says; mail tests start their own
         "BOARD_URL": "http://board.test",
-        # A page is kept the first time it is sent, so that tests need not ask twice first.
+        # Pages and discussions are kept the first time, so that tests need not ask twice first.
         "CACHE_MIN_USES": 1,
     }
     config.update(overrides)
