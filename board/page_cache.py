@@ -23,7 +23,8 @@ What a visitor can see, and for how long:
   page). Those are kept once for visitors and people signed in alike, with a place left
   for each part that depends on who is asking (their links, their name, their sign-out
   form and its token, a profile's report or edit link, an idea's support and follow
-  buttons, the comment box, each comment's links: templates/_person.html), and that part
+  buttons, the comment box, each comment's links: templates/_person.html and the
+  `drawn_in_code` parts, such as board/auth/header.py), and that part
   is drawn for each person as their page is sent. Nothing of one person's is ever kept.
   A page may be the same for everyone but a few (an idea's author, who may edit it, and
   the staff, who may answer it: `shown_differently_to`): they get it rendered for them.
