@@ -350,6 +350,22 @@ def test_people_sign_in_with_their_username_in_any_case(client, make_user, login
     assert "Signed in as alice." in text_of(dashboard)
 
 
+def test_the_header_shows_a_signed_in_person_where_they_are_and_who_they_are(client, make_user, auth):
+    auth.sign_in(make_user("alice", display_name="Alice <Elm Road>"))
+
+    dashboard = client.get("/dashboard").get_data(as_text=True)
+    notifications = client.get("/notifications").get_data(as_text=True)
+
+    assert '<a href="/dashboard" aria-current="page">Dashboard</a>' in dashboard
+    assert '<a href="/notifications">Notifications</a>' in dashboard
+    assert '<a href="/dashboard">Dashboard</a>' in notifications
+    assert '<a href="/notifications" aria-current="page">Notifications</a>' in notifications
+    assert '<a href="/users/alice">Alice &lt;Elm Road&gt;</a>' in dashboard
+    sign_out = re.search(r'<form method="post" action="/logout"[^>]*>\s*<input type="hidden" '
+                         r'name="csrf_token" value="([^"]+)">', dashboard)
+    assert sign_out and sign_out.group(1)
+
+
 @pytest.mark.parametrize("login", ["alice@example.org", "Alice@Example.ORG", " ALICE@EXAMPLE.ORG "])
 def test_people_sign_in_with_their_email_address_in_any_case(client, make_user, login):
     make_user("alice", email="alice@example.org")
