@@ -7,6 +7,9 @@ offers, else the board's default language (Admin -> Settings).
 
 from __future__ import annotations
 
+from functools import cache
+
+from babel import Locale
 from flask import Blueprint, g, has_request_context, request
 from flask_babel import Babel, get_locale, get_translations
 from flask_login import current_user
@@ -21,30 +24,45 @@ COOKIE = "language"
 
 
 def offered() -> list[str]:
-    """The languages this board offers, its default first."""
+    """The languages this board offers, its default first (the same list until the
+    settings change: not to be changed by its callers)."""
+    from ..admin import kept_while_unchanged
+
+    return kept_while_unchanged("offered_languages", _offered)
+
+
+def _offered() -> list[str]:
     from ..admin import board_settings
 
     return [code for code in board_settings().languages if code in LANGUAGES] or ["en"]
 
 
-def chosen_language() -> str | None:
+def chosen_language(choices: list[str] | None = None) -> str | None:
     """The person's own choice, if they made one the board still offers."""
-    choices = offered()
-    if current_user and current_user.is_authenticated and current_user.language in choices:
-        return current_user.language
+    choices = choices or offered()
+    person = current_user._get_current_object()
+    if person.is_authenticated and person.language in choices:
+        return person.language
     cookie = request.cookies.get(COOKIE)
     return cookie if cookie in choices else None
 
 
-def select_language() -> str:
+def select_language() -> Locale:
     choices = offered()
     if not has_request_context():  # the CLI and mail sent from a queue: the board's default
-        return choices[0]
+        return _locale(choices[0])
     if len(choices) > 1:
         # The answer depends on the cookie and the browser: a cache in front must keep
         # one copy per language, not show one person's language to the next.
         g.language_varies = True
-    return chosen_language() or request.accept_languages.best_match(choices) or choices[0]
+    return _locale(chosen_language(choices) or request.accept_languages.best_match(choices) or choices[0])
+
+
+@cache
+def _locale(code: str) -> Locale:
+    """Each language's Babel locale, made once: Flask-Babel would parse the code again on
+    every request."""
+    return Locale.parse(code)
 
 
 def remember_language(response, code: str):
