@@ -39,6 +39,8 @@ def remembered_url_for(endpoint: str, **values) -> str:
     """
     if endpoint.startswith("."):
         return url_for(endpoint, **values)
+    if None in values.values():  # left out, as url_for leaves them out ("page": None on page 1)
+        values = {name: value for name, value in values.items() if value is not None}
     # A full address (_external, as the API and feeds give) also depends on the scheme and
     # host it was asked for. The names keep the caller's order, as the query string does.
     root = request.host_url if values.get("_external") else request.script_root
