@@ -224,6 +224,7 @@ def init_templating(app: Flask) -> None:
                                  labelled=labelled)
     from . import cards  # it draws with the functions above
     from .admin import board_settings
+    from .auth import header  # noqa: F401  (the header's parts for each person, drawn the same way)
     from .forms_common import kept_while_blank
     from .mail import mail_enabled
 

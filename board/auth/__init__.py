@@ -72,4 +72,4 @@ def _accepts_get(path: str) -> bool:
     return current_app.url_map.bind_to_environ(request.environ).test(path, method="GET")
 
 
-from . import header, routes  # noqa: E402,F401  (routes attach themselves to bp; header draws its parts)
+from . import routes  # noqa: E402,F401  (routes attach themselves to bp)
