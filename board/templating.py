@@ -12,6 +12,7 @@ from babel import dates, numbers
 from flask import Flask, current_app, g, request, url_for
 from flask_babel import force_locale, gettext
 from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup, escape
 from werkzeug.routing import BuildError, IntegerConverter
 
@@ -200,6 +201,20 @@ def profile_link(user) -> Markup:
     return Markup(f'<a href="{prefix}{user.username}">{escape(user.name)}</a>')
 
 
+def post_button(action: str, label: str, style: str = "secondary", name: str | None = None) -> Markup:
+    """A button that POSTs: every change goes through a form with a CSRF token. `name` is
+    its accessible name when the label alone does not say what it acts on.
+
+    A function rather than a macro: a page of notifications has one for each unread."""
+    described = f' aria-label="{escape(name)}"' if name else ""
+    return Markup(
+        f'<form method="post" action="{escape(action)}" class="inline-form">\n'
+        f'  <input type="hidden" name="csrf_token" value="{escape(generate_csrf())}">\n'
+        f'  <button type="submit" class="button button--{escape(style)}"{described}>{escape(label)}</button>\n'
+        '</form>\n'
+    )
+
+
 def plural(count: int, singular: str, plural_form: str) -> str:
     """'3 supporters' in the page's language: `singular` and `plural_form` say
     %(num)s where the number goes, and each language picks its own form (Welsh has six)."""
@@ -230,6 +245,7 @@ def init_templating(app: Flask) -> None:
 
     # current_user a global, so that macros imported without context can see who is signed in.
     app.jinja_env.globals.update(plural=plural, current_user=current_user, person=profile_link,
+                                 post_button=post_button,
                                  url_for=remembered_url_for, idea_card=cards.idea_card,
                                  help_card=cards.help_card, skill_tags=cards.skill_tags,
                                  kept_while_blank=kept_while_blank, board_settings=board_settings,
