@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 import sys
 from pathlib import Path
 
 from flask import Flask, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .config import instance_secret_key, load_settings
@@ -165,7 +167,15 @@ def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
 
     @event.listens_for(engine, "begin")
     def on_begin(connection):
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if is_write_request() else "BEGIN")
+        # Straight to the driver: every request that reads begins, and SQLAlchemy's own
+        # execution costs more than the statement. Its errors are wrapped as SQLAlchemy
+        # wraps them, so that a locked database is still an OperationalError to try again.
+        statement = "BEGIN IMMEDIATE" if is_write_request() else "BEGIN"
+        driver = connection.connection.driver_connection
+        try:
+            driver.execute(statement)
+        except sqlite3.Error as error:
+            raise DBAPIError.instance(statement, (), error, sqlite3.Error, dialect=engine.dialect) from error
 
 
 def _configure_postgresql(engine: Engine) -> None:
