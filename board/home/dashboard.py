@@ -13,8 +13,8 @@ from sqlalchemy.orm import aliased
 
 from ..extensions import read_rows
 from ..languages import named
-from ..listing import Person, help_cards, help_list, person_columns
-from ..models import HelpRequest, Idea, Offer, OfferStatus, User
+from ..listing import Person, person_columns
+from ..models import HelpRequest, HelpStatus, Idea, Offer, OfferStatus, User
 from ..notifications.reading import notifications_of
 
 # The dashboard is a glance: a few of each, with links to the rest.
@@ -46,8 +46,11 @@ IDEAS_BY = (
     select(Idea.id, Idea.title, Idea.supporters_count, Idea.comments_count)
     .where(Idea.author_id == ME).order_by(Idea.id.desc()).limit(LIST_LENGTH)
 )
-HELP_REQUESTS_BY = help_list(
-    HelpRequest.author_id == ME, order_by=[HelpRequest.status.desc(), HelpRequest.id.desc()]
+# Only what the dashboard's lines show: a card's skills, photo and linked idea are not there.
+HELP_REQUESTS_BY = (
+    select(HelpRequest.id, HelpRequest.title, HelpRequest.status, HelpRequest.offers_count)
+    .where(HelpRequest.author_id == ME, HelpRequest.visible())
+    .order_by(HelpRequest.status.desc(), HelpRequest.id.desc()).limit(LIST_LENGTH)
 )
 
 
@@ -66,6 +69,20 @@ class OfferLine:
     @property
     def status_label(self) -> str:
         return named(OfferStatus.LABELS[self.status])
+
+
+@dataclass(slots=True)
+class RequestLine:
+    """One of the person's help requests, as the dashboard lists it."""
+
+    id: int
+    title: str
+    status: str
+    offers_count: int
+
+    @property
+    def status_label(self) -> str:
+        return named(HelpStatus.LABELS[self.status])
 
 
 def _offer_lines(query, user: User) -> list[OfferLine]:
@@ -90,6 +107,6 @@ def ideas_by(user: User):
     return read_rows(IDEAS_BY, {"user_id": user.id}).all()
 
 
-def help_requests_by(user: User):
-    """Their open requests first, as cards."""
-    return help_cards(HELP_REQUESTS_BY, limit=LIST_LENGTH, user_id=user.id)
+def help_requests_by(user: User) -> list[RequestLine]:
+    """Their open requests first."""
+    return [RequestLine(*row) for row in read_rows(HELP_REQUESTS_BY, {"user_id": user.id})]
