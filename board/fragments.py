@@ -60,14 +60,27 @@ def _cache() -> TTLCache | None:
 
 def cached(key: Hashable, render: Callable[[], str]) -> str:
     """The piece of HTML for `key`, rendered by `render()` when it is not kept already."""
-    cache = _cache()
-    if cache is None:
+    if _cache() is None:
         return render()
+    return _kept_or_rendered(key, render, lambda: current_app.extensions["fragment_asks"].often_enough(key))
+
+
+def cached_in_its_state(thing: tuple, state: Callable[[], tuple], render: Callable[[], str]) -> str:
+    """The piece of HTML for `thing` as it is now, when finding out how it is now costs a
+    query (`state()`, such as a discussion's latest comment). That is asked only once the
+    thing has been asked for again: before then nothing of it is kept, and it is rendered."""
+    if _cache() is None or not current_app.extensions["fragment_asks"].often_enough(thing):
+        return render()
+    return _kept_or_rendered((*thing, *state()), render, lambda: True)
+
+
+def _kept_or_rendered(key: Hashable, render: Callable[[], str], to_keep: Callable[[], bool]) -> str:
+    cache = _cache()
     with _lock:
         html = cache.get(key)
     if html is None:
         html = render()
-        if sys.getsizeof(html) <= cache.maxsize and current_app.extensions["fragment_asks"].often_enough(key):
+        if sys.getsizeof(html) <= cache.maxsize and to_keep():
             with _lock:
                 cache[key] = html
     return html

@@ -386,17 +386,21 @@ def test_a_kept_discussion_shows_new_edited_and_deleted_comments_at_once(
 
 
 def test_a_discussion_is_kept_only_once_it_has_been_asked_for_again(database_url, make_idea, make_comment):
-    """As the board runs by default: a discussion read once is rendered and forgotten."""
+    """As the board runs by default: a discussion read once is rendered and forgotten, and
+    what it is like now (its latest comment, the number hidden) is read only from the second
+    time, to find or keep its copy."""
     idea = make_idea()
     make_comment(idea, body="Plain and simple")
     app = make_test_app(database_url, CACHE_MIN_USES=2, PAGE_CACHE_SECONDS=0)
     visitor = app.test_client()
-    read_comments = []
+    read_comments, read_its_state = [], []
     for _ in range(3):
         with count_queries(app) as queries:
             assert "Plain and simple" in text_of(visitor.get(f"/ideas/{idea.id}"))
         read_comments.append(any("comments.body_html" in statement for statement in queries))
+        read_its_state.append(any("max(comments.updated_at)" in statement for statement in queries))
     assert read_comments == [True, True, False]
+    assert read_its_state == [False, True, True]
     with app.app_context():
         db.engine.dispose()
 

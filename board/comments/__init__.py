@@ -78,9 +78,10 @@ def discussion_html(target) -> Markup:
     who may read it (its author, the staff) get the page rendered for them.
     """
     # One kept copy per language: the thread's own words ("edited", "3 minutes ago") are translated.
-    key = ("discussion", page_language(), type(target).__name__, target.id, *discussion_state(target))
-    html = fragments.cached(
-        key, lambda: render_template("comments/_thread.html", comments=comment_views(target))
+    html = fragments.cached_in_its_state(
+        ("discussion", page_language(), type(target).__name__, target.id),
+        lambda: discussion_state(target),
+        lambda: render_template("comments/_thread.html", comments=comment_views(target)),
     )
     if g.get("page_key") is not None:
         hidden_authors = {int(mark[2]) for mark in _HIDDEN.finditer(html)}
