@@ -73,7 +73,7 @@ def remember_language(response, code: str):
 
 
 def page_language() -> str:
-    return str(get_locale() or "en")
+    return _language_in_force()[3]
 
 
 def in_force():
@@ -84,6 +84,12 @@ def in_force():
     per request rather than through Flask-Babel's own lookups each time. The board's
     English is British English.
     """
+    kept = _language_in_force()
+    return kept[1], kept[2]
+
+
+def _language_in_force() -> tuple:
+    """(locale, translations, Babel's code for dates and numbers, the page's code)."""
     request_globals = g._get_current_object()  # looked up once, not through g each time
     babel_state = getattr(request_globals, "_flask_babel", None)  # where Flask-Babel keeps the locale in force
     locale = getattr(babel_state, "babel_locale", None)
@@ -92,8 +98,8 @@ def in_force():
         translations = get_translations()  # chooses the page's language if not yet chosen
         locale = get_locale()
         code = str(locale or "en")
-        kept = request_globals.language_in_force = (locale, translations, "en_GB" if code == "en" else code)
-    return kept[1], kept[2]
+        kept = request_globals.language_in_force = (locale, translations, "en_GB" if code == "en" else code, code)
+    return kept
 
 
 def translated(text: str, **variables) -> str:
