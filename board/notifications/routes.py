@@ -14,6 +14,7 @@ from ..tokens import read_unsubscribe_token
 from . import bp
 from .following import follow, unfollow
 from .forms import EmailChoicesForm
+from .lines import notification_lines
 from .models import Category, EmailChoice, Frequency, Notification
 from .reading import count_of, mark_all_read, mark_read, notifications_of
 from .rules import email_choices_of
@@ -26,7 +27,8 @@ def index():
         lambda limit, offset: notifications_of(current_user, limit, offset),
         lambda: count_of(current_user),
     )
-    return render_template("notifications/index.html", page=page)
+    return render_template("notifications/index.html", page=page,
+                           lines=notification_lines(page.items, page.number))
 
 
 @bp.post("/notifications/<id:notification_id>/read")
