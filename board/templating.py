@@ -201,6 +201,12 @@ def profile_link(user) -> Markup:
     return Markup(f'<a href="{prefix}{user.username}">{escape(user.name)}</a>')
 
 
+def csrf_token() -> str:
+    """The person's CSRF token: made once a request by Flask-WTF, which keeps it in `g`, and
+    read from there after that (a page of notifications asks for it on every button)."""
+    return g.get("csrf_token") or generate_csrf()
+
+
 def post_button(action: str, label: str, style: str = "secondary", name: str | None = None) -> Markup:
     """A button that POSTs: every change goes through a form with a CSRF token. `name` is
     its accessible name when the label alone does not say what it acts on.
@@ -209,7 +215,7 @@ def post_button(action: str, label: str, style: str = "secondary", name: str | N
     described = f' aria-label="{escape(name)}"' if name else ""
     return Markup(
         f'<form method="post" action="{escape(action)}" class="inline-form">\n'
-        f'  <input type="hidden" name="csrf_token" value="{escape(generate_csrf())}">\n'
+        f'  <input type="hidden" name="csrf_token" value="{escape(csrf_token())}">\n'
         f'  <button type="submit" class="button button--{escape(style)}"{described}>{escape(label)}</button>\n'
         '</form>\n'
     )

@@ -12,14 +12,13 @@ from __future__ import annotations
 
 from flask import request
 from flask_login import current_user
-from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup, escape
 
 from ..admin import board_settings
 from ..languages import in_force
 from ..mail import mail_enabled
 from ..page_cache import drawn_in_code
-from ..templating import remembered_url_for
+from ..templating import csrf_token, remembered_url_for
 
 _CURRENT = ' aria-current="page"'
 
@@ -76,7 +75,7 @@ def account_links(places: list[tuple]) -> list[str]:
         f'        <a href="{profile}">{escape(person.name)}</a>\n'
         f'        <a href="{url_for("people.account")}">{_("Account")}</a>\n'
         f'        <form method="post" action="{url_for("auth.logout")}" class="inline-form">\n'
-        f'          <input type="hidden" name="csrf_token" value="{generate_csrf()}">\n'
+        f'          <input type="hidden" name="csrf_token" value="{csrf_token()}">\n'
         f'          <button type="submit" class="link-button">{_("Sign out")}</button>\n'
         '        </form>\n'
     )
@@ -100,7 +99,7 @@ def email_notice(places: list[tuple]) -> list[str]:
         '    <div class="notice notice--verify">\n'
         f'      <p>{Markup(words) % {"email": person.email}}</p>\n'
         f'      <form method="post" action="{url_for("auth.send_verification_again")}" class="inline-form">\n'
-        f'        <input type="hidden" name="csrf_token" value="{generate_csrf()}">\n'
+        f'        <input type="hidden" name="csrf_token" value="{csrf_token()}">\n'
         f'        <button type="submit" class="link-button">{_("Send the link again")}</button>\n'
         '      </form>\n'
         '    </div>\n'
