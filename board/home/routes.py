@@ -10,7 +10,7 @@ from ..listing import help_cards, help_list, idea_cards, idea_list
 from ..models import HelpRequest, HelpStatus, Idea
 from ..page_cache import same_for_everyone
 from ..photos import photo_to_serve
-from . import bp
+from . import bp, lines
 from .dashboard import (
     help_requests_by,
     ideas_by,
@@ -65,6 +65,7 @@ def dashboard():
         offers=offers_made_by(current_user),
         ideas=ideas_by(current_user),
         help_requests=help_requests_by(current_user),
+        lines=lines,
     )
 
 
