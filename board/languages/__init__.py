@@ -139,8 +139,7 @@ def written_in(text) -> Markup:
 
 def _vary_by_language(response):
     if g.get("language_varies"):
-        response.vary.add("Cookie")
-        response.vary.add("Accept-Language")
+        response.vary.update(("Cookie", "Accept-Language"))  # the header read and written once
     return response
 
 
