@@ -24,8 +24,8 @@ _lock = threading.Lock()
 
 
 class Asks:
-    """How often each thing not kept has been asked for lately, so that only what is asked
-    for again is kept (CACHE_MIN_USES times, as nginx's `proxy_cache_min_uses`)."""
+    """How often each thing has been asked for lately, so that only what is asked for again
+    is kept (CACHE_MIN_USES times, as nginx's `proxy_cache_min_uses`)."""
 
     def __init__(self, config) -> None:
         self.min_uses = config["CACHE_MIN_USES"]
@@ -34,7 +34,8 @@ class Asks:
         self._lock = threading.Lock()
 
     def often_enough(self, key: Hashable) -> bool:
-        """Count an ask for something not kept: whether it is now to be kept."""
+        """Count an ask: whether it has now been asked for often enough to be kept (or, for
+        a thing looked up by its state, `cached_in_its_state`, to be looked for)."""
         if self.min_uses <= 1:
             return True
         digest = hash(key)

@@ -28,6 +28,7 @@ def _current_if(condition: bool) -> str:
 
 
 def url_for(endpoint: str, **values) -> str:
+    """An address, escaped for an attribute as the templates escape it."""
     return str(escape(remembered_url_for(endpoint, **values)))
 
 
