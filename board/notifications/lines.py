@@ -1,8 +1,8 @@
 """The notifications page's lines, written as HTML by one function call each.
 
 A page shows up to twenty, most with a button to mark it read. Drawn by the template,
-each line cost a macro call and a context lookup for every word, address and filter,
-some half of the page's time; here each is a few string joins, in the page's language.
+each line cost a macro call and a context lookup for every word, address and filter, a
+sixth of the page's time; here each is a few string joins, in the page's language.
 """
 
 from __future__ import annotations
