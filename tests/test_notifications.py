@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import select
 
 from board.extensions import db
@@ -227,6 +229,29 @@ def test_the_header_shows_the_unread_count_and_marking_read_lowers_it(
     assert "unread" not in text_of(client.get("/"))
     assert all(n.read_at for n in notifications_of(app, author))
     assert fetch(app, User, author.id).unread_notifications == 0
+
+
+def test_each_unread_notification_has_a_button_that_marks_it_read_and_comes_back(
+    app, client, auth, make_user, make_idea, make_comment
+):
+    author = make_user()
+    idea = make_idea(author=author)
+    for _ in range(22):
+        make_comment(on=idea)
+    auth.sign_in(author)
+    newest_first = [n.id for n in reversed(notifications_of(app, author))]
+
+    first_page = client.get("/notifications").get_data(as_text=True)
+    second_page = client.get("/notifications?page=2").get_data(as_text=True)
+
+    buttons = re.findall(r'<form method="post" action="/notifications/(\d+)/read(\?page=2)?" class="inline-form">\n'
+                         r'  <input type="hidden" name="csrf_token" value="[^"]+">\n'
+                         r'  <button type="submit" class="button button--secondary" '
+                         r'aria-label="Mark as read: ([^"]+)">Mark as read</button>', first_page + second_page)
+    assert [int(found[0]) for found in buttons] == newest_first
+    assert [bool(found[1]) for found in buttons] == [False] * 20 + [True] * 2
+    assert all(f"commented on “{idea.title}”" in found[2] for found in buttons)
+    assert first_page.count("notification--unread") == 20
 
 
 def test_nobody_marks_anothers_notifications_read(app, client, auth, make_user, make_idea, make_comment):
