@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import os
 import re
+import sqlite3
 import stat
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select, text
+from sqlalchemy.exc import OperationalError
 from werkzeug.datastructures import MultiDict
 
 from board import create_app
@@ -69,6 +71,25 @@ def test_sqlite_uses_wal_foreign_keys_and_a_busy_timeout(app):
         assert db.session.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         assert db.session.execute(text("PRAGMA foreign_keys")).scalar() == 1
         assert db.session.execute(text("PRAGMA busy_timeout")).scalar() == 15000
+
+
+@pytest.mark.engine("sqlite")
+def test_a_write_that_finds_the_database_locked_fails_as_sqlalchemy_reports_it(database_url):
+    """Transactions begin through the driver: its "database is locked" must still reach the
+    board as SQLAlchemy's OperationalError, which the error handlers catch."""
+    app = make_test_app(database_url, SQLITE_BUSY_TIMEOUT_MS=50)
+    other = sqlite3.connect(database_url.removeprefix("sqlite:///"), isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # another writer holds the lock
+    try:
+        with app.test_request_context("/ideas/new", method="POST"):
+            with pytest.raises(OperationalError, match="database is locked"):
+                db.session.execute(text("SELECT 1"))
+            db.session.rollback()
+    finally:
+        other.rollback()
+        other.close()
+        with app.app_context():
+            db.engine.dispose()
 
 
 def test_pages_carry_security_headers(client):
