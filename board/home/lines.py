@@ -28,14 +28,15 @@ def awaiting(offers) -> Markup:
     """Offers waiting for the person's answer: who offered, on which request, and when."""
     words = _words('%(name)s offered to help with <a href="%(url)s">%(title)s</a>')
     return _joined(
-        f'    <li>{words % {"name": profile_link(offer.person), "url": _offer_address(offer), "title": offer.request_title}}'
+        f'    <li>{words % {"name": profile_link(offer.person), "url": f"{_request_address(offer.request_id)}#offer-{offer.id}", "title": offer.request_title}}'
         f'      <span class="muted">{time_ago(offer.created_at)}</span></li>'
         for offer in offers
     )
 
 
-def _offer_address(offer) -> str:
-    return f'{remembered_url_for("help.detail", help_request_id=offer.request_id)}#offer-{offer.id}'
+def _request_address(request_id: int) -> str:
+    """A help request's address (a Markup % or an escape puts it in an attribute)."""
+    return remembered_url_for("help.detail", help_request_id=request_id)
 
 
 def latest(items) -> Markup:
@@ -52,7 +53,7 @@ def could_help(requests) -> Markup:
     """Open requests that need what the person offers: whose, where, and what they need."""
     for_whom, needs = _words("for %(name)s"), _words("needs %(skills)s")
     return _joined(
-        f'    <li><a href="{_request_address(request)}">{escape(request.title)}</a>\n'
+        f'    <li><a href="{escape(_request_address(request.id))}">{escape(request.title)}</a>\n'
         f'      <span class="muted">{for_whom % {"name": request.author.name}}'
         f'{f" · {escape(request.area_name)}" if request.area_name else ""}'
         f' · {needs % {"skills": ", ".join(request.skills)}}</span></li>'
@@ -60,15 +61,11 @@ def could_help(requests) -> Markup:
     )
 
 
-def _request_address(request) -> str:
-    return escape(remembered_url_for("help.detail", help_request_id=request.id))
-
-
 def offers(offers) -> Markup:
     """The help the person offered: on which request, for whom, and where it stands."""
     for_whom = _words("for %(name)s:")
     return _joined(
-        f'      <li><a href="{escape(remembered_url_for("help.detail", help_request_id=offer.request_id))}">'
+        f'      <li><a href="{escape(_request_address(offer.request_id))}">'
         f'{escape(offer.request_title)}</a>\n'
         f'{for_whom % {"name": profile_link(offer.person)}} '  # at the line's start, as the template had it
         f'<span class="tag tag--{escape(offer.status)}">{escape(offer.status_label)}</span></li>'
@@ -89,7 +86,7 @@ def ideas(ideas) -> Markup:
 def requests(requests) -> Markup:
     """The person's help requests, with where each stands and its offers."""
     return _joined(
-        f'      <li><a href="{_request_address(request)}">{escape(request.title)}</a> '
+        f'      <li><a href="{escape(_request_address(request.id))}">{escape(request.title)}</a> '
         f'<strong class="tag tag--{escape(request.status)}">{escape(request.status_label)}</strong>\n'
         f'        <span class="muted">{escape(plural(request.offers_count, "%(num)s offer", "%(num)s offers"))}</span></li>'
         for request in requests
