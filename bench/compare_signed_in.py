@@ -39,7 +39,9 @@ def checkout(rev: str) -> Path:
 
 
 def main() -> None:
-    rev = sys.argv[1] if len(sys.argv) > 1 else sys.exit("usage: bench/compare_signed_in.py REV")
+    if len(sys.argv) != 2:
+        sys.exit("usage: bench/compare_signed_in.py REV")
+    rev = sys.argv[1]
     then = checkout(rev)
     args = SimpleNamespace(threads=2, connections=16, duration=int(os.environ.get("DURATION", 6)),
                            warmup=int(os.environ.get("WARMUP", 2)))
