@@ -59,6 +59,10 @@ def axe_violations(page) -> list[dict]:
     # Imported here: without it the browser tests are skipped with a message, not broken.
     from axe_playwright_python.base import AXE_SCRIPT
 
+    # A click that sends a form returns once the next page has begun, and its alert may
+    # show before its stylesheet has come: axe would then judge the page unstyled (its
+    # header's links too small to touch). The "load" event waits for the stylesheet.
+    page.wait_for_load_state("load")
     if not page.evaluate("() => typeof window.axe !== 'undefined'"):
         page.evaluate(AXE_SCRIPT)
     result = page.evaluate("options => axe.run(document, options)", AXE_OPTIONS)
