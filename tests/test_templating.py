@@ -72,3 +72,29 @@ def test_a_value_flask_leaves_out_does_not_stop_later_addresses_being_right(app)
         assert remembered_url_for("ideas.index", topic=None, page=2) == url_for("ideas.index", topic=None, page=2)
         assert remembered_url_for("ideas.index", topic="parks", page=2) == "/ideas?topic=parks&page=2"
         assert remembered_url_for("ideas.index", topic="parks", page=3) == "/ideas?topic=parks&page=3"
+
+
+WRITTEN_WHOLE = ("{{ url_for('static', filename='css/board.css') }}|{{ url_for('ideas.index') }}|"
+                 "{{ url_for('ideas.index', sort='popular', page=2) }}|{{ url_for('people.skill', name='first aid/CPR') }}")
+
+
+@pytest.mark.parametrize("root", ["", "/board"])
+def test_an_address_written_whole_in_a_template_is_the_one_flask_builds_under_any_root(app, root):
+    # Built once as the template is compiled, at whichever root asks first: both orders.
+    for asked_at in (root, "/elsewhere" if root else "/board", root):
+        with app.test_request_context("/", base_url=f"http://localhost{asked_at}/"):
+            rendered = app.jinja_env.from_string(WRITTEN_WHOLE).render()
+            expected = "|".join([url_for("static", filename="css/board.css"), url_for("ideas.index"),
+                                 url_for("ideas.index", sort="popular", page=2),
+                                 url_for("people.skill", name="first aid/CPR")]).replace("&", "&amp;")
+        assert rendered == expected
+        assert rendered.startswith(f"{asked_at}/static/css/board.css|{asked_at}/ideas|")
+
+
+def test_a_board_served_under_a_path_links_every_page_under_it(client):
+    page = client.get("/ideas", base_url="http://localhost/board/")
+    assert page.status_code == 200
+    assert 'href="/board/static/css/board.css"' in page.text
+    assert 'href="/board/ideas" aria-current="page"' in page.text
+    assert 'href="/board/privacy"' in page.text
+    assert 'href="/ideas"' not in page.text
