@@ -11,7 +11,6 @@ from flask import (
     g,
     get_template_attribute,
     redirect,
-    render_template,
     request,
     url_for,
 )
@@ -26,6 +25,7 @@ from ..languages import page_language
 from ..listing import comment_views, discussion_state
 from ..models import Comment, Idea, NotPossible
 from ..page_cache import drawn_in_code, for_this_person, shown_differently_to
+from .thread import thread_html
 
 bp = Blueprint("comments", __name__, url_prefix="/comments")
 
@@ -81,7 +81,7 @@ def discussion_html(target) -> Markup:
     html = fragments.cached_in_its_state(
         ("discussion", page_language(), type(target).__name__, target.id),
         lambda: discussion_state(target),
-        lambda: render_template("comments/_thread.html", comments=comment_views(target)),
+        lambda: thread_html(comment_views(target)),
     )
     if g.get("page_key") is not None:
         hidden_authors = {int(mark[2]) for mark in _HIDDEN.finditer(html)}
