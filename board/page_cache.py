@@ -71,6 +71,12 @@ _KEYED_COOKIES = (LANGUAGE_COOKIE,)
 _PARTS_IN_CODE: dict[str, Callable[[list[tuple[int, ...]]], list[str]]] = {}
 
 
+# What a visitor gets from a part of templates/_person.html, drawn by a function: on an
+# idea's page or a profile, mostly read by visitors, the macros' calls cost more than what
+# they draw for them (nothing, or a link to sign in). People signed in get the macro.
+_PARTS_FOR_VISITORS: dict[str, Callable[..., str]] = {}
+
+
 def same_for_everyone(view: Callable) -> Callable:
     """Mark a view whose page is the same for everyone, signed in or not, but for the
     parts drawn for each person (templates/_person.html): it may be kept and shared."""
@@ -83,6 +89,16 @@ def drawn_in_code(name: str) -> Callable:
     page, it returns the HTML of each, all in one call."""
     def register(draw: Callable) -> Callable:
         _PARTS_IN_CODE[name] = draw
+        return draw
+    return register
+
+
+def drawn_for_visitors(*names: str) -> Callable:
+    """Register a function as what a visitor gets from the parts `names`: given the ids of
+    one place, it returns its HTML, the same as the part's macro draws for a visitor."""
+    def register(draw: Callable) -> Callable:
+        for name in names:
+            _PARTS_FOR_VISITORS[name] = draw
         return draw
     return register
 
@@ -247,6 +263,9 @@ def _drawn_for_this_person(name: str, places: list[tuple[int, ...]]) -> list[str
     draw = _PARTS_IN_CODE.get(name)
     if draw is not None:
         return draw(places)
+    draw = _PARTS_FOR_VISITORS.get(name)
+    if draw is not None and not current_user.is_authenticated:
+        return [draw(*ids) for ids in places]
     macro = getattr(_parts(), name)
     return [str(macro(*ids)) for ids in places]
 

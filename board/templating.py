@@ -247,7 +247,9 @@ def init_templating(app: Flask) -> None:
     from .admin import board_settings
     from .auth import header  # noqa: F401  (the header's parts for each person, drawn the same way)
     from .forms_common import kept_while_blank
+    from .ideas import parts as idea_parts  # noqa: F401  (what visitors get from an idea's page's parts)
     from .mail import mail_enabled
+    from .people import parts as profile_parts  # noqa: F401  (and from a profile's)
 
     # current_user a global, so that macros imported without context can see who is signed in.
     app.jinja_env.globals.update(plural=plural, current_user=current_user, person=profile_link,
