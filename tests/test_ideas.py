@@ -707,6 +707,16 @@ def test_the_idea_page_costs_the_same_queries_for_1_help_request_as_for_20(
     assert twenty == one
 
 
+def test_a_visitor_is_asked_to_sign_in_to_support_or_discuss_an_idea_and_comes_back_to_it(client, make_idea):
+    idea = make_idea()
+    html = client.get(f"/ideas/{idea.id}").get_data(as_text=True)
+    back = f"next=/ideas/{idea.id}"
+    assert f'<a href="/login?{back}">Sign in to support this idea</a>' in html
+    assert f'<a href="/login?{back}">Sign in</a> or <a href="/register?{back}">register</a> to join' in html
+    # Reporting, moderating and following are for people signed in.
+    assert "Report this idea" not in html and "Follow" not in html
+
+
 def test_reading_an_idea_gives_a_visitor_no_cookie(app, database_url, make_idea, make_comment):
     idea = make_idea()
     make_comment(idea)
