@@ -1,13 +1,16 @@
-"""Cards, the rows of every list, written as HTML by one function call each.
+"""Cards, the rows of every list, written as HTML by one function call for the whole list.
 
 A list shows twenty of them. Drawn by a Jinja macro, a card cost hundreds of small
 calls (a macro per tag, a context lookup per translation, filter and address), most
-of a list page's time. Here each costs a few dozen and reads the same. The words are
-the catalogues' own, so a card is in the page's language like the rest of it.
+of a list page's time. Here each costs a few dozen and reads the same, and what the
+cards of a list share (the page's words and language, the time now, the beginnings of
+their addresses) is looked up once for the list. The words are the catalogues' own, so
+a card is in the page's language like the rest of it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import lru_cache
 
 from flask import request
@@ -15,8 +18,36 @@ from markupsafe import Markup, escape
 
 from .languages import in_force
 from .listing import HelpCard, IdeaCard
+from .models import utcnow
 from .pledge import answer_clock
-from .templating import plural, profile_link, remembered_url_for, time_ago
+from .templating import plural, profile_link, profile_prefix, remembered_url_for, time_ago
+
+_STAND_IN = 1_987_654_321  # an id no address holds otherwise, to find where ids go
+
+
+class _List:
+    """What the cards of one list share, looked up once for it."""
+
+    __slots__ = ("translations", "gettext", "language", "now", "profiles", "ideas", "requests")
+
+    def __init__(self) -> None:
+        self.translations, self.language = in_force()
+        self.gettext = self.translations.ugettext
+        self.now = utcnow()
+        self.profiles = profile_prefix()
+        self.ideas = remembered_url_for("ideas.detail", idea_id=_STAND_IN).partition(str(_STAND_IN))[::2]
+        self.requests = remembered_url_for("help.detail", help_request_id=_STAND_IN).partition(str(_STAND_IN))[::2]
+
+    def counted(self, count: int, singular: str, plural_form: str) -> str:
+        return escape(plural(count, singular, plural_form, self.translations, self.language))
+
+    def byline(self, card: IdeaCard | HelpCard) -> dict[str, str]:
+        return {"name": profile_link(card.author, self.profiles),
+                "when": time_ago(card.created_at, self.now, self.language)}
+
+
+def _address(shape: tuple[str, str], card_id: int) -> str:
+    return f"{shape[0]}{card_id}{shape[1]}"
 
 
 def thumbnail(card: IdeaCard | HelpCard) -> str:
@@ -29,46 +60,58 @@ def thumbnail(card: IdeaCard | HelpCard) -> str:
             f'height="{photo.height}" loading="lazy" class="card__thumb">')
 
 
-def idea_card(idea: IdeaCard, heading: str = "h3") -> Markup:
-    translations = in_force()[0]
-    address = remembered_url_for("ideas.detail", idea_id=idea.id)
+def idea_cards_html(ideas: Iterable[IdeaCard], heading: str = "h3") -> Markup:
+    """The cards of a list of ideas."""
+    shared = _List()
+    return Markup("".join([_idea_card(idea, heading, shared) for idea in ideas]))
+
+
+def _idea_card(idea: IdeaCard, heading: str, shared: _List) -> str:
     status = ""
     if idea.status != "new":
         status = f'<strong class="tag tag--idea-{idea.status}">{escape(idea.status_label)}</strong> '
-    byline = Markup(translations.ugettext("By %(name)s, %(when)s")) % {
-        "name": profile_link(idea.author), "when": time_ago(idea.created_at)}
+    # The catalogue's words are trusted, as the templates trust them; the name and the
+    # moment put in them are HTML already, their text escaped.
+    byline = shared.gettext("By %(name)s, %(when)s") % shared.byline(idea)
     area = f" · {escape(idea.area_name)}" if idea.area_name else ""
-    return Markup(
-        f'<li class="card">\n  <{heading} class="card__title"><a href="{address}">{escape(idea.title)}</a></{heading}>{thumbnail(idea)}\n'
+    return (
+        f'<li class="card">\n  <{heading} class="card__title"><a href="{_address(shared.ideas, idea.id)}">'
+        f'{escape(idea.title)}</a></{heading}>{thumbnail(idea)}\n'
         f'  <p class="card__meta">{status}{byline}{area}</p>\n'
         '  <p class="card__counts">\n'
-        f'    <span class="count">{escape(plural(idea.supporters_count, "%(num)s supporter", "%(num)s supporters"))}</span>\n'
-        f'    <span class="count">{escape(plural(idea.comments_count, "%(num)s comment", "%(num)s comments"))}</span>\n'
+        f'    <span class="count">{shared.counted(idea.supporters_count, "%(num)s supporter", "%(num)s supporters")}</span>\n'
+        f'    <span class="count">{shared.counted(idea.comments_count, "%(num)s comment", "%(num)s comments")}</span>\n'
         f'  </p>\n  {answer_clock(idea)}\n</li>'
     )
 
 
-def help_card(request: HelpCard, heading: str = "h3", show_idea: bool = True) -> Markup:
-    translations = in_force()[0]
-    address = remembered_url_for("help.detail", help_request_id=request.id)
-    words = {"name": profile_link(request.author), "when": time_ago(request.created_at)}
+def help_cards_html(requests: Iterable[HelpCard], heading: str = "h3", show_idea: bool = True) -> Markup:
+    """The cards of a list of help requests, each with the idea it is for unless `show_idea` is False."""
+    shared = _List()
+    return Markup("".join([_help_card(request, heading, show_idea, shared) for request in requests]))
+
+
+def _help_card(request: HelpCard, heading: str, show_idea: bool, shared: _List) -> str:
+    _ = shared.gettext
+    words = shared.byline(request)
     if show_idea and request.idea_id:
-        words["url"] = remembered_url_for("ideas.detail", idea_id=request.idea_id)
-        words["idea"] = request.idea_title
-        byline = Markup(translations.ugettext('Asked by %(name)s, %(when)s for <a href="%(url)s">%(idea)s</a>')) % words
+        words["url"] = escape(_address(shared.ideas, request.idea_id))
+        words["idea"] = escape(request.idea_title)
+        byline = _('Asked by %(name)s, %(when)s for <a href="%(url)s">%(idea)s</a>') % words
     else:
-        byline = Markup(translations.ugettext("Asked by %(name)s, %(when)s")) % words
+        byline = _("Asked by %(name)s, %(when)s") % words
     area = f" · {escape(request.area_name)}" if request.area_name else ""
     kind = ""
     if request.kind and request.kind != "skills":
-        kind = " · " + Markup(translations.ugettext("Needs: %(kind)s")) % {"kind": str(request.kind_label).lower()}
-    return Markup(
-        f'<li class="card">\n  <{heading} class="card__title"><a href="{address}">{escape(request.title)}</a></{heading}>{thumbnail(request)}\n'
+        kind = " · " + _("Needs: %(kind)s") % {"kind": escape(str(request.kind_label).lower())}
+    return (
+        f'<li class="card">\n  <{heading} class="card__title"><a href="{_address(shared.requests, request.id)}">'
+        f'{escape(request.title)}</a></{heading}>{thumbnail(request)}\n'
         f'  <p class="card__meta"><strong class="tag tag--{request.status}">{escape(request.status_label)}</strong> '
         f'{byline}{area}{kind}</p>\n'
         f'  {skill_tags(request.skills)}\n'
-        f'  <p class="card__counts"><span class="count">{escape(plural(request.offers_count, "%(num)s offer", "%(num)s offers"))}</span>\n'
-        f'  <span class="count">{escape(plural(request.comments_count, "%(num)s comment", "%(num)s comments"))}</span></p>\n'
+        f'  <p class="card__counts"><span class="count">{shared.counted(request.offers_count, "%(num)s offer", "%(num)s offers")}</span>\n'
+        f'  <span class="count">{shared.counted(request.comments_count, "%(num)s comment", "%(num)s comments")}</span></p>\n'
         '</li>'
     )
 

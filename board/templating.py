@@ -153,22 +153,24 @@ def format_datetime(value: datetime | None) -> str:
                    time=dates.format_time(local, "short", locale=_language()))
 
 
-def time_ago(value: datetime | None) -> Markup:
+def time_ago(value: datetime | None, now: datetime | None = None, language: str | None = None) -> Markup:
     """'3 hours ago', in the page's language, inside a <time> element that carries the
-    exact moment for machines.
+    exact moment for machines. A list of many gives the time now and the language, looked
+    up once for all.
 
     Discussions call this for every comment, so the words for each count of each unit
     are made once per language and then looked up.
     """
     if value is None:
         return Markup("")
-    seconds = (utcnow() - value).total_seconds()
+    seconds = ((now or utcnow()) - value).total_seconds()
+    language = language or _language()
     for unit, size in _UNITS:
         if seconds >= size:
-            words = _ago(int(seconds // size), unit, _language())
+            words = _ago(int(seconds // size), unit, language)
             break
     else:
-        words = _just_now(_language())
+        words = _just_now(language)
     return Markup(f'<time datetime="{value.isoformat(timespec="seconds")}Z">{words}</time>')
 
 
@@ -188,17 +190,22 @@ def _just_now(language: str) -> str:
         return str(escape(gettext("just now")))
 
 
-def profile_link(user) -> Markup:
+def profile_link(user, prefix: str | None = None) -> Markup:
     """A link to a person's profile, showing their name.
 
     Discussions show hundreds of these, so the address is built once per request
-    and completed by joining strings; usernames are letters, digits, - and _ only,
-    so they need no quoting.
+    (`profile_prefix`, which a list of many may pass) and completed by joining strings;
+    usernames are letters, digits, - and _ only, so they need no quoting.
     """
+    return Markup(f'<a href="{prefix or profile_prefix()}{user.username}">{escape(user.name)}</a>')
+
+
+def profile_prefix() -> str:
+    """Every profile's address but the username."""
     prefix = g.get("profile_url_prefix")
     if prefix is None:
         prefix = g.profile_url_prefix = url_for("people.profile", username="_")[:-1]
-    return Markup(f'<a href="{prefix}{user.username}">{escape(user.name)}</a>')
+    return prefix
 
 
 def csrf_token() -> str:
@@ -221,11 +228,14 @@ def post_button(action: str, label: str, style: str = "secondary", name: str | N
     )
 
 
-def plural(count: int, singular: str, plural_form: str) -> str:
+def plural(count: int, singular: str, plural_form: str, translations=None, language: str | None = None) -> str:
     """'3 supporters' in the page's language: `singular` and `plural_form` say
-    %(num)s where the number goes, and each language picks its own form (Welsh has six)."""
-    number = str(count) if count < 1000 else _thousands(count, _language())
-    return in_force()[0].ungettext(singular, plural_form, count) % {"num": number}
+    %(num)s where the number goes, and each language picks its own form (Welsh has six).
+    A list of many gives the language's translations and code, looked up once for all."""
+    if translations is None:
+        translations, language = in_force()
+    number = str(count) if count < 1000 else _thousands(count, language)
+    return translations.ungettext(singular, plural_form, count) % {"num": number}
 
 
 @lru_cache(maxsize=4096)
@@ -254,8 +264,8 @@ def init_templating(app: Flask) -> None:
     # current_user a global, so that macros imported without context can see who is signed in.
     app.jinja_env.globals.update(plural=plural, current_user=current_user, person=profile_link,
                                  post_button=post_button,
-                                 url_for=remembered_url_for, idea_card=cards.idea_card,
-                                 help_card=cards.help_card, skill_tags=cards.skill_tags,
+                                 url_for=remembered_url_for, idea_cards_html=cards.idea_cards_html,
+                                 help_cards_html=cards.help_cards_html, skill_tags=cards.skill_tags,
                                  kept_while_blank=kept_while_blank, board_settings=board_settings,
                                  mail_enabled=mail_enabled)
     app.jinja_env.trim_blocks = True
