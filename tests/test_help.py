@@ -978,3 +978,24 @@ def test_a_help_requests_page_links_its_idea_and_lists_its_skills_but_not_a_hidd
     page = client.get(f"/help/{help_request.id}").get_data(as_text=True)
     assert "For the idea" not in page and "A repair café" not in page
     assert "Someone to fix lamps" in page
+
+
+def test_a_help_requests_card_says_who_asked_when_for_which_idea_and_what_it_needs(app, client, make_user,
+                                                                                  make_idea, make_help_request):
+    asker = make_user("rosa", display_name="Rosa <i>R</i>")
+    idea = make_idea(title="<b>Benches</b> & bins", author=asker)
+    help_request = make_help_request(author=asker, title="Hands on Sunday", idea=idea)
+    with app.app_context():
+        db.session.get(HelpRequest, help_request.id).kind = "time"
+        db.session.commit()
+    html = client.get("/help").get_data(as_text=True)
+    card = html[html.index(f'<a href="/help/{help_request.id}">Hands on Sunday</a>'):]
+    card = card[:card.index("</li>")]
+    assert re.search(
+        r'Asked by <a href="/users/rosa">Rosa &lt;i&gt;R&lt;/i&gt;</a>, <time datetime="[0-9T:-]+Z">just now</time> '
+        rf'for <a href="/ideas/{idea.id}">&lt;b&gt;Benches&lt;/b&gt; &amp; bins</a> · Needs: time</p>', card), card
+    # On the asker's profile the card leaves the idea out: the page is theirs, not the idea's.
+    profile = client.get("/users/rosa").get_data(as_text=True)
+    card = profile[profile.index(f'<a href="/help/{help_request.id}">Hands on Sunday</a>'):]
+    card = card[:card.index("</li>")]
+    assert "</time> · Needs: time</p>" in card and "Benches" not in card
