@@ -214,15 +214,17 @@ def csrf_token() -> str:
     return g.get("csrf_token") or generate_csrf()
 
 
-def post_button(action: str, label: str, style: str = "secondary", name: str | None = None) -> Markup:
+def post_button(action: str, label: str, style: str = "secondary", name: str | None = None,
+                token: str | None = None) -> Markup:
     """A button that POSTs: every change goes through a form with a CSRF token. `name` is
-    its accessible name when the label alone does not say what it acts on.
+    its accessible name when the label alone does not say what it acts on; `token`, the
+    CSRF token, escaped, when a page of many buttons has looked it up once for all.
 
     A function rather than a macro: a page of notifications has one for each unread."""
     described = f' aria-label="{escape(name)}"' if name else ""
     return Markup(
         f'<form method="post" action="{escape(action)}" class="inline-form">\n'
-        f'  <input type="hidden" name="csrf_token" value="{escape(csrf_token())}">\n'
+        f'  <input type="hidden" name="csrf_token" value="{token or escape(csrf_token())}">\n'
         f'  <button type="submit" class="button button--{escape(style)}"{described}>{escape(label)}</button>\n'
         '</form>\n'
     )
