@@ -18,36 +18,8 @@ from markupsafe import Markup, escape
 
 from .languages import in_force
 from .listing import HelpCard, IdeaCard
-from .models import utcnow
 from .pledge import answer_clock
-from .templating import plural, profile_link, profile_prefix, remembered_url_for, time_ago
-
-_STAND_IN = 1_987_654_321  # an id no address holds otherwise, to find where ids go
-
-
-class _List:
-    """What the cards of one list share, looked up once for it."""
-
-    __slots__ = ("translations", "gettext", "language", "now", "profiles", "ideas", "requests")
-
-    def __init__(self) -> None:
-        self.translations, self.language = in_force()
-        self.gettext = self.translations.ugettext
-        self.now = utcnow()
-        self.profiles = profile_prefix()
-        self.ideas = remembered_url_for("ideas.detail", idea_id=_STAND_IN).partition(str(_STAND_IN))[::2]
-        self.requests = remembered_url_for("help.detail", help_request_id=_STAND_IN).partition(str(_STAND_IN))[::2]
-
-    def counted(self, count: int, singular: str, plural_form: str) -> str:
-        return escape(plural(count, singular, plural_form, self.translations, self.language))
-
-    def byline(self, card: IdeaCard | HelpCard) -> dict[str, str]:
-        return {"name": profile_link(card.author, self.profiles),
-                "when": time_ago(card.created_at, self.now, self.language)}
-
-
-def _address(shape: tuple[str, str], card_id: int) -> str:
-    return f"{shape[0]}{card_id}{shape[1]}"
+from .templating import ListDrawing, address_by_id, remembered_url_for
 
 
 def thumbnail(card: IdeaCard | HelpCard) -> str:
@@ -60,13 +32,27 @@ def thumbnail(card: IdeaCard | HelpCard) -> str:
             f'height="{photo.height}" loading="lazy" class="card__thumb">')
 
 
+class _Cards(ListDrawing):
+    """What the cards of one list share, their addresses' shapes too."""
+
+    __slots__ = ("idea_address", "request_address")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.idea_address = address_by_id("ideas.detail", "idea_id")
+        self.request_address = address_by_id("help.detail", "help_request_id")
+
+    def byline(self, card: IdeaCard | HelpCard) -> dict[str, str]:
+        return {"name": self.person(card.author), "when": self.ago(card.created_at)}
+
+
 def idea_cards_html(ideas: Iterable[IdeaCard], heading: str = "h3") -> Markup:
     """The cards of a list of ideas."""
-    shared = _List()
+    shared = _Cards()
     return Markup("".join([_idea_card(idea, heading, shared) for idea in ideas]))
 
 
-def _idea_card(idea: IdeaCard, heading: str, shared: _List) -> str:
+def _idea_card(idea: IdeaCard, heading: str, shared: _Cards) -> str:
     status = ""
     if idea.status != "new":
         status = f'<strong class="tag tag--idea-{idea.status}">{escape(idea.status_label)}</strong> '
@@ -75,7 +61,7 @@ def _idea_card(idea: IdeaCard, heading: str, shared: _List) -> str:
     byline = shared.gettext("By %(name)s, %(when)s") % shared.byline(idea)
     area = f" · {escape(idea.area_name)}" if idea.area_name else ""
     return (
-        f'<li class="card">\n  <{heading} class="card__title"><a href="{_address(shared.ideas, idea.id)}">'
+        f'<li class="card">\n  <{heading} class="card__title"><a href="{shared.idea_address(idea.id)}">'
         f'{escape(idea.title)}</a></{heading}>{thumbnail(idea)}\n'
         f'  <p class="card__meta">{status}{byline}{area}</p>\n'
         '  <p class="card__counts">\n'
@@ -87,15 +73,15 @@ def _idea_card(idea: IdeaCard, heading: str, shared: _List) -> str:
 
 def help_cards_html(requests: Iterable[HelpCard], heading: str = "h3", show_idea: bool = True) -> Markup:
     """The cards of a list of help requests, each with the idea it is for unless `show_idea` is False."""
-    shared = _List()
+    shared = _Cards()
     return Markup("".join([_help_card(request, heading, show_idea, shared) for request in requests]))
 
 
-def _help_card(request: HelpCard, heading: str, show_idea: bool, shared: _List) -> str:
+def _help_card(request: HelpCard, heading: str, show_idea: bool, shared: _Cards) -> str:
     _ = shared.gettext
     words = shared.byline(request)
     if show_idea and request.idea_id:
-        words["url"] = escape(_address(shared.ideas, request.idea_id))
+        words["url"] = escape(shared.idea_address(request.idea_id))
         words["idea"] = escape(request.idea_title)
         byline = _('Asked by %(name)s, %(when)s for <a href="%(url)s">%(idea)s</a>') % words
     else:
@@ -105,7 +91,7 @@ def _help_card(request: HelpCard, heading: str, show_idea: bool, shared: _List) 
     if request.kind and request.kind != "skills":
         kind = " · " + _("Needs: %(kind)s") % {"kind": escape(str(request.kind_label).lower())}
     return (
-        f'<li class="card">\n  <{heading} class="card__title"><a href="{_address(shared.requests, request.id)}">'
+        f'<li class="card">\n  <{heading} class="card__title"><a href="{shared.request_address(request.id)}">'
         f'{escape(request.title)}</a></{heading}>{thumbnail(request)}\n'
         f'  <p class="card__meta"><strong class="tag tag--{request.status}">{escape(request.status_label)}</strong> '
         f'{byline}{area}{kind}</p>\n'

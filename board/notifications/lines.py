@@ -11,36 +11,31 @@ from __future__ import annotations
 
 from markupsafe import Markup, escape
 
-from ..languages import in_force
-from ..models import utcnow
-from ..templating import csrf_token, post_button, remembered_url_for, time_ago
+from ..templating import ListDrawing, address_by_id, csrf_token, post_button
 from .reading import Shown
-
-_STAND_IN = 1_987_654_321  # an id no address holds otherwise, to find where ids go
 
 
 def notification_lines(items: list[Shown], page_number: int) -> Markup:
     """The lines of one page of notifications; an unread one is marked new and has a button
     that marks it read and comes back to this page."""
-    translations, language = in_force()
-    _ = translations.ugettext
+    shared = ListDrawing()
+    _ = shared.gettext
     # The catalogues' words are trusted as the templates trust them; what people wrote is escaped.
     new, mark_as_read, named = Markup(_("New")), Markup(_("Mark as read")), _("Mark as read: %(notification)s")
-    now, token = utcnow(), escape(csrf_token())
-    back_to = page_number if page_number > 1 else None
-    before, _stand_in, after = remembered_url_for(
-        "notifications.read", notification_id=_STAND_IN, page=back_to).partition(str(_STAND_IN))
+    token = escape(csrf_token())
+    marking_read = address_by_id("notifications.read", "notification_id",
+                                 page=page_number if page_number > 1 else None)
     lines = []
     for item in items:
         sentence = escape(item.sentence)
-        moment = time_ago(item.created_at, now, language)
+        moment = shared.ago(item.created_at)
         if item.is_read:
             lines.append(f'  <li class="notification">\n'
                          f'    <a href="{escape(item.url)}">{sentence}</a>\n'
                          f'    <span class="muted">{moment}</span>\n'
                          '  </li>\n')
             continue
-        button = post_button(f"{before}{item.id}{after}", mark_as_read,
+        button = post_button(marking_read(item.id), mark_as_read,
                              name=Markup(named % {"notification": sentence}), token=token)
         lines.append(f'  <li class="notification notification--unread">\n'
                      f'<strong class="tag tag--new">{new}</strong>    <a href="{escape(item.url)}">{sentence}</a>\n'
