@@ -52,8 +52,10 @@ def create_app(config: dict | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
     from . import incoming
+    from .sessions import CookieSessions
     from .templating import IdConverter, init_templating
 
+    app.session_interface = CookieSessions(app.config["SESSION_COOKIES_KEPT"])
     incoming.init_app(app)
     app.url_map.converters["id"] = IdConverter
     db.init_app(app)

@@ -15,6 +15,7 @@ import time
 from html import unescape
 
 import pytest
+from flask import request
 
 import helpers
 from helpers import PASSWORD, ROOT, demo_board_served
@@ -190,3 +191,49 @@ def test_changing_the_password_ends_every_other_session_and_keeps_this_browser_s
     # The remember-me cookie this browser holds now still signs in on its own.
     assert person.copy_of("remember_token").is_signed_in()
     Browser(url).sign_in("lukasz", "a brand new password")
+
+
+# --- A session cookie read before (board/sessions.py keeps what it read of it) -------------
+
+
+def _asked_with(app, cookie: str, path: str = "/account"):
+    """A request carrying exactly this session cookie, as a browser (or a thief) sends it."""
+    client = app.test_client()
+    client.set_cookie("session", cookie)
+    return client.get(path)
+
+
+def _signed_in_cookie(app, client, auth, make_user) -> str:
+    auth.login(make_user("kept").username)
+    client.get("/account")  # where its "Signed in" message is shown, and leaves the session
+    return client.get_cookie("session").value
+
+
+def test_a_session_cookie_read_before_still_ends_when_its_lifetime_is_over(app, client, auth, make_user):
+    app.permanent_session_lifetime = 2  # seconds
+    cookie = _signed_in_cookie(app, client, auth, make_user)
+    for _ in range(2):  # read, and read again from what was kept of it
+        assert _asked_with(app, cookie).status_code == 200
+    time.sleep(3.1)
+    answer = _asked_with(app, cookie)
+    assert answer.status_code == 302 and "/login" in answer.headers["Location"]
+
+
+def test_a_changed_session_cookie_is_refused_though_the_real_one_was_read(app, client, auth, make_user):
+    cookie = _signed_in_cookie(app, client, auth, make_user)
+    assert _asked_with(app, cookie).status_code == 200
+    payload, stamp, signature = cookie.rsplit(".", 2)
+    forged = f"{payload}.{stamp}.{signature[:-2]}{'AA' if signature[-2:] != 'AA' else 'BB'}"
+    answer = _asked_with(app, forged)
+    assert answer.status_code == 302 and "/login" in answer.headers["Location"]
+    assert _asked_with(app, cookie).status_code == 200
+
+
+def test_each_request_gets_its_own_session_from_a_cookie_read_before(app, client, auth, make_user):
+    cookie = _signed_in_cookie(app, client, auth, make_user)
+    with app.test_request_context("/", headers={"Cookie": f"session={cookie}"}):
+        first = app.session_interface.open_session(app, request)
+        first["_flashes"] = [("info", "Only for this request.")]
+        first["_user_id"] = "1:someone-else"
+        second = app.session_interface.open_session(app, request)
+    assert "_flashes" not in second and second["_user_id"] != "1:someone-else"
