@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache, partial
@@ -9,7 +10,8 @@ from urllib.parse import quote, quote_plus
 from zoneinfo import ZoneInfo
 
 from babel import dates, numbers
-from flask import Flask, current_app, g, request, url_for
+from cachetools import TTLCache
+from flask import Flask, current_app, g, request, session, url_for
 from flask_babel import force_locale, gettext
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
@@ -18,6 +20,9 @@ from werkzeug.routing import BuildError, IntegerConverter
 
 from .languages import in_force
 from .models import MAX_ID, utcnow
+
+SIGNED_TOKEN_SECONDS = 60
+_tokens_lock = threading.Lock()
 
 
 class IdConverter(IntegerConverter):
@@ -243,8 +248,27 @@ def address_by_id(endpoint: str, name: str, **values) -> Callable[[int], str]:
 
 def csrf_token() -> str:
     """The person's CSRF token: made once a request by Flask-WTF, which keeps it in `g`, and
-    read from there after that (a page of notifications asks for it on every button)."""
-    return g.get("csrf_token") or generate_csrf()
+    read from there after that (a page of notifications asks for it on every button).
+
+    Signing it costs more than a page's header, and every page of someone signed in has
+    one (the sign-out button): the token signed for their session is kept for a minute
+    (SIGNED_TOKEN_SECONDS) and used again, as valid as one signed now
+    but a minute older at most. Flask-WTF checks it as it checks any."""
+    token = g.get("csrf_token")
+    if token is not None:
+        return token
+    own = session.get("csrf_token")  # the session's own secret, which the token signs
+    kept = current_app.extensions["signed_csrf_tokens"]
+    with _tokens_lock:
+        token = kept.get(own) if own else None
+    if token is None:
+        token = generate_csrf()
+        if own:
+            with _tokens_lock:
+                kept[own] = token
+    else:
+        g.csrf_token = token  # where Flask-WTF looks, so that the page's forms carry it too
+    return token
 
 
 def post_button(action: str, label: str, style: str = "secondary", name: str | None = None,
@@ -286,6 +310,8 @@ def labelled(things) -> list[tuple[str, str]]:
 
 
 def init_templating(app: Flask) -> None:
+    app.extensions["signed_csrf_tokens"] = TTLCache(maxsize=app.config["SESSION_COOKIES_KEPT"],
+                                                    ttl=SIGNED_TOKEN_SECONDS)
     app.jinja_env.filters.update(date=format_date, datetime=format_datetime, ago=time_ago,
                                  labelled=labelled)
     from . import cards  # it draws with the functions above

@@ -670,6 +670,23 @@ def test_signing_out_without_the_form_token_is_refused(csrf_app):
     assert client.get("/dashboard").status_code == 302
 
 
+def test_a_token_signed_for_one_page_works_on_the_next_and_only_for_its_session(csrf_app):
+    # The token signed for a session is used again on its next pages for a minute.
+    alice, bob = csrf_app.test_client(), csrf_app.test_client()
+    for client, name in ((alice, "alice"), (bob, "bob")):
+        client.post("/register", data=registration(
+            username=name, email=f"{name}@example.org", csrf_token=csrf_token_from(client.get("/register"))))
+    alices = [csrf_token_from(alice.get(path)) for path in ("/dashboard", "/notifications", "/account")]
+    bobs = csrf_token_from(bob.get("/dashboard"))
+    assert alices[0] == alices[1] == alices[2] and bobs != alices[0]
+    # Each page's forms carry the header's token too, and each works for its own session only.
+    assert set(re.findall(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"',
+                          alice.get("/account").get_data(as_text=True))) == {alices[0]}
+    assert bob.post("/logout", data={"csrf_token": alices[0]}).status_code == 400
+    assert alice.post("/logout", data={"csrf_token": alices[0]}).status_code == 302
+    assert alice.get("/dashboard").status_code == 302
+
+
 def test_a_button_pressed_while_signed_out_comes_back_to_its_page_after_sign_in(
     client, make_user, make_idea
 ):
