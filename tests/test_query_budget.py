@@ -17,9 +17,9 @@ from helpers import PASSWORD_HASH, count_queries, make_test_app
 MANY = 50
 
 # page -> at most this many queries, loading the signed-in person included. Not counted:
-# the settings' version stamp, which every request reads first through the database
-# driver alone, beside the session (tests/test_page_cache.py checks it is all a kept page
-# asks of the database).
+# the settings' version stamp, which every request reads through the database driver
+# alone, on the request's connection or, before it has one, on its own (tests/test_page_cache.py
+# checks it is all a kept page asks of the database).
 BUDGETS = {
     "/": 5,
     "/ideas": 2,

@@ -44,21 +44,33 @@ def settings_version() -> int | None:
 
 def _read_version() -> int | None:
     """Within the request's own transaction when it writes, since it may be raising the
-    stamp. Otherwise on a pooled connection of its own, through the database driver alone:
-    a kept page then costs this one statement, with no session and no transaction."""
+    stamp. Otherwise through the database driver alone: on the connection the request
+    reads with when it has one already (someone signed in is loaded first), else on a
+    pooled connection of its own, so that a kept page costs this one statement, with no
+    session and no transaction."""
     if g.get("settings_changing") or is_write_request():
         return db.session.scalar(_VERSION)
     sql = current_app.extensions.get("settings_version_sql")
     if sql is None:
         sql = current_app.extensions["settings_version_sql"] = str(
             _VERSION.compile(dialect=db.engine.dialect, compile_kwargs={"literal_binds": True}))
+    session = db.session()
+    if session.in_transaction():
+        return _version_read_on(session.connection().connection, sql)
     connection = db.engine.raw_connection()
     try:
-        cursor = connection.cursor()
+        return _version_read_on(connection, sql)
+    finally:
+        connection.close()
+
+
+def _version_read_on(connection, sql: str) -> int | None:
+    cursor = connection.cursor()
+    try:
         cursor.execute(sql)
         row = cursor.fetchone()
     finally:
-        connection.close()
+        cursor.close()
     return row[0] if row else None
 
 
