@@ -385,6 +385,8 @@ def test_my_ideas_and_requests_are_listed_with_counts_and_status(
     requests = section(response, "my-requests-heading")
     assert "Shelves needed Open 2 offers" in words(requests)
     assert "Paint needed Closed 0 offers" in words(requests)
+    # Open first, though the closed one is newer.
+    assert words(requests).index("Shelves needed") < words(requests).index("Paint needed")
     assert f'href="/help/{open_request.id}"' in requests
 
 
@@ -414,6 +416,10 @@ def test_the_dashboard_costs_the_same_queries_for_1_or_20_of_everything(
     many = queries_for(app, client, "/dashboard")
     response = client.get("/dashboard")
     assert words(section(response, "needs-heading")).count("offered to help with") >= 20
-    # A glance: the ten newest offers made, not all twenty.
-    assert words(section(response, "my-offers-heading")).count("Their request") == 10
+    # A glance: the ten newest offers made, not all twenty, newest first; as many ideas.
+    offered = words(section(response, "my-offers-heading"))
+    assert offered.count("Their request") == 10 and "Their request 9 " not in offered
+    assert offered.index("Their request 19") < offered.index("Their request 10")
+    ideas = words(section(response, "my-ideas-heading"))
+    assert ideas.count("My idea") == 10 and ideas.index("My idea 19") < ideas.index("My idea 10")
     assert many == one

@@ -35,7 +35,7 @@ BUDGETS = {
     "/help/new": 4,
     "/ideas/new": 3,
     "/users/owner": 7,
-    "/dashboard": 8,
+    "/dashboard": 6,
     "/account": 5,
     "/notifications": 3,
     "/account/notifications": 2,

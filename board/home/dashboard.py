@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import Integer, bindparam, cast, literal_column, null, select, union_all
 from sqlalchemy.orm import aliased
 
 from ..extensions import read_rows
@@ -23,35 +23,47 @@ LIST_LENGTH = 10
 AWAITING_SHOWN = 20
 ME = bindparam("user_id")
 
-# Read as plain rows, as lists are (board/listing.py): the dashboard shows a few of each.
+# Read as plain rows, as lists are (board/listing.py), two lists to a query: each query
+# costs more than the few rows it reads. A part number says which list a row is of.
+AWAITING, MADE = 1, 2
 HELPER, REQUESTER = aliased(User, name="helper"), aliased(User, name="requester")
-_OFFER_COLUMNS = (Offer.id, Offer.created_at, Offer.status, HelpRequest.id, HelpRequest.title)
-OFFERS_AWAITING_ANSWER = (
-    select(*_OFFER_COLUMNS, *person_columns(HELPER))
-    .join(HelpRequest, HelpRequest.id == Offer.help_request_id)
-    .join(HELPER, HELPER.id == Offer.helper_id)
-    .where(HelpRequest.author_id == ME, Offer.status == OfferStatus.PENDING)
-    .order_by(Offer.id.desc())
-    .limit(AWAITING_SHOWN)
+_OFFER_COLUMNS = (Offer.id.label("offer_id"), Offer.created_at, Offer.status, HelpRequest.id.label("request_id"),
+                  HelpRequest.title)
+
+
+def _offers(part: int, person, where, limit: int):
+    """Offers of one of the two kinds, with the person on the other side."""
+    return (
+        select(literal_column(str(part)).label("part"), *_OFFER_COLUMNS, *person_columns(person))
+        .join(HelpRequest, HelpRequest.id == Offer.help_request_id)
+        .join(person, person.id == (Offer.helper_id if person is HELPER else HelpRequest.author_id))
+        .where(where).order_by(Offer.id.desc()).limit(limit)
+        .subquery()
+    )
+
+
+# Offers waiting for the person's answer on their requests, and the offers they made.
+_AWAITING = _offers(AWAITING, HELPER, (HelpRequest.author_id == ME) & (Offer.status == OfferStatus.PENDING),
+                    AWAITING_SHOWN)
+_MADE = _offers(MADE, REQUESTER, Offer.helper_id == ME, LIST_LENGTH)
+YOUR_OFFERS = union_all(select(_AWAITING), select(_MADE)).order_by(literal_column("part"),
+                                                                  literal_column("offer_id").desc())
+IDEAS, REQUESTS = 1, 2
+# Their ideas, and their help requests, open first: only what the dashboard's lines show
+# (a card's skills, photo and linked idea are not there).
+_IDEAS = (
+    select(literal_column(str(IDEAS)).label("part"), Idea.id, Idea.title, cast(null(), HelpRequest.status.type).label("status"),
+           Idea.supporters_count.label("first_count"), Idea.comments_count.label("second_count"))
+    .where(Idea.author_id == ME).order_by(Idea.id.desc()).limit(LIST_LENGTH).subquery()
 )
-OFFERS_MADE_BY = (
-    select(*_OFFER_COLUMNS, *person_columns(REQUESTER))
-    .join(HelpRequest, HelpRequest.id == Offer.help_request_id)
-    .join(REQUESTER, REQUESTER.id == HelpRequest.author_id)
-    .where(Offer.helper_id == ME)
-    .order_by(Offer.id.desc())
-    .limit(LIST_LENGTH)
-)
-IDEAS_BY = (
-    select(Idea.id, Idea.title, Idea.supporters_count, Idea.comments_count)
-    .where(Idea.author_id == ME).order_by(Idea.id.desc()).limit(LIST_LENGTH)
-)
-# Only what the dashboard's lines show: a card's skills, photo and linked idea are not there.
-HELP_REQUESTS_BY = (
-    select(HelpRequest.id, HelpRequest.title, HelpRequest.status, HelpRequest.offers_count)
+_REQUESTS = (
+    select(literal_column(str(REQUESTS)).label("part"), HelpRequest.id, HelpRequest.title, HelpRequest.status,
+           HelpRequest.offers_count.label("first_count"), cast(null(), Integer).label("second_count"))
     .where(HelpRequest.author_id == ME, HelpRequest.visible())
-    .order_by(HelpRequest.status.desc(), HelpRequest.id.desc()).limit(LIST_LENGTH)
+    .order_by(HelpRequest.status.desc(), HelpRequest.id.desc()).limit(LIST_LENGTH).subquery()
 )
+YOUR_POSTS = union_all(select(_IDEAS), select(_REQUESTS)).order_by(
+    literal_column("part"), literal_column("status").desc(), literal_column("id").desc())
 
 
 @dataclass(slots=True)
@@ -72,6 +84,16 @@ class OfferLine:
 
 
 @dataclass(slots=True)
+class IdeaLine:
+    """One of the person's ideas, as the dashboard lists it."""
+
+    id: int
+    title: str
+    supporters_count: int
+    comments_count: int
+
+
+@dataclass(slots=True)
 class RequestLine:
     """One of the person's help requests, as the dashboard lists it."""
 
@@ -85,13 +107,13 @@ class RequestLine:
         return named(HelpStatus.LABELS[self.status])
 
 
-def _offer_lines(query, user: User) -> list[OfferLine]:
-    return [OfferLine(*row[:5], Person(*row[5:])) for row in read_rows(query, {"user_id": user.id})]
-
-
-def offers_awaiting_answer(user: User) -> list[OfferLine]:
-    """Offers on this person's help requests that they have not accepted or declined yet."""
-    return _offer_lines(OFFERS_AWAITING_ANSWER, user)
+def offers_of(user: User) -> tuple[list[OfferLine], list[OfferLine]]:
+    """Offers on this person's help requests that they have not accepted or declined yet,
+    and the help they offered, newest first."""
+    found: dict[int, list[OfferLine]] = {AWAITING: [], MADE: []}
+    for part, *offer, person_id, username, display_name, erased_at in read_rows(YOUR_OFFERS, {"user_id": user.id}):
+        found[part].append(OfferLine(*offer, Person(person_id, username, display_name, erased_at)))
+    return found[AWAITING], found[MADE]
 
 
 def latest_for(user: User):
@@ -99,14 +121,12 @@ def latest_for(user: User):
     return notifications_of(user, limit=RECENT_EVENTS)
 
 
-def offers_made_by(user: User) -> list[OfferLine]:
-    return _offer_lines(OFFERS_MADE_BY, user)
-
-
-def ideas_by(user: User):
-    return read_rows(IDEAS_BY, {"user_id": user.id}).all()
-
-
-def help_requests_by(user: User) -> list[RequestLine]:
-    """Their open requests first."""
-    return [RequestLine(*row) for row in read_rows(HELP_REQUESTS_BY, {"user_id": user.id})]
+def posts_of(user: User) -> tuple[list[IdeaLine], list[RequestLine]]:
+    """The person's latest ideas, and their help requests, open first."""
+    ideas, requests = [], []
+    for part, post_id, title, status, first_count, second_count in read_rows(YOUR_POSTS, {"user_id": user.id}):
+        if part == IDEAS:
+            ideas.append(IdeaLine(post_id, title, first_count, second_count))
+        else:
+            requests.append(RequestLine(post_id, title, status, first_count))
+    return ideas, requests

@@ -11,13 +11,7 @@ from ..models import HelpRequest, HelpStatus, Idea
 from ..page_cache import same_for_everyone
 from ..photos import photo_to_serve
 from . import bp, lines
-from .dashboard import (
-    help_requests_by,
-    ideas_by,
-    latest_for,
-    offers_awaiting_answer,
-    offers_made_by,
-)
+from .dashboard import latest_for, offers_of, posts_of
 
 HOME_LIST_LENGTH = 6
 
@@ -56,15 +50,17 @@ def privacy():
 @login_required
 def dashboard():
     has_skills = offers_a_skill(current_user)
+    awaiting, offers = offers_of(current_user)
+    ideas, help_requests = posts_of(current_user)
     return render_template(
         "home/dashboard.html",
-        awaiting=offers_awaiting_answer(current_user),
+        awaiting=awaiting,
         latest=latest_for(current_user),
         has_skills=has_skills,
         could_help=requests_you_could_help_with(current_user) if has_skills else [],
-        offers=offers_made_by(current_user),
-        ideas=ideas_by(current_user),
-        help_requests=help_requests_by(current_user),
+        offers=offers,
+        ideas=ideas,
+        help_requests=help_requests,
         lines=lines,
     )
 
