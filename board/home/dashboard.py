@@ -31,21 +31,21 @@ _OFFER_COLUMNS = (Offer.id.label("offer_id"), Offer.created_at, Offer.status, He
                   HelpRequest.title)
 
 
-def _offers(part: int, person, where, limit: int):
-    """Offers of one of the two kinds, with the person on the other side."""
+def _offers(part: int, person, person_id, where, limit: int):
+    """Offers of one of the two kinds, with the person on the other side (`person_id`)."""
     return (
         select(literal_column(str(part)).label("part"), *_OFFER_COLUMNS, *person_columns(person))
         .join(HelpRequest, HelpRequest.id == Offer.help_request_id)
-        .join(person, person.id == (Offer.helper_id if person is HELPER else HelpRequest.author_id))
+        .join(person, person.id == person_id)
         .where(where).order_by(Offer.id.desc()).limit(limit)
         .subquery()
     )
 
 
 # Offers waiting for the person's answer on their requests, and the offers they made.
-_AWAITING = _offers(AWAITING, HELPER, (HelpRequest.author_id == ME) & (Offer.status == OfferStatus.PENDING),
-                    AWAITING_SHOWN)
-_MADE = _offers(MADE, REQUESTER, Offer.helper_id == ME, LIST_LENGTH)
+_AWAITING = _offers(AWAITING, HELPER, Offer.helper_id,
+                    (HelpRequest.author_id == ME) & (Offer.status == OfferStatus.PENDING), AWAITING_SHOWN)
+_MADE = _offers(MADE, REQUESTER, HelpRequest.author_id, Offer.helper_id == ME, LIST_LENGTH)
 YOUR_OFFERS = union_all(select(_AWAITING), select(_MADE)).order_by(literal_column("part"),
                                                                   literal_column("offer_id").desc())
 IDEAS, REQUESTS = 1, 2
