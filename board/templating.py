@@ -319,6 +319,7 @@ def init_templating(app: Flask) -> None:
     from .auth import header  # noqa: F401  (the header's parts for each person, drawn the same way)
     from .forms_common import kept_while_blank
     from .ideas import parts as idea_parts  # noqa: F401  (what visitors get from an idea's page's parts)
+    from .languages.switcher import language_links
     from .mail import mail_enabled
     from .people import parts as profile_parts  # noqa: F401  (and from a profile's)
 
@@ -328,6 +329,7 @@ def init_templating(app: Flask) -> None:
                                  url_for=remembered_url_for, idea_cards_html=cards.idea_cards_html,
                                  help_cards_html=cards.help_cards_html, skill_tags=cards.skill_tags,
                                  kept_while_blank=kept_while_blank, board_settings=board_settings,
+                                 language_links=language_links,
                                  mail_enabled=mail_enabled)
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
