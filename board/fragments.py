@@ -19,6 +19,7 @@ from collections.abc import Callable, Hashable
 
 from cachetools import TTLCache
 from flask import current_app
+from markupsafe import Markup
 
 _lock = threading.Lock()
 
@@ -85,3 +86,21 @@ def _kept_or_rendered(key: Hashable, render: Callable[[], str], to_keep: Callabl
             with _lock:
                 cache[key] = html
     return html
+
+
+def kept(*what, caller) -> Markup:
+    """What a part of a template renders (its call block, `caller`), kept under `what` (the
+    part's name, and whatever it shows that may differ from one request to the next) with
+    the page's language, the settings' version and the board's root: for a part the same
+    for everyone who asks with the same `what`, such as a list's sorting tabs and filters.
+
+        {% call kept('ideas: heading, sorts and filters', sort, filters.args()) %}...{% endcall %}
+    """
+    from flask import request
+
+    from .admin import settings_version
+    from .languages import page_language
+
+    key = ("part", page_language(), settings_version(), request.script_root,
+           *(tuple(sorted(item.items())) if isinstance(item, dict) else item for item in what))
+    return Markup(cached(key, lambda: str(caller())))

@@ -314,7 +314,7 @@ def init_templating(app: Flask) -> None:
                                                     ttl=SIGNED_TOKEN_SECONDS)
     app.jinja_env.filters.update(date=format_date, datetime=format_datetime, ago=time_ago,
                                  labelled=labelled)
-    from . import cards  # it draws with the functions above
+    from . import cards, fragments  # cards draw with the functions above
     from .admin import board_settings
     from .auth import header  # noqa: F401  (the header's parts for each person, drawn the same way)
     from .forms_common import kept_while_blank
@@ -329,7 +329,7 @@ def init_templating(app: Flask) -> None:
                                  url_for=remembered_url_for, idea_cards_html=cards.idea_cards_html,
                                  help_cards_html=cards.help_cards_html, skill_tags=cards.skill_tags,
                                  kept_while_blank=kept_while_blank, board_settings=board_settings,
-                                 language_links=language_links,
+                                 language_links=language_links, kept=fragments.kept,
                                  mail_enabled=mail_enabled)
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

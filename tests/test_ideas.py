@@ -294,6 +294,18 @@ def test_the_popular_list_puts_the_most_supported_first(app, client, make_idea, 
     assert "3 supporters" in text_of(response)
 
 
+def test_a_lists_sorts_and_filters_follow_each_request_though_the_same_ones_are_kept(client, make_idea):
+    make_idea()
+    for sort in ("popular", "new", "popular"):
+        html = client.get(f"/ideas?sort={sort}").get_data(as_text=True)
+        assert re.search(rf'href="/ideas\?sort={sort}"[^>]*aria-current="true"', html)
+        assert len(re.findall(r'aria-current="true"', html.split('class="tabs"', 1)[1].split("</nav>", 1)[0])) == 1
+    assert '<option value="done" selected>' in client.get("/ideas?status=done").get_data(as_text=True)
+    assert " selected>" not in client.get("/ideas").get_data(as_text=True)
+    client.get("/language/fr")
+    assert 'aria-label="Trier les idées"' in client.get("/ideas").get_data(as_text=True)
+
+
 def test_an_unknown_sort_falls_back_to_newest(client, make_idea, app, make_user):
     old = make_idea(title="Old but loved")
     make_idea(title="New and unloved")
