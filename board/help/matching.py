@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from flask import current_app
 from sqlalchemy import bindparam, case, func, select
 
-from ..extensions import db
+from ..extensions import db, read_rows
 from ..listing import HelpCard, help_cards, help_list
 from ..models import (
     HelpRequest,
@@ -99,7 +99,7 @@ A_SKILL_OF = select(user_skills.c.skill_id).where(user_skills.c.user_id == ME).l
 def offers_a_skill(user: User) -> bool:
     """Whether the person lists any skill or thing they can offer: without one, no request
     can match them, and the dashboard need not look."""
-    return db.session.scalar(A_SKILL_OF, {"user_id": user.id}) is not None
+    return read_rows(A_SKILL_OF, {"user_id": user.id}).first() is not None
 
 
 MATCHED_CARDS = help_list(HelpRequest.id.in_(bindparam("ids", expanding=True)))
@@ -109,7 +109,7 @@ def requests_you_could_help_with(user: User, limit: int = 10) -> list[HelpCard]:
     """Open requests that need this person's skills, which they have not offered on:
     more matching skills first, then those in the areas they help in, then the newest
     (among the newest MATCH_WINDOW open requests)."""
-    ids = list(db.session.scalars(REQUESTS_FOR, {"user_id": user.id, "limit": limit}))
+    ids = list(read_rows(REQUESTS_FOR, {"user_id": user.id, "limit": limit}).scalars())
     if not ids:
         return []
     cards = {card.id: card for card in help_cards(MATCHED_CARDS, limit=limit, ids=ids)}
