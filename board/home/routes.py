@@ -10,8 +10,9 @@ from ..listing import help_cards, help_list, idea_cards, idea_list
 from ..models import HelpRequest, HelpStatus, Idea
 from ..page_cache import same_for_everyone
 from ..photos import photo_to_serve
-from . import bp, lines
+from . import bp
 from .dashboard import latest_for, offers_of, posts_of
+from .lines import DashboardLines
 
 HOME_LIST_LENGTH = 6
 
@@ -61,7 +62,7 @@ def dashboard():
         offers=offers,
         ideas=ideas,
         help_requests=help_requests,
-        lines=lines,
+        lines=DashboardLines(),
     )
 
 
