@@ -130,16 +130,21 @@ def _add_commands(app: Flask) -> None:
     app.cli.add_command(board_cli)
 
 
+# Browsers may run only our own scripts and styles, and never frame the board.
+_SECURITY_HEADERS = (
+    ("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; object-src 'none'; "
+                                "base-uri 'self'; form-action 'self'; frame-ancestors 'none'"),
+    ("X-Content-Type-Options", "nosniff"),
+    ("Referrer-Policy", "strict-origin-when-cross-origin"),
+    ("X-Frame-Options", "DENY"),
+)
+
+
 def _security_headers(response):
-    """Browsers may run only our own scripts and styles, and never frame the board."""
-    response.headers.setdefault(
-        "Content-Security-Policy",
-        "default-src 'self'; img-src 'self' data:; object-src 'none'; "
-        "base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
-    )
-    response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
-    response.headers.setdefault("X-Frame-Options", "DENY")
+    """The headers above, each unless the response has its own: added in one step, as
+    every response carries them (one `setdefault` each looked through all the headers)."""
+    present = {name.lower() for name, _ in response.headers}
+    response.headers.extend([(name, value) for name, value in _SECURITY_HEADERS if name.lower() not in present])
     return response
 
 

@@ -139,7 +139,10 @@ def written_in(text) -> Markup:
 
 def _vary_by_language(response):
     if g.get("language_varies"):
-        response.vary.update(("Cookie", "Accept-Language"))  # the header read and written once
+        if "Vary" in response.headers:
+            response.vary.update(("Cookie", "Accept-Language"))  # the header read and written once
+        else:  # as most pages: written, with nothing to read first
+            response.headers["Vary"] = "Cookie, Accept-Language"
     return response
 
 
