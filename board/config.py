@@ -159,7 +159,8 @@ def load_settings(instance_path: str) -> dict:
         "DOWNLOAD_RATE_LIMIT": _env_str("DOWNLOAD_RATE_LIMIT", "10 per minute"),
         # Emails people can make the board send: per address asking, and per account.
         "EMAIL_RATE_LIMIT": _env_str("EMAIL_RATE_LIMIT", "5 per hour"),
-        # Session cookies each worker keeps checked and decoded for a minute (board/sessions.py).
+        # Session cookies each worker keeps checked and decoded for a minute (board/sessions.py),
+        # and as many sessions' signed form tokens (board/templating.py).
         "SESSION_COOKIES_KEPT": _env_int("SESSION_COOKIES_KEPT", 1_000),
         # Cookies: Secure when served over HTTPS (set SESSION_COOKIE_SECURE=1 behind TLS).
         "SESSION_COOKIE_SECURE": _env_bool("SESSION_COOKIE_SECURE", False),

@@ -24,6 +24,9 @@ _KEPT_SECONDS = 60
 
 
 class CookieSessions(SecureCookieSessionInterface):
+    """Flask's own sessions, with the serializer made once per set of keys and up to `kept`
+    cookies' contents kept."""
+
     def __init__(self, kept: int) -> None:
         self._kept_per_keys: dict[tuple, tuple[URLSafeTimedSerializer, TTLCache]] = {}
         self._kept = kept
