@@ -26,6 +26,7 @@ def tab_to(page, locator) -> None:
 
 def assert_focus_is_visible(page) -> None:
     """The focused element draws a focus indicator: a visible outline or a box shadow."""
+    page.wait_for_load_state("load")  # judged with the stylesheet, as axe is (e2e_helpers)
     style = page.evaluate(
         """() => {
             const element = document.activeElement;
