@@ -211,7 +211,8 @@ def _detail_page(help_request_id: int, comment_form=None, offer_form=None):
         comments_html=discussion_html(help_request),
         # Forms only for people who can use them (see ideas.routes._detail_page).
         comment_form=comment_form or (CommentForm() if current_user.is_authenticated else None),
-        offer_form=offer_form or (OfferForm() if current_user.is_authenticated else None),
+        # The requester is never asked to offer on their own request: no form made for them.
+        offer_form=offer_form or (OfferForm() if current_user.is_authenticated and not is_requester else None),
     )
 
 
