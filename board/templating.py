@@ -252,8 +252,8 @@ def csrf_token() -> str:
 
     Signing it costs more than a page's header, and every page of someone signed in has
     one (the sign-out button): the token signed for their session is kept for a minute
-    (SIGNED_TOKEN_SECONDS) and used again, as valid as one signed now
-    but a minute older at most. Flask-WTF checks it as it checks any."""
+    (SIGNED_TOKEN_SECONDS) and used again, as valid as one signed now but a minute older at
+    most. Flask-WTF checks it as it checks any."""
     token = g.get("csrf_token")
     if token is not None:
         return token

@@ -1,4 +1,5 @@
-"""A discussion's comments, written as HTML by one function call, as cards are (board/cards.py).
+"""A discussion's comments, written as HTML by one function call, as cards are (board/cards.py),
+with what they share (the words, the time now, profiles' addresses) looked up once.
 
 An idea's page is what a board's readers open most, and the one they open is seldom one
 whose discussion is kept (board/fragments.py): drawn by a template, each comment cost a
@@ -11,16 +12,17 @@ from __future__ import annotations
 
 from markupsafe import Markup
 
-from ..languages import in_force, page_language
+from ..languages import page_language
 from ..listing import CommentView
-from ..templating import profile_link, time_ago
+from ..templating import ListDrawing
 
 
 def thread_html(comments: list[CommentView]) -> str:
     """The comments, oldest first, each marked where its links go for each reader
     (<!--actions:id:author-->) or, hidden by a moderator, where its text goes for those who
     may read it (<!--hidden:id:author-->): board/comments fills both in."""
-    _ = in_force()[0].ugettext
+    shared = ListDrawing()
+    _ = shared.gettext
     if not comments:
         return f'<p class="muted">{_("No comments yet.")}</p>\n'
     language = page_language()
@@ -39,8 +41,8 @@ def thread_html(comments: list[CommentView]) -> str:
         spoken = f' lang="{Markup.escape(comment.language)}"' if comment.language and comment.language != language else ""
         items.append(
             f'  <li class="comment" id="comment-{comment.id}">\n'
-            f'    <p class="comment__meta"><strong>{profile_link(comment.author)}</strong> '
-            f'{time_ago(comment.created_at)}{note}</p>\n'
+            f'    <p class="comment__meta"><strong>{shared.person(comment.author)}</strong> '
+            f'{shared.ago(comment.created_at)}{note}</p>\n'
             f'    <div class="prose"{spoken}>{comment.body_html}</div>\n'
             f'    <!--actions:{comment.id}:{comment.author.id}-->\n'
             '  </li>\n')
