@@ -184,27 +184,32 @@ def trending_idea_list(*where) -> Select:
     """
     since, limit, offset = bindparam("since"), bindparam("limit"), bindparam("offset")
     recent = Idea.last_supported_at >= since
+    # Read once and kept for the statement (a few rows at most): how many it holds says
+    # whether and where the rest starts.
     first = (
         select(Idea.id, Idea.last_supported_at.label("at"), literal(0).label("part"))
         .where(Idea.visible(), recent, *where)
         .order_by(Idea.last_supported_at.desc(), Idea.id.desc())
         .limit(limit).offset(offset)
-        .subquery()
+        .cte("recently_supported").prefix_with("MATERIALIZED")
     )
-    # How far into the others the page starts: `offset` less the recently supported ones,
-    # counted only up to `offset` (there may be tens of thousands; a page needs no more).
+    on_this_page = select(func.count()).select_from(first).scalar_subquery()
+    # Where the page ends in the others: at their start when it holds any recently supported
+    # idea; else `offset` less the recently supported ones, counted only up to `offset` (there
+    # may be tens of thousands, and counting them is a walk as long as reading the page's
+    # own, so it is done only on a page past them all).
     recent_before_page = (
         select(func.count()).select_from(
             select(Idea.id).where(Idea.visible(), recent, *where).limit(offset).subquery()
         ).scalar_subquery()
     )
-    past_recent = offset - recent_before_page
+    past_recent = case((on_this_page > 0, 0), else_=offset - recent_before_page)
     rest = (
         select(Idea.id, cast(null(), Idea.last_supported_at.type).label("at"), literal(1).label("part"))
         .where(Idea.visible(), or_(Idea.last_supported_at.is_(None), Idea.last_supported_at < since),
                *where)
         .order_by(Idea.id.desc())
-        .limit(limit).offset(past_recent)
+        .limit(limit - on_this_page).offset(past_recent)
         .subquery()
     )
     both = union_all(select(*first.c), select(*rest.c)).subquery()
