@@ -11,8 +11,9 @@ What a visitor can see, and for how long:
 - A page is at most PAGE_CACHE_SECONDS old. A change made through this worker (or
   by anything else in its process, such as a command) empties its pages at once;
   other workers and servers show it when their copy expires.
-- A change to the board's settings, topics or areas shows at once everywhere: the
-  settings' version stamp is part of every key.
+- A change to the board's settings, topics or areas shows at once everywhere: a page
+  is kept with the settings' version stamp it was made under, and sent only while the
+  stamp is unchanged.
 - Anyone with a message waiting for them (a flash), anyone sending credentials, and
   every request that is not a GET or HEAD gets a page rendered for them, and nothing
   rendered for them is kept. Neither is a page that carries a form's CSRF token or
@@ -201,7 +202,7 @@ def _key() -> tuple | None:
     elif current_app.config.get("REMEMBER_COOKIE_NAME", COOKIE_NAME) in request.cookies:
         return None  # a cookie that did not sign anyone in: let the page say so, unshared
     return (
-        request.host, request.scheme, request.full_path, settings_version(),
+        request.host, request.scheme, request.full_path,
         *(request.headers.get(name, "") for name in _KEYED_HEADERS),
         *(request.cookies.get(name, "") for name in _KEYED_COOKIES),
         # The language chosen in a person's account comes before the cookie and the browser's.
@@ -214,11 +215,14 @@ class _KeptPage:
     person (the text between, then the name of the part for each place), and whom it
     must not be sent to (`shown_differently_to`)."""
 
-    __slots__ = ("kept_at", "headers", "pieces", "places", "size", "not_for", "not_for_staff",
-                 "drawn_for_visitors")
+    __slots__ = ("kept_at", "settings_version", "headers", "pieces", "places", "size", "not_for",
+                 "not_for_staff", "drawn_for_visitors")
 
     def __init__(self, headers: list[tuple[str, str]], pieces: list[bytes]) -> None:
         self.kept_at = time.monotonic()
+        # The stamp of the settings the page was made with, as read while rendering it (one
+        # that read none is the same under any, and is given the stamp as it is now).
+        self.settings_version = settings_version()
         self.headers = headers
         self.pieces = pieces
         # Each part's places, read once: the positions of its pieces, and the ids each names.
@@ -283,6 +287,8 @@ def _send_kept_page():
     if _not_for_this_person(page.not_for, page.not_for_staff):
         g.page_key = None
         return None
+    if page.settings_version != settings_version(alone=True):
+        return None  # made under settings since changed: rendered again, and kept
     g.page_was_kept = True
     response = Response(page.body(), headers=page.headers)
     response.headers["Age"] = str(int(time.monotonic() - page.kept_at))
@@ -306,6 +312,7 @@ def _keep_page(response: Response) -> Response:
         and "csrf_token" not in g  # a form's token belongs to one person's session
         and "no-store" not in response.headers.get("Cache-Control", "")
         and not session.modified
+        and page.settings_version != -1  # unknown: the settings could not be read
         and page.size <= pages.maxsize
     ):
         with _lock:

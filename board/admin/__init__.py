@@ -25,16 +25,18 @@ _SETTINGS = BoardSettings.__table__
 _VERSION = select(_SETTINGS.c.version).where(_SETTINGS.c.id == 1)
 
 
-def settings_version() -> int | None:
+def settings_version(alone: bool = False) -> int | None:
     """The settings' version stamp, read once per request (one tiny query).
 
     A worker keeps the settings, topics and areas in memory and trusts them only
     while this stamp is unchanged, so a change made by any worker or server applies
     to the very next request everywhere. None: the settings were never saved.
+    `alone`: read on a connection of its own, with no session, when it may be all the
+    request reads (a kept page being sent); otherwise on the one the request reads with.
     """
     if "settings_version" not in g:
         try:
-            g.settings_version = _read_version()
+            g.settings_version = _read_version(alone)
         except (SQLAlchemyError, db.engine.dialect.loaded_dbapi.Error):
             # Even an error page needs the board's name, and must not fail for want of it.
             db.session.rollback()
@@ -42,12 +44,12 @@ def settings_version() -> int | None:
     return g.settings_version
 
 
-def _read_version() -> int | None:
+def _read_version(alone: bool) -> int | None:
     """Within the request's own transaction when it writes, since it may be raising the
-    stamp. Otherwise through the database driver alone: on the connection the request
-    reads with when it has one already (someone signed in is loaded first), else on a
-    pooled connection of its own, so that a kept page costs this one statement, with no
-    session and no transaction."""
+    stamp. Otherwise through the database driver alone, on the connection the request
+    reads with (begun here if it has none yet), or, `alone`, on a pooled connection of
+    its own unless the request has one already: a kept page then costs this one
+    statement, with no session and no transaction."""
     if g.get("settings_changing") or is_write_request():
         return db.session.scalar(_VERSION)
     sql = current_app.extensions.get("settings_version_sql")
@@ -55,7 +57,7 @@ def _read_version() -> int | None:
         sql = current_app.extensions["settings_version_sql"] = str(
             _VERSION.compile(dialect=db.engine.dialect, compile_kwargs={"literal_binds": True}))
     session = db.session()
-    if session.in_transaction():
+    if not alone or session.in_transaction():
         return _version_read_on(session.connection().connection, sql)
     connection = db.engine.raw_connection()
     try:
