@@ -63,15 +63,17 @@ def remembered_url_for(endpoint: str, **values) -> str:
     return url_for(endpoint, **values) if address is None else address
 
 
+# How the URL map quotes a value in the path (its converters) and in the query string.
+quoted_in_path = partial(quote, safe="!$&'()*+,/:;=@")
+quoted_in_query = partial(quote_plus, safe="!$'()*,/:;?@")
+
+
 class _AddressShape:
     """An address as literal pieces with slots between them for the values of its names."""
 
     # Stand-ins that no address holds otherwise: a number for ids (the id converter takes
     # numbers only), letters for anything else.
     _NUMBER, _WORD = 1_987_654_300, "zQz{}zQz"
-    # How the URL map quotes a value in the path (its converters) and in the query string.
-    _IN_PATH = staticmethod(partial(quote, safe="!$&'()*+,/:;=@"))
-    _IN_QUERY = staticmethod(partial(quote_plus, safe="!$'()*,/:;?@"))
 
     def __init__(self, literals: list[str], slots: list[tuple[str, type, Callable | None]]):
         self.literals, self.slots = literals, slots
@@ -104,7 +106,7 @@ class _AddressShape:
             if built.count(text) != 1:
                 return None
             at = built.index(text)
-            quoting = None if type(stand_in) is int else cls._IN_PATH if at < query_from else cls._IN_QUERY
+            quoting = None if type(stand_in) is int else quoted_in_path if at < query_from else quoted_in_query
             places.append((at, len(text), name, type(stand_in), quoting))
         places.sort()
         literals, slots, done = [], [], 0

@@ -3,10 +3,12 @@ page, and drawn by the template its links cost a loop, an address and a lookup e
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from flask import request
 from markupsafe import Markup, escape
 
-from ..templating import remembered_url_for
+from ..templating import quoted_in_query, remembered_url_for
 from . import LANGUAGES, in_force, offered, page_language
 
 
@@ -17,12 +19,13 @@ def language_links() -> Markup:
     choices = offered()
     if len(choices) < 2:
         return Markup("")
-    here = request.full_path if request.query_string else request.path
+    # The page to come back to, quoted once for every link, as the URL map quotes it.
+    back = escape(quoted_in_query(request.full_path if request.query_string else request.path))
     current = page_language()
     links = "".join(
-        f'          <li><a href="{escape(remembered_url_for("languages.choose", code=code, next=here))}" '
+        f'          <li><a href="{address}{back}" '
         f'lang="{code}" hreflang="{code}"{_CURRENT if code == current else ""}>{LANGUAGES[code]}</a></li>\n'
-        for code in choices
+        for code, address in zip(choices, _addresses(request.script_root, tuple(choices)), strict=True)
     )
     label = escape(in_force()[0].ugettext("Language"))
     return Markup(f'      <nav class="site-nav" aria-label="{label}">\n        <ul class="site-nav__list">\n'
@@ -30,3 +33,9 @@ def language_links() -> Markup:
 
 
 _CURRENT = ' aria-current="true"'
+
+
+@lru_cache(maxsize=32)
+def _addresses(root: str, codes: tuple[str, ...]) -> list[Markup]:
+    """Each language's link but for the page to come back to, for a board at `root`."""
+    return [escape(remembered_url_for("languages.choose", code=code, next="")) for code in codes]
