@@ -21,11 +21,12 @@ from markupsafe import Markup
 from sqlalchemy import Select, bindparam, case, cast, func, literal, null, or_, select, union_all
 from sqlalchemy.orm import aliased
 
-from .extensions import read_rows
+from .extensions import db, read_rows
 from .languages import named
 from .models import (
     Area,
     Comment,
+    Content,
     HelpKind,
     HelpRequest,
     HelpStatus,
@@ -52,6 +53,47 @@ class Person:
     @property
     def name(self) -> str:
         return name_of(self.display_name, self.username, self.erased_at)
+
+
+@dataclass(slots=True)
+class IdeaShown:
+    """An idea as its own page shows it, read as one row with its author's name
+    (`IDEA_SHOWN_COLUMNS`): as a model object it cost more than the query did. The photos
+    and the idea it was joined with are read only when the page asks for them."""
+    id: int
+    title: str
+    body_html: str
+    language: str
+    status: str
+    created_at: datetime
+    updated_at: datetime | None
+    hidden_at: datetime | None
+    supporters_count: int
+    comments_count: int
+    comments_locked_at: datetime | None
+    duplicate_of_id: int | None
+    pledge_reached_at: datetime | None
+    answered_at: datetime | None
+    author: Person
+
+    is_by = Content.is_by
+    edited = Content.edited
+
+    @property
+    def author_id(self) -> int:
+        return self.author.id
+
+    @property
+    def status_label(self) -> str:
+        return named(IdeaStatus.LABELS[self.status])
+
+    @property
+    def photos(self) -> list[Photo]:
+        return db.session.scalars(_PHOTOS_OF_IDEA, {"idea_id": self.id}).all()
+
+    @property
+    def duplicate_of(self) -> Idea | None:
+        return db.session.get(Idea, self.duplicate_of_id) if self.duplicate_of_id else None
 
 
 @dataclass(slots=True)
@@ -126,6 +168,22 @@ AUTHOR_COLUMNS = (User.id.label("author_id"), User.username.label("author_userna
 LINKED_IDEA = aliased(Idea, name="linked_idea")
 # A help request's idea, when visitors may see it: its cards and its page show its title.
 SHOWN_LINKED_IDEA = (LINKED_IDEA.id == HelpRequest.idea_id) & LINKED_IDEA.visible()
+
+# An idea's page's own row: IdeaShown's fields in order, then its author's (a Person).
+_IDEA_SHOWN_FIELDS = (
+    Idea.id, Idea.title, Idea.body_html, Idea.language, Idea.status, Idea.created_at, Idea.updated_at,
+    Idea.hidden_at, Idea.supporters_count, Idea.comments_count, Idea.comments_locked_at,
+    Idea.duplicate_of_id, Idea.pledge_reached_at, Idea.answered_at,
+)
+IDEA_SHOWN_COLUMNS = (*_IDEA_SHOWN_FIELDS, *person_columns(User))
+_PHOTOS_OF_IDEA = (select(Photo).where(Photo.idea_id == bindparam("idea_id"))
+                   .order_by(*Idea.photos.property.order_by))
+
+
+def idea_shown(row) -> IdeaShown:
+    """The idea read at the start of `row` by IDEA_SHOWN_COLUMNS."""
+    fields = len(_IDEA_SHOWN_FIELDS)
+    return IdeaShown(*row[:fields], Person(*row[fields:len(IDEA_SHOWN_COLUMNS)]))
 
 
 def page_ids(model, where, order_by):
@@ -319,6 +377,7 @@ def _comments_on(target_column) -> Select:
 
 
 COMMENTS_ON = {Idea: _comments_on(Comment.idea_id), HelpRequest: _comments_on(Comment.help_request_id)}
+COMMENTS_ON[IdeaShown] = COMMENTS_ON[Idea]
 
 
 def _state_of_comments_on(target_column) -> Select:
@@ -335,14 +394,15 @@ DISCUSSION_STATE = {
     Idea: _state_of_comments_on(Comment.idea_id),
     HelpRequest: _state_of_comments_on(Comment.help_request_id),
 }
+DISCUSSION_STATE[IdeaShown] = DISCUSSION_STATE[Idea]
 
 
-def discussion_state(target: Idea | HelpRequest) -> tuple:
+def discussion_state(target: Idea | IdeaShown | HelpRequest) -> tuple:
     """What changes whenever a comment on `target` is added, edited, hidden or removed."""
     return tuple(read_rows(DISCUSSION_STATE[type(target)], {"target_id": target.id}).one())
 
 
-def comment_views(target: Idea | HelpRequest) -> list[CommentView]:
+def comment_views(target: Idea | IdeaShown | HelpRequest) -> list[CommentView]:
     """A discussion's comments, oldest first; hidden ones without their text."""
     # Unpacked in the query's column order: by name, each value cost more than the rest.
     return [

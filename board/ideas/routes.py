@@ -7,16 +7,17 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
 from sqlalchemy import bindparam, exists, select
-from sqlalchemy.orm import joinedload
 
 from ..comments import discussion_html, post_comment_or_show_errors
 from ..extensions import db, read_rows
 from ..filters import area_name_column, choices_of, read_filters, topic_ids_column, topics_listed
 from ..listing import (
+    IDEA_SHOWN_COLUMNS,
     help_cards,
     help_list,
     idea_cards,
     idea_list,
+    idea_shown,
     idea_team,
     trending_idea_list,
     trending_since,
@@ -35,6 +36,7 @@ from ..models import (
     NotPossible,
     Support,
     Topic,
+    User,
     idea_topics,
 )
 from ..notifications.following import IDEA_FOLLOWED_BY_READER, reader_id
@@ -111,11 +113,11 @@ SUPPORTED_BY_READER = exists().where(
     Support.user_id == bindparam("reader_id"), Support.idea_id == Idea.id
 ).label("supported_by_reader")
 IDEA_WITH_AUTHOR = (
-    select(Idea, HAS_PROPOSALS_AROUND, IDEA_HAS_PHOTOS, SUPPORTED_BY_READER, IDEA_FOLLOWED_BY_READER,
-           IDEA_HAS_ANSWERS, IDEA_HAS_HELP_REQUESTS, topic_ids_column(idea_topics.c.idea_id, Idea.id),
-           area_name_column(Idea))
+    select(*IDEA_SHOWN_COLUMNS, HAS_PROPOSALS_AROUND, IDEA_HAS_PHOTOS, SUPPORTED_BY_READER,
+           IDEA_FOLLOWED_BY_READER, IDEA_HAS_ANSWERS, IDEA_HAS_HELP_REQUESTS,
+           topic_ids_column(idea_topics.c.idea_id, Idea.id), area_name_column(Idea))
+    .join(User, User.id == Idea.author_id)
     .where(Idea.id == bindparam("idea_id"))
-    .options(joinedload(Idea.author))
 )
 NEEDS = help_list(HelpRequest.idea_id == bindparam("idea_id"), order_by=[HelpRequest.id])
 READER_STATE = select(SUPPORTED_BY_READER, IDEA_FOLLOWED_BY_READER).where(Idea.id == bindparam("idea_id"))
@@ -213,11 +215,12 @@ def detail(idea_id: int):
 
 def _detail_page(idea_id: int, comment_form: CommentForm | None = None, answer_form=None,
                  duplicate_form: DuplicateForm | None = None):
-    found = db.session.execute(IDEA_WITH_AUTHOR, {"idea_id": idea_id, "reader_id": reader_id()}).one_or_none()
+    found = read_rows(IDEA_WITH_AUTHOR, {"idea_id": idea_id, "reader_id": reader_id()}).one_or_none()
     if found is None:
         abort(404)
-    (idea, any_around, any_photos, supported, following, any_answers, any_help_requests, topic_ids,
-     area_name) = found
+    idea = idea_shown(found)
+    (any_around, any_photos, supported, following, any_answers, any_help_requests, topic_ids,
+     area_name) = found[len(IDEA_SHOWN_COLUMNS):]
     if idea.duplicate_of_id is not None and not request.args.get("stay") and request.method in ("GET", "HEAD"):
         # Joined with another idea: its address leads there. ?stay=1 (linked from the other
         # idea's page) still shows it as posted, with its discussion.
