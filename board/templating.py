@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache, partial
 from urllib.parse import quote, quote_plus
 from zoneinfo import ZoneInfo
@@ -149,14 +149,21 @@ def _language() -> str:
 
 
 def format_date(value: datetime | None) -> str:
-    return dates.format_date(_local(value), "long", locale=_language()) if value else ""
+    return _long_date(_local(value).date(), _language()) if value else ""
+
+
+@lru_cache(maxsize=4096)
+def _long_date(day: date, language: str) -> str:
+    """A day in words ("3 November 2026"): Babel takes longer to write it than a page
+    takes to look it up, and a page of cards and comments names many days, often the same."""
+    return dates.format_date(day, "long", locale=language)
 
 
 def format_datetime(value: datetime | None) -> str:
     if value is None:
         return ""
     local = _local(value)
-    return gettext("%(date)s at %(time)s", date=dates.format_date(local, "long", locale=_language()),
+    return gettext("%(date)s at %(time)s", date=_long_date(local.date(), _language()),
                    time=dates.format_time(local, "short", locale=_language()))
 
 
