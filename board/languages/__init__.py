@@ -8,9 +8,10 @@ offers, else the board's default language (Admin -> Settings).
 from __future__ import annotations
 
 from functools import cache
+from types import SimpleNamespace
 
 from babel import Locale
-from flask import Blueprint, g, has_request_context, request
+from flask import Blueprint, current_app, g, has_request_context, request
 from flask_babel import Babel, get_locale, get_translations
 from flask_login import current_user
 from markupsafe import Markup
@@ -94,11 +95,26 @@ def _language_in_force() -> tuple:
     babel_state = getattr(request_globals, "_flask_babel", None)  # where Flask-Babel keeps the locale in force
     locale = getattr(babel_state, "babel_locale", None)
     kept = getattr(request_globals, "language_in_force", None)
-    if kept is None or locale is None or kept[0] is not locale:
-        translations = get_translations()  # chooses the page's language if not yet chosen
+    if kept is not None and locale is not None and kept[0] is locale:
+        return kept
+    if locale is None and has_request_context():
+        # The page's language, not chosen yet: chosen here, and Flask-Babel told it as its
+        # own lookups would have chosen it. Its translations are kept per language, as
+        # Flask-Babel keeps them, without its lookups of where it keeps them (a page's
+        # first word cost 25 µs, two thirds of it in those).
+        if babel_state is None:
+            babel_state = request_globals._flask_babel = SimpleNamespace()
+        locale = babel_state.babel_locale = select_language()
+        code = str(locale)
+        kept_translations = current_app.extensions["translations_by_language"]
+        translations = kept_translations.get(code)
+        if translations is None:
+            translations = kept_translations[code] = get_translations()
+    else:
+        translations = get_translations()  # force_locale's language, for an email to someone else
         locale = get_locale()
         code = str(locale or "en")
-        kept = request_globals.language_in_force = (locale, translations, "en_GB" if code == "en" else code, code)
+    kept = request_globals.language_in_force = (locale, translations, "en_GB" if code == "en" else code, code)
     return kept
 
 
@@ -148,6 +164,7 @@ def _vary_by_language(response):
 
 def init_app(app) -> None:
     babel.init_app(app, locale_selector=select_language)
+    app.extensions["translations_by_language"] = {}  # see _language_in_force
     # Translators get whole sentences without the template's line breaks and indents.
     app.jinja_env.policies["ext.i18n.trimmed"] = True
     # The same words as Flask-Babel's own template functions, found faster (in_force).
