@@ -12,6 +12,8 @@ each word up in the language in force.
 
 from __future__ import annotations
 
+from collections import ChainMap
+
 from flask import Flask, has_request_context
 from flask.templating import Environment
 from jinja2 import nodes
@@ -38,12 +40,25 @@ class TranslatingEnvironment(Environment):
             copies[code] = copy
         return copy
 
+    def make_globals(self, d) -> _TemplateGlobals:
+        return _TemplateGlobals({} if d is None else d, self.globals)
+
     def _parse(self, source, name, filename):
         template = super()._parse(source, name, filename)
         if self.translations is not None:
             _FixedWords(self, self.translations).visit(template)
         _FixedAddresses(self).visit(template)
         return template
+
+
+class _TemplateGlobals(ChainMap):
+    """A template's globals over the environment's, as Jinja keeps them, whose names are
+    given as a set: at each `{% from ... import %}` Jinja takes the names the importing
+    page has that the imported template lacks, and looking each up through the chain
+    cost 35 µs an import."""
+
+    def keys(self) -> set:
+        return set().union(*self.maps)
 
 
 class _FixedWords(NodeTransformer):
