@@ -55,11 +55,31 @@ class Person:
         return name_of(self.display_name, self.username, self.erased_at)
 
 
+class _PostShown:
+    """What the page of an idea or a help request asks of the post it shows, read as one
+    row with its author's name rather than as model objects: loading them cost more than
+    the query did. Its photos are read only when the page shows them."""
+
+    __slots__ = ()
+    model: type  # the model the post is a row of
+
+    is_by = Content.is_by
+    edited = Content.edited
+
+    @property
+    def author_id(self) -> int:
+        return self.author.id
+
+    @property
+    def photos(self) -> list[Photo]:
+        return db.session.scalars(_PHOTOS_OF[self.model], {"post_id": self.id}).all()
+
+
 @dataclass(slots=True)
-class IdeaShown:
-    """An idea as its own page shows it, read as one row with its author's name
-    (`IDEA_SHOWN_COLUMNS`): as a model object it cost more than the query did. The photos
-    and the idea it was joined with are read only when the page asks for them."""
+class IdeaShown(_PostShown):
+    """An idea, read by IDEA_SHOWN_COLUMNS (`idea_shown`)."""
+    model = Idea
+
     id: int
     title: str
     body_html: str
@@ -76,24 +96,48 @@ class IdeaShown:
     answered_at: datetime | None
     author: Person
 
-    is_by = Content.is_by
-    edited = Content.edited
-
-    @property
-    def author_id(self) -> int:
-        return self.author.id
-
     @property
     def status_label(self) -> str:
         return named(IdeaStatus.LABELS[self.status])
 
     @property
-    def photos(self) -> list[Photo]:
-        return db.session.scalars(_PHOTOS_OF_IDEA, {"idea_id": self.id}).all()
-
-    @property
     def duplicate_of(self) -> Idea | None:
         return db.session.get(Idea, self.duplicate_of_id) if self.duplicate_of_id else None
+
+
+@dataclass(slots=True)
+class HelpRequestShown(_PostShown):
+    """A help request, read by HELP_REQUEST_SHOWN_COLUMNS (`help_request_shown`)."""
+    model = HelpRequest
+
+    id: int
+    title: str
+    body_html: str
+    language: str
+    status: str
+    kind: str
+    created_at: datetime
+    updated_at: datetime | None
+    hidden_at: datetime | None
+    offers_count: int
+    comments_count: int
+    idea_id: int | None
+    author: Person
+
+    @property
+    def status_label(self) -> str:
+        return named(HelpStatus.LABELS[self.status])
+
+    @property
+    def kind_label(self) -> str:
+        return named(HelpKind.LABELS[self.kind])
+
+    is_open = HelpRequest.is_open
+
+
+def model_of(post) -> type:
+    """The model of a post, whether loaded as one or read as a row (IdeaShown...)."""
+    return getattr(post, "model", type(post))
 
 
 @dataclass(slots=True)
@@ -169,21 +213,35 @@ LINKED_IDEA = aliased(Idea, name="linked_idea")
 # A help request's idea, when visitors may see it: its cards and its page show its title.
 SHOWN_LINKED_IDEA = (LINKED_IDEA.id == HelpRequest.idea_id) & LINKED_IDEA.visible()
 
-# An idea's page's own row: IdeaShown's fields in order, then its author's (a Person).
+# A post's page's own row: its fields in order, then its author's (a Person).
 _IDEA_SHOWN_FIELDS = (
     Idea.id, Idea.title, Idea.body_html, Idea.language, Idea.status, Idea.created_at, Idea.updated_at,
     Idea.hidden_at, Idea.supporters_count, Idea.comments_count, Idea.comments_locked_at,
     Idea.duplicate_of_id, Idea.pledge_reached_at, Idea.answered_at,
 )
 IDEA_SHOWN_COLUMNS = (*_IDEA_SHOWN_FIELDS, *person_columns(User))
-_PHOTOS_OF_IDEA = (select(Photo).where(Photo.idea_id == bindparam("idea_id"))
-                   .order_by(*Idea.photos.property.order_by))
+_HELP_REQUEST_SHOWN_FIELDS = (
+    HelpRequest.id, HelpRequest.title, HelpRequest.body_html, HelpRequest.language, HelpRequest.status,
+    HelpRequest.kind, HelpRequest.created_at, HelpRequest.updated_at, HelpRequest.hidden_at,
+    HelpRequest.offers_count, HelpRequest.comments_count, HelpRequest.idea_id,
+)
+HELP_REQUEST_SHOWN_COLUMNS = (*_HELP_REQUEST_SHOWN_FIELDS, *person_columns(User))
+_PHOTOS_OF = {
+    model: select(Photo).where(column == bindparam("post_id")).order_by(*model.photos.property.order_by)
+    for model, column in ((Idea, Photo.idea_id), (HelpRequest, Photo.help_request_id))
+}
 
 
 def idea_shown(row) -> IdeaShown:
     """The idea read at the start of `row` by IDEA_SHOWN_COLUMNS."""
     fields = len(_IDEA_SHOWN_FIELDS)
     return IdeaShown(*row[:fields], Person(*row[fields:len(IDEA_SHOWN_COLUMNS)]))
+
+
+def help_request_shown(row) -> HelpRequestShown:
+    """The help request read at the start of `row` by HELP_REQUEST_SHOWN_COLUMNS."""
+    fields = len(_HELP_REQUEST_SHOWN_FIELDS)
+    return HelpRequestShown(*row[:fields], Person(*row[fields:len(HELP_REQUEST_SHOWN_COLUMNS)]))
 
 
 def page_ids(model, where, order_by):
@@ -377,7 +435,6 @@ def _comments_on(target_column) -> Select:
 
 
 COMMENTS_ON = {Idea: _comments_on(Comment.idea_id), HelpRequest: _comments_on(Comment.help_request_id)}
-COMMENTS_ON[IdeaShown] = COMMENTS_ON[Idea]
 
 
 def _state_of_comments_on(target_column) -> Select:
@@ -394,20 +451,19 @@ DISCUSSION_STATE = {
     Idea: _state_of_comments_on(Comment.idea_id),
     HelpRequest: _state_of_comments_on(Comment.help_request_id),
 }
-DISCUSSION_STATE[IdeaShown] = DISCUSSION_STATE[Idea]
 
 
-def discussion_state(target: Idea | IdeaShown | HelpRequest) -> tuple:
+def discussion_state(target) -> tuple:
     """What changes whenever a comment on `target` is added, edited, hidden or removed."""
-    return tuple(read_rows(DISCUSSION_STATE[type(target)], {"target_id": target.id}).one())
+    return tuple(read_rows(DISCUSSION_STATE[model_of(target)], {"target_id": target.id}).one())
 
 
-def comment_views(target: Idea | IdeaShown | HelpRequest) -> list[CommentView]:
+def comment_views(target) -> list[CommentView]:
     """A discussion's comments, oldest first; hidden ones without their text."""
     # Unpacked in the query's column order: by name, each value cost more than the rest.
     return [
         CommentView(id_, Markup("") if hidden_at else Markup(body_html), created_at, updated_at,
                     Person(author_id, username, display_name), hidden_at is not None, language)
         for id_, body_html, created_at, updated_at, hidden_at, language, author_id, username, display_name
-        in read_rows(COMMENTS_ON[type(target)], {"target_id": target.id})
+        in read_rows(COMMENTS_ON[model_of(target)], {"target_id": target.id})
     ]

@@ -22,7 +22,7 @@ from sqlalchemy import select
 from .. import fragments
 from ..extensions import db
 from ..languages import page_language
-from ..listing import comment_views, discussion_state
+from ..listing import comment_views, discussion_state, model_of
 from ..models import Comment, Idea, NotPossible
 from ..page_cache import drawn_in_code, for_this_person, shown_differently_to
 from .thread import thread_html
@@ -79,7 +79,7 @@ def discussion_html(target) -> Markup:
     """
     # One kept copy per language: the thread's own words ("edited", "3 minutes ago") are translated.
     html = fragments.cached_in_its_state(
-        ("discussion", page_language(), type(target).__name__, target.id),
+        ("discussion", page_language(), model_of(target).__name__, target.id),
         lambda: discussion_state(target),
         lambda: thread_html(comment_views(target)),
     )

@@ -5,7 +5,7 @@ from functools import cache
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import bindparam, select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -14,11 +14,14 @@ from ..extensions import db, read_rows
 from ..filters import area_name_column, choices_of, read_filters, topic_ids_column, topics_listed
 from ..ideas.forms import CommentForm
 from ..listing import (
+    HELP_REQUEST_SHOWN_COLUMNS,
     LINKED_IDEA,
     SHOWN_LINKED_IDEA,
+    HelpRequestShown,
     Person,
     help_cards,
     help_list,
+    help_request_shown,
     person_columns,
     skills_of,
 )
@@ -146,14 +149,20 @@ def new():
 
 # What the page shows of the request's idea (its title, when visitors may see it, as on its
 # card), its area and its topics are columns of the request's own query, not objects.
-REQUEST_WITH_ITS_AUTHOR = (
-    select(HelpRequest, REQUEST_HAS_PHOTOS, REQUEST_FOLLOWED_BY_READER,
-           topic_ids_column(help_request_topics.c.help_request_id, HelpRequest.id),
-           area_name_column(HelpRequest), LINKED_IDEA.title.label("idea_title"))
-    .outerjoin(LINKED_IDEA, SHOWN_LINKED_IDEA)
-    .where(HelpRequest.id == bindparam("help_request_id"))
-    .options(joinedload(HelpRequest.author))
-)
+def _with_what_its_page_shows(*request) -> Select:
+    return (
+        select(*request, REQUEST_HAS_PHOTOS, REQUEST_FOLLOWED_BY_READER,
+               topic_ids_column(help_request_topics.c.help_request_id, HelpRequest.id),
+               area_name_column(HelpRequest), LINKED_IDEA.title.label("idea_title"))
+        .outerjoin(LINKED_IDEA, SHOWN_LINKED_IDEA)
+        .where(HelpRequest.id == bindparam("help_request_id"))
+    )
+
+
+# Someone signed in may be its requester, or have offered: their page reads the model,
+# which the offers and matching work with. A visitor's reads one row (HelpRequestShown).
+REQUEST_WITH_ITS_AUTHOR = _with_what_its_page_shows(HelpRequest).options(joinedload(HelpRequest.author))
+REQUEST_SHOWN = _with_what_its_page_shows(*HELP_REQUEST_SHOWN_COLUMNS).join(User, User.id == HelpRequest.author_id)
 # Everyone signed in may have offered, be asked, or read a conversation: they get the
 # offers as objects. Visitors see only who is helping, read as plain rows.
 ITS_OFFERS = (
@@ -168,7 +177,7 @@ ITS_HELPERS = (
 )
 
 
-def _offers_and_helpers(help_request: HelpRequest) -> tuple[list[Offer], list]:
+def _offers_and_helpers(help_request: HelpRequest | HelpRequestShown) -> tuple[list[Offer], list]:
     if not current_user.is_authenticated:
         helpers = read_rows(ITS_HELPERS, {"help_request_id": help_request.id}).all()
         return [], [Person(*row) for row in helpers]
@@ -179,12 +188,17 @@ def _offers_and_helpers(help_request: HelpRequest) -> tuple[list[Offer], list]:
 
 
 def _detail_page(help_request_id: int, comment_form=None, offer_form=None):
-    found = db.session.execute(
-        REQUEST_WITH_ITS_AUTHOR, {"help_request_id": help_request_id, "reader_id": reader_id()}
-    ).one_or_none()
+    asked = {"help_request_id": help_request_id, "reader_id": reader_id()}
+    signed_in = current_user.is_authenticated
+    if signed_in:
+        found = db.session.execute(REQUEST_WITH_ITS_AUTHOR, asked).one_or_none()
+    else:
+        found = read_rows(REQUEST_SHOWN, asked).one_or_none()
     if found is None:
         abort(404)
-    help_request, any_photos, following, topic_ids, area_name, idea_title = found
+    help_request = found[0] if signed_in else help_request_shown(found)
+    shows = found[1:] if signed_in else found[len(HELP_REQUEST_SHOWN_COLUMNS):]
+    any_photos, following, topic_ids, area_name, idea_title = shows
     all_offers, helpers = _offers_and_helpers(help_request)
     is_requester = help_request.is_by(current_user)
     my_offer = next((o for o in all_offers if o.helper_id == current_user.id), None)
