@@ -4,9 +4,9 @@ and the thing's id, so they never change when a post is edited."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from feedgen.feed import FeedGenerator
 from flask import Response, abort, current_app, request, url_for
 from markupsafe import Markup, escape
 from sqlalchemy import false, select
@@ -38,6 +38,9 @@ from ..pledge import answer_clock
 from ..templating import remembered_url_for
 from . import bp
 
+if TYPE_CHECKING:
+    from feedgen.feed import FeedGenerator
+
 ENTRIES = 50
 # When a feed has no entries yet: a fixed moment, so that its ETag stays the same.
 EPOCH = datetime(2026, 1, 1)
@@ -54,6 +57,9 @@ def _utc(moment: datetime) -> datetime:
 
 
 def _feed(title: str, feed_id: str, page_url: str, subtitle: str) -> FeedGenerator:
+    # Loaded with a worker's first feed, not with the board: it brings lxml, 5 MB a worker.
+    from feedgen.feed import FeedGenerator
+
     feed = FeedGenerator()
     settings = board_settings()
     feed.id(feed_id)
