@@ -55,91 +55,6 @@ class Person:
         return name_of(self.display_name, self.username, self.erased_at)
 
 
-class _PostShown:
-    """What the page of an idea or a help request asks of the post it shows, read as one
-    row with its author's name rather than as model objects: loading them cost more than
-    the query did. Its photos are read only when the page shows them."""
-
-    __slots__ = ()
-    model: type  # the model the post is a row of
-
-    is_by = Content.is_by
-    edited = Content.edited
-
-    @property
-    def author_id(self) -> int:
-        return self.author.id
-
-    @property
-    def photos(self) -> list[Photo]:
-        return db.session.scalars(_PHOTOS_OF[self.model], {"post_id": self.id}).all()
-
-
-@dataclass(slots=True)
-class IdeaShown(_PostShown):
-    """An idea, read by IDEA_SHOWN_COLUMNS (`idea_shown`)."""
-    model = Idea
-
-    id: int
-    title: str
-    body_html: str
-    language: str
-    status: str
-    created_at: datetime
-    updated_at: datetime | None
-    hidden_at: datetime | None
-    supporters_count: int
-    comments_count: int
-    comments_locked_at: datetime | None
-    duplicate_of_id: int | None
-    pledge_reached_at: datetime | None
-    answered_at: datetime | None
-    author: Person
-
-    @property
-    def status_label(self) -> str:
-        return named(IdeaStatus.LABELS[self.status])
-
-    @property
-    def duplicate_of(self) -> Idea | None:
-        return db.session.get(Idea, self.duplicate_of_id) if self.duplicate_of_id else None
-
-
-@dataclass(slots=True)
-class HelpRequestShown(_PostShown):
-    """A help request, read by HELP_REQUEST_SHOWN_COLUMNS (`help_request_shown`)."""
-    model = HelpRequest
-
-    id: int
-    title: str
-    body_html: str
-    language: str
-    status: str
-    kind: str
-    created_at: datetime
-    updated_at: datetime | None
-    hidden_at: datetime | None
-    offers_count: int
-    comments_count: int
-    idea_id: int | None
-    author: Person
-
-    @property
-    def status_label(self) -> str:
-        return named(HelpStatus.LABELS[self.status])
-
-    @property
-    def kind_label(self) -> str:
-        return named(HelpKind.LABELS[self.kind])
-
-    is_open = HelpRequest.is_open
-
-
-def model_of(post) -> type:
-    """The model of a post, whether loaded as one or read as a row (IdeaShown...)."""
-    return getattr(post, "model", type(post))
-
-
 @dataclass(slots=True)
 class IdeaCard:
     id: int
@@ -186,6 +101,83 @@ class HelpCard:
         return named(HelpKind.LABELS[self.kind])
 
 
+class _PostShown:
+    """What the page of an idea or a help request asks of the post it shows, read as one
+    row with its author's name rather than as model objects: loading them cost more than
+    the query did. Its photos are read only when the page shows them."""
+
+    __slots__ = ()
+    model: type  # the model the post is a row of
+
+    is_by = Content.is_by
+    edited = Content.edited
+
+    @property
+    def author_id(self) -> int:
+        return self.author.id
+
+    @property
+    def photos(self) -> list[Photo]:
+        return db.session.scalars(_PHOTOS_OF[self.model], {"post_id": self.id}).all()
+
+
+@dataclass(slots=True)
+class IdeaShown(_PostShown):
+    """An idea on its page (`shown_columns`, `read_post`)."""
+    model = Idea
+
+    id: int
+    title: str
+    body_html: str
+    language: str
+    status: str
+    created_at: datetime
+    updated_at: datetime | None
+    hidden_at: datetime | None
+    supporters_count: int
+    comments_count: int
+    comments_locked_at: datetime | None
+    duplicate_of_id: int | None
+    pledge_reached_at: datetime | None
+    answered_at: datetime | None
+    author: Person
+
+    status_label = IdeaCard.status_label
+
+    @property
+    def duplicate_of(self) -> Idea | None:
+        return db.session.get(Idea, self.duplicate_of_id) if self.duplicate_of_id else None
+
+
+@dataclass(slots=True)
+class HelpRequestShown(_PostShown):
+    """A help request on its page (`shown_columns`, `read_post`)."""
+    model = HelpRequest
+
+    id: int
+    title: str
+    body_html: str
+    language: str
+    status: str
+    kind: str
+    created_at: datetime
+    updated_at: datetime | None
+    hidden_at: datetime | None
+    offers_count: int
+    comments_count: int
+    idea_id: int | None
+    author: Person
+
+    status_label = HelpCard.status_label
+    kind_label = HelpCard.kind_label
+    is_open = HelpRequest.is_open
+
+
+def model_of(post) -> type:
+    """The model of a post, whether loaded as one or read as a row (IdeaShown...)."""
+    return getattr(post, "model", type(post))
+
+
 @dataclass(slots=True)
 class CommentView:
     id: int
@@ -213,35 +205,38 @@ LINKED_IDEA = aliased(Idea, name="linked_idea")
 # A help request's idea, when visitors may see it: its cards and its page show its title.
 SHOWN_LINKED_IDEA = (LINKED_IDEA.id == HelpRequest.idea_id) & LINKED_IDEA.visible()
 
-# A post's page's own row: its fields in order, then its author's (a Person).
-_IDEA_SHOWN_FIELDS = (
-    Idea.id, Idea.title, Idea.body_html, Idea.language, Idea.status, Idea.created_at, Idea.updated_at,
-    Idea.hidden_at, Idea.supporters_count, Idea.comments_count, Idea.comments_locked_at,
-    Idea.duplicate_of_id, Idea.pledge_reached_at, Idea.answered_at,
-)
-IDEA_SHOWN_COLUMNS = (*_IDEA_SHOWN_FIELDS, *person_columns(User))
-_HELP_REQUEST_SHOWN_FIELDS = (
-    HelpRequest.id, HelpRequest.title, HelpRequest.body_html, HelpRequest.language, HelpRequest.status,
-    HelpRequest.kind, HelpRequest.created_at, HelpRequest.updated_at, HelpRequest.hidden_at,
-    HelpRequest.offers_count, HelpRequest.comments_count, HelpRequest.idea_id,
-)
-HELP_REQUEST_SHOWN_COLUMNS = (*_HELP_REQUEST_SHOWN_FIELDS, *person_columns(User))
+# A post's page's own row: its fields, in the order of its class, then its author's.
+_SHOWN_FIELDS = {
+    IdeaShown: (
+        Idea.id, Idea.title, Idea.body_html, Idea.language, Idea.status, Idea.created_at,
+        Idea.updated_at, Idea.hidden_at, Idea.supporters_count, Idea.comments_count,
+        Idea.comments_locked_at, Idea.duplicate_of_id, Idea.pledge_reached_at, Idea.answered_at,
+    ),
+    HelpRequestShown: (
+        HelpRequest.id, HelpRequest.title, HelpRequest.body_html, HelpRequest.language,
+        HelpRequest.status, HelpRequest.kind, HelpRequest.created_at, HelpRequest.updated_at,
+        HelpRequest.hidden_at, HelpRequest.offers_count, HelpRequest.comments_count, HelpRequest.idea_id,
+    ),
+}
 _PHOTOS_OF = {
     model: select(Photo).where(column == bindparam("post_id")).order_by(*model.photos.property.order_by)
     for model, column in ((Idea, Photo.idea_id), (HelpRequest, Photo.help_request_id))
 }
 
 
-def idea_shown(row) -> IdeaShown:
-    """The idea read at the start of `row` by IDEA_SHOWN_COLUMNS."""
-    fields = len(_IDEA_SHOWN_FIELDS)
-    return IdeaShown(*row[:fields], Person(*row[fields:len(IDEA_SHOWN_COLUMNS)]))
+_ITS_AUTHOR = person_columns(User)
 
 
-def help_request_shown(row) -> HelpRequestShown:
-    """The help request read at the start of `row` by HELP_REQUEST_SHOWN_COLUMNS."""
-    fields = len(_HELP_REQUEST_SHOWN_FIELDS)
-    return HelpRequestShown(*row[:fields], Person(*row[fields:len(HELP_REQUEST_SHOWN_COLUMNS)]))
+def shown_columns(kind: type[_PostShown]) -> tuple:
+    """The columns a post's page reads it by (IdeaShown, HelpRequestShown), its author's too."""
+    return (*_SHOWN_FIELDS[kind], *_ITS_AUTHOR)
+
+
+def read_post(kind: type[_PostShown], row) -> tuple[_PostShown, tuple]:
+    """The post at the start of `row`, read by `shown_columns(kind)`, and the rest of the row."""
+    fields = len(_SHOWN_FIELDS[kind])
+    author_ends = fields + len(_ITS_AUTHOR)
+    return kind(*row[:fields], Person(*row[fields:author_ends])), tuple(row[author_ends:])
 
 
 def page_ids(model, where, order_by):

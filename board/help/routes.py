@@ -14,15 +14,15 @@ from ..extensions import db, read_rows
 from ..filters import area_name_column, choices_of, read_filters, topic_ids_column, topics_listed
 from ..ideas.forms import CommentForm
 from ..listing import (
-    HELP_REQUEST_SHOWN_COLUMNS,
     LINKED_IDEA,
     SHOWN_LINKED_IDEA,
     HelpRequestShown,
     Person,
     help_cards,
     help_list,
-    help_request_shown,
     person_columns,
+    read_post,
+    shown_columns,
     skills_of,
 )
 from ..models import (
@@ -162,7 +162,7 @@ def _with_what_its_page_shows(*request) -> Select:
 # Someone signed in may be its requester, or have offered: their page reads the model,
 # which the offers and matching work with. A visitor's reads one row (HelpRequestShown).
 REQUEST_WITH_ITS_AUTHOR = _with_what_its_page_shows(HelpRequest).options(joinedload(HelpRequest.author))
-REQUEST_SHOWN = _with_what_its_page_shows(*HELP_REQUEST_SHOWN_COLUMNS).join(User, User.id == HelpRequest.author_id)
+REQUEST_SHOWN = _with_what_its_page_shows(*shown_columns(HelpRequestShown)).join(User, User.id == HelpRequest.author_id)
 # Everyone signed in may have offered, be asked, or read a conversation: they get the
 # offers as objects. Visitors see only who is helping, read as plain rows.
 ITS_OFFERS = (
@@ -196,8 +196,7 @@ def _detail_page(help_request_id: int, comment_form=None, offer_form=None):
         found = read_rows(REQUEST_SHOWN, asked).one_or_none()
     if found is None:
         abort(404)
-    help_request = found[0] if signed_in else help_request_shown(found)
-    shows = found[1:] if signed_in else found[len(HELP_REQUEST_SHOWN_COLUMNS):]
+    help_request, shows = (found[0], found[1:]) if signed_in else read_post(HelpRequestShown, found)
     any_photos, following, topic_ids, area_name, idea_title = shows
     all_offers, helpers = _offers_and_helpers(help_request)
     is_requester = help_request.is_by(current_user)

@@ -12,13 +12,14 @@ from ..comments import discussion_html, post_comment_or_show_errors
 from ..extensions import db, read_rows
 from ..filters import area_name_column, choices_of, read_filters, topic_ids_column, topics_listed
 from ..listing import (
-    IDEA_SHOWN_COLUMNS,
+    IdeaShown,
     help_cards,
     help_list,
     idea_cards,
     idea_list,
-    idea_shown,
     idea_team,
+    read_post,
+    shown_columns,
     trending_idea_list,
     trending_since,
 )
@@ -113,7 +114,7 @@ SUPPORTED_BY_READER = exists().where(
     Support.user_id == bindparam("reader_id"), Support.idea_id == Idea.id
 ).label("supported_by_reader")
 IDEA_WITH_AUTHOR = (
-    select(*IDEA_SHOWN_COLUMNS, HAS_PROPOSALS_AROUND, IDEA_HAS_PHOTOS, SUPPORTED_BY_READER,
+    select(*shown_columns(IdeaShown), HAS_PROPOSALS_AROUND, IDEA_HAS_PHOTOS, SUPPORTED_BY_READER,
            IDEA_FOLLOWED_BY_READER, IDEA_HAS_ANSWERS, IDEA_HAS_HELP_REQUESTS,
            topic_ids_column(idea_topics.c.idea_id, Idea.id), area_name_column(Idea))
     .join(User, User.id == Idea.author_id)
@@ -218,9 +219,8 @@ def _detail_page(idea_id: int, comment_form: CommentForm | None = None, answer_f
     found = read_rows(IDEA_WITH_AUTHOR, {"idea_id": idea_id, "reader_id": reader_id()}).one_or_none()
     if found is None:
         abort(404)
-    idea = idea_shown(found)
-    (any_around, any_photos, supported, following, any_answers, any_help_requests, topic_ids,
-     area_name) = found[len(IDEA_SHOWN_COLUMNS):]
+    idea, (any_around, any_photos, supported, following, any_answers, any_help_requests, topic_ids,
+           area_name) = read_post(IdeaShown, found)
     if idea.duplicate_of_id is not None and not request.args.get("stay") and request.method in ("GET", "HEAD"):
         # Joined with another idea: its address leads there. ?stay=1 (linked from the other
         # idea's page) still shows it as posted, with its discussion.
