@@ -12,8 +12,6 @@ each word up in the language in force.
 
 from __future__ import annotations
 
-from collections import ChainMap
-
 from flask import Flask, has_request_context
 from flask.templating import Environment
 from jinja2 import nodes
@@ -40,8 +38,13 @@ class TranslatingEnvironment(Environment):
             copies[code] = copy
         return copy
 
-    def make_globals(self, d) -> _TemplateGlobals:
-        return _TemplateGlobals({} if d is None else d, self.globals)
+    def make_globals(self, d) -> dict:
+        """A template's globals over the environment's, as one dict rather than Jinja's
+        ChainMap: each page copies them into its context, and every `{% from ... import %}`
+        compares their names with the page's, both a Python call per name through the
+        chain (14 and 20 µs). The environment's globals are all set as the app is made,
+        before any template is loaded, as Jinja asks of them."""
+        return {**self.globals, **(d or {})}
 
     def _parse(self, source, name, filename):
         template = super()._parse(source, name, filename)
@@ -49,16 +52,6 @@ class TranslatingEnvironment(Environment):
             _FixedWords(self, self.translations).visit(template)
         _FixedAddresses(self).visit(template)
         return template
-
-
-class _TemplateGlobals(ChainMap):
-    """A template's globals over the environment's, as Jinja keeps them, whose names are
-    given as a set: at each `{% from ... import %}` Jinja takes the names the importing
-    page has that the imported template lacks, and looking each up through the chain
-    cost 35 µs an import."""
-
-    def keys(self) -> set:
-        return set().union(*self.maps)
 
 
 class _FixedWords(NodeTransformer):
