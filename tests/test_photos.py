@@ -200,6 +200,9 @@ def test_a_help_request_takes_photos_too(app, client, make_user, auth):
     assert photo.help_request_id is not None and photo.idea_id is None
     page = client.get(response.headers["Location"])
     assert 'alt="The benches to move"' in page.get_data(as_text=True)
+    auth.logout()  # a visitor's page reads the request as a row, and its photos by themselves
+    page = client.get(response.headers["Location"])
+    assert f'src="/photos/{photo.filename("medium")}" alt="The benches to move"' in page.get_data(as_text=True)
     listed = client.get("/help")
     assert f'src="/photos/{photo.filename("thumb")}" alt="The benches to move"' in listed.get_data(as_text=True)
 
