@@ -19,7 +19,7 @@ from markupsafe import Markup, escape
 from .languages import in_force
 from .listing import HelpCard, IdeaCard
 from .pledge import answer_clock
-from .templating import ListDrawing, address_by_id, remembered_url_for
+from .templating import PostsDrawing, remembered_url_for
 
 
 def thumbnail(card: IdeaCard | HelpCard) -> str:
@@ -32,15 +32,10 @@ def thumbnail(card: IdeaCard | HelpCard) -> str:
             f'height="{photo.height}" loading="lazy" class="card__thumb">')
 
 
-class _Cards(ListDrawing):
-    """What the cards of one list share, their addresses' shapes too."""
+class _Cards(PostsDrawing):
+    """What the cards of one list share."""
 
-    __slots__ = ("idea_address", "request_address")
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.idea_address = address_by_id("ideas.detail", "idea_id")
-        self.request_address = address_by_id("help.detail", "help_request_id")
+    __slots__ = ()
 
     def byline(self, card: IdeaCard | HelpCard) -> dict[str, str]:
         return {"name": self.person(card.author), "when": self.ago(card.created_at)}

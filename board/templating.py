@@ -245,6 +245,18 @@ class ListDrawing:
         return profile_link(user, self.profiles)
 
 
+class PostsDrawing(ListDrawing):
+    """A list that links to ideas and help requests (cards, the dashboard's lines): their
+    addresses' shapes too, looked up once for the list."""
+
+    __slots__ = ("idea_address", "request_address")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.idea_address = address_by_id("ideas.detail", "idea_id")
+        self.request_address = address_by_id("help.detail", "help_request_id")
+
+
 _ID_STAND_IN = 1_987_654_321  # an id no address holds otherwise, to find where ids go
 
 

@@ -12,22 +12,17 @@ from __future__ import annotations
 
 from markupsafe import Markup, escape
 
-from ..templating import ListDrawing, address_by_id
+from ..templating import PostsDrawing
 
 
 def _joined(lines) -> Markup:
     return Markup("\n".join(lines))
 
 
-class DashboardLines(ListDrawing):
+class DashboardLines(PostsDrawing):
     """The dashboard's lists, drawn with what they all share looked up once for the page."""
 
-    __slots__ = ("request_address", "idea_address")
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.request_address = address_by_id("help.detail", "help_request_id")
-        self.idea_address = address_by_id("ideas.detail", "idea_id")
+    __slots__ = ()
 
     def awaiting(self, offers) -> Markup:
         """Offers waiting for the person's answer: who offered, on which request, and when."""
