@@ -194,10 +194,6 @@ def person_columns(user) -> tuple:
     return user.id, user.username, user.display_name, user.erased_at
 
 
-def _person(row) -> Person:
-    return Person(row["author_id"], row["author_username"], row["author_display_name"])
-
-
 # Built once: constructing labels and aliases costs more than running the query.
 AUTHOR_COLUMNS = (User.id.label("author_id"), User.username.label("author_username"),
                   User.display_name.label("author_display_name"))
@@ -261,9 +257,14 @@ def _thumb_columns(thumb) -> tuple:
 IDEA_THUMB_JOIN = IDEA_THUMB.id == first_photo_id(Idea.id, "idea_id")
 REQUEST_THUMB_JOIN = REQUEST_THUMB.id == first_photo_id(HelpRequest.id, "help_request_id")
 
+# A card's columns, in the order `idea_cards` and `help_cards` unpack them.
 IDEA_CARD_COLUMNS = (Idea.id, Idea.title, Idea.created_at, Idea.supporters_count,
                      Idea.comments_count, *AUTHOR_COLUMNS, Idea.status, Area.name.label("area_name"),
                      Idea.pledge_reached_at, Idea.answered_at, *_thumb_columns(IDEA_THUMB))
+HELP_CARD_COLUMNS = (HelpRequest.id, HelpRequest.title, HelpRequest.status, HelpRequest.created_at,
+                     HelpRequest.offers_count, HelpRequest.comments_count, *AUTHOR_COLUMNS,
+                     LINKED_IDEA.id.label("idea_id"), LINKED_IDEA.title.label("idea_title"),
+                     Area.name.label("area_name"), HelpRequest.kind, *_thumb_columns(REQUEST_THUMB))
 
 
 NEWEST_IDEAS = (Idea.id.desc(),)
@@ -344,10 +345,7 @@ def help_list(*where, order_by=NEWEST_REQUESTS) -> Select:
     """The query for a list of help request cards, with the title of a linked, visible idea."""
     page = page_ids(HelpRequest, where, order_by)
     return (
-        select(HelpRequest.id, HelpRequest.title, HelpRequest.status, HelpRequest.created_at,
-               HelpRequest.offers_count, HelpRequest.comments_count, *AUTHOR_COLUMNS,
-               LINKED_IDEA.id.label("idea_id"), LINKED_IDEA.title.label("idea_title"),
-               Area.name.label("area_name"), HelpRequest.kind, *_thumb_columns(REQUEST_THUMB))
+        select(*HELP_CARD_COLUMNS)
         .join(page, page.c.id == HelpRequest.id)
         .join(User, User.id == HelpRequest.author_id)
         .outerjoin(LINKED_IDEA, SHOWN_LINKED_IDEA)
@@ -357,23 +355,25 @@ def help_list(*where, order_by=NEWEST_REQUESTS) -> Select:
     )
 
 
+# Cards are unpacked in their columns' order (IDEA_CARD_COLUMNS, HELP_CARD_COLUMNS): by
+# name, each value cost more than the rest of the card's reading.
 def idea_cards(query: Select, *, limit: int, offset: int = 0, **params) -> list[IdeaCard]:
-    rows = read_rows(query, {"limit": limit, "offset": offset, **params}).mappings()
     return [
-        IdeaCard(r["id"], r["title"], r["created_at"], r["supporters_count"], r["comments_count"],
-                 _person(r), r["status"], r["area_name"], r["pledge_reached_at"], r["answered_at"],
-                 card_thumb(r))
-        for r in rows
+        IdeaCard(id_, title, created_at, supporters, comments, Person(author_id, username, display_name),
+                 status, area_name, pledge_reached_at, answered_at, card_thumb(*thumb))
+        for (id_, title, created_at, supporters, comments, author_id, username, display_name, status,
+             area_name, pledge_reached_at, answered_at, *thumb)
+        in read_rows(query, {"limit": limit, "offset": offset, **params})
     ]
 
 
 def help_cards(query: Select, *, limit: int, offset: int = 0, **params) -> list[HelpCard]:
-    rows = read_rows(query, {"limit": limit, "offset": offset, **params}).mappings()
     cards = [
-        HelpCard(r["id"], r["title"], r["status"], r["created_at"], r["offers_count"],
-                 r["comments_count"], _person(r), r["idea_id"], r["idea_title"], r["area_name"],
-                 r["kind"], thumb=card_thumb(r))
-        for r in rows
+        HelpCard(id_, title, status, created_at, offers, comments, Person(author_id, username, display_name),
+                 idea_id, idea_title, area_name, kind, thumb=card_thumb(*thumb))
+        for (id_, title, status, created_at, offers, comments, author_id, username, display_name,
+             idea_id, idea_title, area_name, kind, *thumb)
+        in read_rows(query, {"limit": limit, "offset": offset, **params})
     ]
     if cards:
         skills = skills_of([card.id for card in cards])

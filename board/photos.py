@@ -378,12 +378,12 @@ def first_photo_id(target_id_column, target: str):
     )
 
 
-def card_thumb(row) -> PhotoView | None:
-    """The thumbnail columns read with a list's row (see listing.py), if it has a photo."""
-    if row["thumb_digest"] is None:
+def card_thumb(digest, alt, format_, width, height) -> PhotoView | None:
+    """The thumbnail columns read with a list's row (`_thumb_columns` in listing.py, in
+    their order), if it has a photo."""
+    if digest is None:
         return None
-    return PhotoView(row["thumb_alt"], row["thumb_digest"], row["thumb_format"],
-                     row["thumb_width"], row["thumb_height"])
+    return PhotoView(alt, digest, format_, width, height)
 
 
 @dataclass(frozen=True, slots=True)
