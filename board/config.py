@@ -125,9 +125,9 @@ def load_settings(instance_path: str) -> dict:
         "FRAGMENT_CACHE_SECONDS": _env_int("FRAGMENT_CACHE_SECONDS", 60),
         "FRAGMENT_CACHE_BYTES": _env_int("FRAGMENT_CACHE_BYTES", 4 * 1024 * 1024),
         # A page or a discussion is kept only once it has been asked for this many times (1:
-        # the first time), each ask within CACHE_ASKS_SECONDS of the one before; each worker
-        # remembers the asks for at most CACHE_ASKS_REMEMBERED of each. What is read once is
-        # not kept.
+        # the first time), each ask within CACHE_ASKS_SECONDS of the one before (remembered
+        # for at least half that); each worker remembers the asks for at most
+        # CACHE_ASKS_REMEMBERED of each. What is read once is not kept.
         "CACHE_MIN_USES": _env_int("CACHE_MIN_USES", 2),
         "CACHE_ASKS_SECONDS": _env_int("CACHE_ASKS_SECONDS", 60),
         "CACHE_ASKS_REMEMBERED": _env_int("CACHE_ASKS_REMEMBERED", 10_000),

@@ -58,6 +58,22 @@ def test_asks_for_a_page_are_forgotten_after_a_while(database_url):
         db.engine.dispose()
 
 
+def test_asks_for_more_pages_than_a_worker_remembers_are_forgotten_oldest_first(database_url):
+    app = make_test_app(database_url, CACHE_MIN_USES=2, CACHE_ASKS_REMEMBERED=4)
+    visitor = app.test_client()
+    for page in ("/ideas", "/help", "/ideas?page=2", "/help?page=2", "/ideas?sort=popular"):
+        assert "Age" not in visitor.get(page).headers
+    # Asked for again after four others: forgotten, so this is its first ask again.
+    assert "Age" not in visitor.get("/ideas").headers
+    assert "Age" not in visitor.get("/ideas").headers  # the second: rendered and kept
+    assert visitor.get("/ideas").headers["Age"] == "0"
+    # One of the last few is still remembered: kept on its second ask.
+    assert "Age" not in visitor.get("/ideas?sort=popular").headers
+    assert visitor.get("/ideas?sort=popular").headers["Age"] == "0"
+    with app.app_context():
+        db.engine.dispose()
+
+
 def test_a_kept_page_asks_the_database_for_the_settings_stamp_alone(app, client, make_idea):
     """The stamp is read through the driver beside the session; nothing else is asked."""
     make_idea(title="Benches by the pond")
