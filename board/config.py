@@ -119,6 +119,8 @@ def load_settings(instance_path: str) -> dict:
         "SKILLS_MAX_COUNT": _env_int("SKILLS_MAX_COUNT", 20),
         "SKILL_MAX_LENGTH": _env_int("SKILL_MAX_LENGTH", 40),
         "PER_PAGE": _env_int("PER_PAGE", 20),
+        # A discussion longer than this is shown a page of comments at a time.
+        "COMMENTS_PER_PAGE": _env_int("COMMENTS_PER_PAGE", 100),
         # Rendered discussions kept in each worker's memory (0 seconds: off). The two
         # caches' sizes are part of a worker's memory once a varied load has filled them:
         # with these, a busy worker stays under 100 MB.

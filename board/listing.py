@@ -426,6 +426,7 @@ def _comments_on(target_column) -> Select:
         .join(User, User.id == Comment.author_id)
         .where(target_column == bindparam("target_id"))
         .order_by(Comment.id)
+        .limit(bindparam("limit")).offset(bindparam("offset"))
     )
 
 
@@ -453,12 +454,41 @@ def discussion_state(target) -> tuple:
     return tuple(read_rows(DISCUSSION_STATE[model_of(target)], {"target_id": target.id}).one())
 
 
-def comment_views(target) -> list[CommentView]:
-    """A discussion's comments, oldest first; hidden ones without their text."""
+def comment_views(target, limit: int, offset: int = 0) -> list[CommentView]:
+    """Comments of a discussion, oldest first, `offset` of them after the first (a page of
+    it); hidden ones without their text."""
     # Unpacked in the query's column order: by name, each value cost more than the rest.
     return [
         CommentView(id_, Markup("") if hidden_at else Markup(body_html), created_at, updated_at,
                     Person(author_id, username, display_name), hidden_at is not None, language)
         for id_, body_html, created_at, updated_at, hidden_at, language, author_id, username, display_name
-        in read_rows(COMMENTS_ON[model_of(target)], {"target_id": target.id})
+        in read_rows(COMMENTS_ON[model_of(target)], {"target_id": target.id, "limit": limit, "offset": offset})
     ]
+
+
+def _comments_before():
+    # Each count walks the index of its own column; the other finds nothing (NULL matches none).
+    earlier = aliased(Comment)
+    return (
+        select(func.count(earlier.id)).where(earlier.idea_id == Comment.idea_id, earlier.id < Comment.id)
+        .scalar_subquery()
+        + select(func.count(earlier.id))
+        .where(earlier.help_request_id == Comment.help_request_id, earlier.id < Comment.id)
+        .scalar_subquery()
+    )
+
+
+# How many comments on the same idea or help request come before a comment: its place in its
+# discussion, which says on which of its pages it is. A column, so that a list of comments
+# (search) reads each one's place with them.
+COMMENTS_BEFORE = _comments_before().label("comments_before")
+_PLACE_OF_COMMENT = select(COMMENTS_BEFORE).where(Comment.id == bindparam("comment_id"))
+
+
+def comments_before_it(comment) -> int:
+    return read_rows(_PLACE_OF_COMMENT, {"comment_id": comment.id}).scalar_one()
+
+
+def comments_on(target) -> int:
+    """How many comments a discussion holds, hidden ones too (each has its place in it)."""
+    return read_rows(DISCUSSION_STATE[model_of(target)], {"target_id": target.id}).one()[0]

@@ -85,6 +85,58 @@ def test_an_idea_without_comments_says_so(client, make_idea):
     assert "No comments yet." in text
 
 
+def comment_ids_shown(response) -> list[int]:
+    return [int(i) for i in re.findall(r'<li class="comment" id="comment-(\d+)">', response.get_data(as_text=True))]
+
+
+def test_a_long_discussion_is_read_a_page_at_a_time(app, client, target, make_comment):
+    app.config["COMMENTS_PER_PAGE"] = 3
+    ids = [make_comment(target, body=f"Comment number {n}").id for n in range(7)]
+    first = client.get(page_of(target))
+    assert comment_ids_shown(first) == ids[:3]
+    html = first.get_data(as_text=True)
+    assert "Page 1" in text_of(first)
+    assert f'rel="next" href="{page_of(target)}?page=2#comments-heading"' in html
+    assert 'rel="prev"' not in html
+    second = client.get(f"{page_of(target)}?page=2")
+    assert comment_ids_shown(second) == ids[3:6]
+    html = second.get_data(as_text=True)
+    assert f'rel="prev" href="{page_of(target)}?page=1#comments-heading"' in html
+    assert f'rel="next" href="{page_of(target)}?page=3#comments-heading"' in html
+    last = client.get(f"{page_of(target)}?page=3")
+    assert comment_ids_shown(last) == ids[6:]
+    assert 'rel="next"' not in last.get_data(as_text=True)
+    # Past the end, or not a page number: the last page, and the first.
+    assert comment_ids_shown(client.get(f"{page_of(target)}?page=99")) == ids[6:]
+    assert comment_ids_shown(client.get(f"{page_of(target)}?page=x")) == ids[:3]
+    # The count above the discussion is of all its comments.
+    assert "Comments (7)" in text_of(last)
+
+
+def test_a_short_discussion_has_no_pages(app, client, target, make_comment):
+    app.config["COMMENTS_PER_PAGE"] = 3
+    ids = [make_comment(target).id for _ in range(3)]
+    response = client.get(page_of(target))
+    assert comment_ids_shown(response) == ids
+    assert 'class="pagination"' not in response.get_data(as_text=True)
+
+
+def test_a_comments_address_leads_to_the_page_it_is_on(app, client, auth, target, make_user, make_comment):
+    app.config["COMMENTS_PER_PAGE"] = 3
+    ids = [make_comment(target).id for _ in range(4)]
+    assert client.get(f"/comments/{ids[2]}").headers["Location"] == f"{page_of(target)}#comment-{ids[2]}"
+    where = client.get(f"/comments/{ids[3]}").headers["Location"]
+    assert where == f"{page_of(target)}?page=2#comment-{ids[3]}"
+    assert ids[3] in comment_ids_shown(client.get(where.split("#")[0]))
+    # A new comment on a long discussion: its author lands on the last page, where it is.
+    auth.sign_in(make_user("cat"))
+    response = client.post(f"{page_of(target)}/comments", data={"comment": "Count me in."})
+    with app.app_context():
+        newest = db.session.scalar(select(func.max(Comment.id)))
+    assert response.headers["Location"] == f"{page_of(target)}?page=2#comment-{newest}"
+    assert "Count me in." in text_of(client.get(f"{page_of(target)}?page=2"))
+
+
 # --- Posting -------------------------------------------------------------------
 
 

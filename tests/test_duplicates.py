@@ -313,8 +313,11 @@ def test_a_notification_about_a_comment_on_a_joined_idea_still_leads_to_the_comm
     amina, ben, target, duplicate = two
     comment = make_comment(duplicate, body="Lovely idea.")
     _merged(app, two)
-    html = signed_in(app, ben).get("/notifications").get_data(as_text=True)
-    assert f"/ideas/{duplicate.id}?stay=1#comment-{comment.id}" in html
+    reader = signed_in(app, ben)
+    assert f'href="/comments/{comment.id}"' in reader.get("/notifications").get_data(as_text=True)
+    link = reader.get(f"/comments/{comment.id}").headers["Location"]
+    assert link == f"/ideas/{duplicate.id}?stay=1#comment-{comment.id}"
+    assert f'id="comment-{comment.id}"' in reader.get(link.split("#")[0]).get_data(as_text=True)
 
 
 def test_a_search_result_for_a_comment_on_a_joined_idea_leads_to_the_comment(app, client, make_comment, two):

@@ -122,7 +122,7 @@ def test_an_ideas_activity_feed_has_comments_help_requests_and_official_answers(
     assert_complete(feed)
     titles = [e.title for e in feed.entries]
     assert titles == ["Official response: In progress", "Help needed: Shelves", "Tom commented"]
-    assert feed.entries[2].link.endswith(f"/ideas/{idea.id}#comment-{comment.id}")
+    assert feed.entries[2].link.endswith(f"/comments/{comment.id}")
     assert "We will help." in feed.entries[0].content[0].value
 
 

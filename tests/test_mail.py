@@ -768,8 +768,8 @@ def test_a_comment_emails_the_ideas_author_once_the_page_is_answered(
     assert message["Subject"] == "Bob Jones commented on \u201cA community fridge\u201d"
     text = text_part(message)
     assert "Bob Jones commented on \u201cA community fridge\u201d" in text
-    assert f"http://board.test/ideas/{idea.id}#comment-{comment_id}" in board_links(text)
-    assert f'href="http://board.test/ideas/{idea.id}#comment-{comment_id}"' in html_part(message)
+    assert f"http://board.test/comments/{comment_id}" in board_links(text)
+    assert f'href="http://board.test/comments/{comment_id}"' in html_part(message)
     assert unsubscribe_url_of(message).startswith("http://board.test/unsubscribe/")
     assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert outbox(app)[0].sent_at is not None
@@ -830,7 +830,7 @@ def test_peoples_words_read_as_written_in_the_text_and_are_escaped_in_the_html(
     assert sentence in text_part(message)
     html = html_part(message)
     assert "<b>bench</b>" not in html
-    assert unescape(re.search(r'<a href="http://board\.test/ideas/[^"]+"[^>]*>(.*?)</a>',
+    assert unescape(re.search(r'<a href="http://board\.test/comments/[^"]+"[^>]*>(.*?)</a>',
                               html).group(1)) == sentence
 
 
@@ -1047,7 +1047,7 @@ def test_two_senders_at_once_deliver_each_message_exactly_once(
     smtp_server.wait_for(12)
     time.sleep(0.2)
     assert len(smtp_server.received) == 12
-    comment_links = [link_in(m, "/ideas/") for m in smtp_server.received]
+    comment_links = [link_in(m, "/comments/") for m in smtp_server.received]
     assert len(set(comment_links)) == 12
     assert all(m.sent_at is not None for m in outbox(app))
 
@@ -1107,7 +1107,7 @@ def test_a_follower_hears_about_a_comment_in_the_next_daily_digest_once(
     assert digest["From"] == MAIL_FROM
     text = text_part(digest)
     assert "Bob Jones commented on \u201cA community fridge\u201d" in text
-    link = f"http://board.test/ideas/{followed_idea.idea.id}#comment-{comment_id}"
+    link = f"http://board.test/comments/{comment_id}"
     assert link in board_links(text)
     assert f'href="{link}"' in html_part(digest)
 

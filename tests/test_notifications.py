@@ -207,8 +207,10 @@ def test_notifications_page_lists_newest_first_with_links(
     page = text_of(response)
     assert response.status_code == 200
     assert page.index("Ben commented on “Community fridge”") < page.index("Amina commented on “Community fridge”")
-    assert f'href="/ideas/{idea.id}#comment-{second.id}"' in html
-    assert f'href="/ideas/{idea.id}#comment-{first.id}"' in html
+    # Each to the comment's own address, which leads to it in its discussion.
+    assert f'href="/comments/{second.id}"' in html
+    assert f'href="/comments/{first.id}"' in html
+    assert client.get(f"/comments/{first.id}").headers["Location"] == f"/ideas/{idea.id}#comment-{first.id}"
 
 
 def test_the_header_shows_the_unread_count_and_marking_read_lowers_it(

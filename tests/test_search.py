@@ -260,6 +260,16 @@ def test_a_comment_result_links_straight_to_the_comment_on_its_ideas_page(client
     assert "spare compost bins" in text_of(page)
 
 
+def test_a_comment_result_in_a_long_discussion_links_to_the_page_it_is_on(app, client, garden, make_comment):
+    app.config["COMMENTS_PER_PAGE"] = 2
+    for _ in range(2):
+        make_comment(garden, body="Lovely.")
+    comment = make_comment(garden, body="I have spare compost bins.")
+    [href] = found(client, "compost")
+    assert href == f"/ideas/{garden.id}?page=2#comment-{comment.id}"
+    assert "spare compost bins" in text_of(client.get(href))
+
+
 def test_a_comment_on_a_help_request_is_found_and_leads_to_its_page(client, make_help_request, make_comment):
     wanted = make_help_request(title="A van on Saturday", body="To move benches.")
     comment = make_comment(wanted, body="My trailer could carry them.")

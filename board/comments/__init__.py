@@ -22,9 +22,10 @@ from sqlalchemy import select
 from .. import fragments
 from ..extensions import db
 from ..languages import page_language
-from ..listing import comment_views, discussion_state, model_of
+from ..listing import comment_views, comments_before_it, comments_on, discussion_state, model_of
 from ..models import Comment, Idea, NotPossible
 from ..page_cache import drawn_in_code, for_this_person, shown_differently_to
+from ..pagination import paginate, requested_page
 from .thread import thread_html
 
 bp = Blueprint("comments", __name__, url_prefix="/comments")
@@ -37,13 +38,19 @@ def target_url(target) -> str:
     return url_for("help.detail", help_request_id=target.id)
 
 
-def comment_url(comment, on_joined_idea: bool = False) -> str:
-    """Where a comment is shown: on its idea's or help request's page, at its anchor. An idea
-    joined with another keeps its comments on its own page (?stay=1), not the other's."""
+def comment_url(comment, on_joined_idea: bool = False, comments_before: int | None = None) -> str:
+    """Where a comment is shown: on its idea's or help request's page, on the page of its
+    discussion it is on, at its anchor. An idea joined with another keeps its comments on
+    its own page (?stay=1), not the other's. `comments_before`: its place in the discussion
+    (COMMENTS_BEFORE), when read already; otherwise it is read here."""
+    if comments_before is None:
+        comments_before = comments_before_it(comment)
+    number = comments_before // current_app.config["COMMENTS_PER_PAGE"] + 1
+    values = {"page": number} if number > 1 else {}
     if comment.idea_id is not None:
-        page = url_for("ideas.detail", idea_id=comment.idea_id, **({"stay": 1} if on_joined_idea else {}))
+        page = url_for("ideas.detail", idea_id=comment.idea_id, **({"stay": 1} if on_joined_idea else {}), **values)
     else:
-        page = url_for("help.detail", help_request_id=comment.help_request_id)
+        page = url_for("help.detail", help_request_id=comment.help_request_id, **values)
     return f"{page}#comment-{comment.id}"
 
 
@@ -77,11 +84,13 @@ def discussion_html(target) -> Markup:
     are a place drawn for whoever reads it, and a hidden comment's text is left out: those
     who may read it (its author, the staff) get the page rendered for them.
     """
-    # One kept copy per language: the thread's own words ("edited", "3 minutes ago") are translated.
+    # One kept copy per language: the thread's own words ("edited", "3 minutes ago") are
+    # translated; and per page of the discussion, whose links keep a joined idea's ?stay=1.
+    stay = bool(request.args.get("stay"))
     html = fragments.cached_in_its_state(
-        ("discussion", page_language(), model_of(target).__name__, target.id),
+        ("discussion", page_language(), model_of(target).__name__, target.id, requested_page(), stay),
         lambda: discussion_state(target),
-        lambda: thread_html(comment_views(target)),
+        lambda: _page_of_discussion(target, stay),
     )
     if g.get("page_key") is not None:
         hidden_authors = {int(mark[2]) for mark in _HIDDEN.finditer(html)}
@@ -96,6 +105,23 @@ def discussion_html(target) -> Markup:
         html = _HIDDEN.sub("", html)
     links = iter(comment_actions([(int(mark[1]), int(mark[2])) for mark in _ACTIONS.finditer(html)]))
     return Markup(_ACTIONS.sub(lambda _mark: next(links), html))
+
+
+def _page_of_discussion(target, stay: bool) -> str:
+    """The page of the discussion asked for (?page=, COMMENTS_PER_PAGE comments each; past
+    its end, the last), with links to the pages either side. A long discussion drawn whole
+    made a page of megabytes, for readers and for the worker's memory alike."""
+    page = paginate(lambda limit, offset: comment_views(target, limit, offset), lambda: comments_on(target),
+                    per_page=current_app.config["COMMENTS_PER_PAGE"])
+    html = thread_html(page.items)
+    if not (page.has_prev or page.has_next):
+        return html
+    if model_of(target) is Idea:
+        endpoint, values = "ideas.detail", {"idea_id": target.id, **({"stay": 1} if stay else {})}
+    else:
+        endpoint, values = "help.detail", {"help_request_id": target.id}
+    pages = get_template_attribute("_macros.html", "pagination")
+    return html + str(pages(page, endpoint, **values, _anchor="comments-heading"))
 
 
 @drawn_in_code("comment_actions")

@@ -20,8 +20,11 @@ def own_comment_or_error(comment_id: int) -> Comment:
 
 @bp.get("/<id:comment_id>")
 def show(comment_id: int):
-    """A comment's own address: its place in the discussion it belongs to."""
-    return redirect(comment_url(visible_or_404(Comment, comment_id)))
+    """A comment's own address: its place in the discussion it belongs to, on the page of it
+    where it is now (earlier comments deleted move it)."""
+    comment = visible_or_404(Comment, comment_id)
+    joined = comment.idea is not None and comment.idea.duplicate_of_id is not None
+    return redirect(comment_url(comment, on_joined_idea=joined))
 
 
 @bp.route("/<id:comment_id>/edit", methods=["GET", "POST"])

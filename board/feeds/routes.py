@@ -191,7 +191,7 @@ def idea_activity(idea_id: int):
     ):
         happenings.append(dict(
             entry_id=tag("comments", comment.id), title=_("%(name)s commented", name=comment.author.name),
-            url=f"{page}#comment-{comment.id}", author=comment.author.name,
+            url=url_for("comments.show", comment_id=comment.id, _external=True), author=comment.author.name,
             published=comment.created_at, updated=comment.updated_at or comment.created_at,
             html=comment.body_html,
         ))

@@ -48,13 +48,10 @@ def describe(notification: Notification) -> Told:
     on_idea = {"endpoint": "ideas.detail", "values": {"idea_id": event.idea_id}}
 
     if kind == EventKind.COMMENT_POSTED:
-        target = idea or request
-        where = on_idea if idea is not None else on_request
-        if idea is not None and idea.duplicate_of_id is not None:
-            # A joined idea's address leads elsewhere: its comments are read as posted.
-            where = {**on_idea, "values": {**on_idea["values"], "stay": 1}}
-        return Told(_("%(who)s commented on %(what)s", who=who, what=_title(target)), **where,
-                    anchor=f"comment-{event.comment_id}")
+        # The comment's own address, which leads to it on whichever page of its discussion
+        # it is by then (and to a joined idea's own page).
+        return Told(_("%(who)s commented on %(what)s", who=who, what=_title(idea or request)),
+                    "comments.show", {"comment_id": event.comment_id})
     if kind == EventKind.OFFER_MADE:
         return Told(_("%(who)s offered to help with %(what)s", who=who, what=_title(request)),
                     **on_request, anchor="offers")

@@ -7,7 +7,7 @@ from sqlalchemy import select
 from ..comments import comment_url
 from ..extensions import db, read_rows
 from ..filters import choices_of, read_filters
-from ..listing import Person, person_columns
+from ..listing import COMMENTS_BEFORE, Person, person_columns
 from ..models import Area, Comment, HelpRequest, Idea, IdeaStatus, Topic, User
 from ..page_cache import same_for_everyone
 from ..pagination import paginate
@@ -74,9 +74,10 @@ def with_context(hits):
                 authors[(kind, thing_id)] = Person(*author)
     discussions, urls = {}, {}
     if ids["comment"]:
-        for comment, idea_title, idea_hidden, joined_to, request_title, request_hidden, *author in db.session.execute(
+        for (comment, idea_title, idea_hidden, joined_to, request_title, request_hidden, comments_before,
+             *author) in db.session.execute(
             select(Comment, Idea.title, Idea.hidden_at, Idea.duplicate_of_id,
-                   HelpRequest.title, HelpRequest.hidden_at, *person_columns(User))
+                   HelpRequest.title, HelpRequest.hidden_at, COMMENTS_BEFORE, *person_columns(User))
             .join(User, User.id == Comment.author_id)
             .outerjoin(Idea, Idea.id == Comment.idea_id)
             .outerjoin(HelpRequest, HelpRequest.id == Comment.help_request_id)
@@ -84,7 +85,8 @@ def with_context(hits):
         ):
             authors[("comment", comment.id)] = Person(*author)
             # Straight to the comment in its place, rather than through /comments/N.
-            urls[comment.id] = comment_url(comment, on_joined_idea=joined_to is not None)
+            urls[comment.id] = comment_url(comment, on_joined_idea=joined_to is not None,
+                                           comments_before=comments_before)
             # What a comment is on may itself be hidden: then its title is not shown either.
             if idea_title is not None:
                 discussions[comment.id] = _("a removed idea") if idea_hidden else idea_title
