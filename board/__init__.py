@@ -12,7 +12,7 @@ from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .config import instance_secret_key, load_settings
-from .extensions import csrf, db, limiter, login_manager
+from .extensions import csrf, db, init_reading, limiter, login_manager
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -56,6 +56,8 @@ def create_app(config: dict | None = None) -> Flask:
     app.session_interface = CookieSessions(app.config["SESSION_COOKIES_KEPT"])
     incoming.init_app(app)
     app.url_map.converters["id"] = IdConverter
+    # First, so that it runs after the session's end (teardowns run last first).
+    init_reading(app)
     db.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)

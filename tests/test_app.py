@@ -11,13 +11,13 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import event, select, text
 from sqlalchemy.exc import OperationalError
 from werkzeug.datastructures import MultiDict
 
 from board import create_app
 from board.config import instance_secret_key
-from board.extensions import db
+from board.extensions import db, read_rows
 from board.models import Comment, Idea
 from helpers import PASSWORD, csrf_token_from, field_error, make_test_app, text_of
 
@@ -90,6 +90,42 @@ def test_a_write_that_finds_the_database_locked_fails_as_sqlalchemy_reports_it(d
         other.close()
         with app.app_context():
             db.engine.dispose()
+
+
+def test_a_visitors_page_that_reads_rows_then_loads_models_holds_one_connection(
+        app, client, auth, make_user, make_idea):
+    """An idea's page reads its rows on a connection of the request's own, then its official
+    answers as models: the session takes that connection, rather than a second one."""
+    idea = make_idea(title="Benches by the pond")
+    auth.sign_in(make_user(role="moderator"))
+    client.post(f"/ideas/{idea.id}/status", data={"status": "in_progress", "response": "We will help."})
+    visitor = app.test_client()
+    checkouts = []
+
+    def count(*_):
+        checkouts.append(1)
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "checkout", count)
+    try:
+        page = visitor.get(f"/ideas/{idea.id}")
+    finally:
+        event.remove(engine, "checkout", count)
+    assert page.status_code == 200 and "We will help." in text_of(page)
+    assert len(checkouts) == 1
+
+
+def test_a_session_begun_after_rows_were_read_commits_what_it_writes(app, make_idea):
+    idea = make_idea(title="Benches by the pond")
+    with app.test_request_context(f"/ideas/{idea.id}"):
+        assert read_rows(select(Idea.title).where(Idea.id == idea.id)).scalar_one() == "Benches by the pond"
+        db.session.get(Idea, idea.id).title = "Benches by the lake"
+        db.session.commit()
+        # Read again on the session's connection, the same one: the change is there.
+        assert read_rows(select(Idea.title).where(Idea.id == idea.id)).scalar_one() == "Benches by the lake"
+    with app.app_context():
+        assert db.session.get(Idea, idea.id).title == "Benches by the lake"
 
 
 def test_pages_carry_security_headers(client):

@@ -7,7 +7,7 @@ from sqlalchemy import event, insert, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
 from .. import is_write_request
-from ..extensions import db
+from ..extensions import db, reading_connection
 from ..models import Area, Topic
 from .models import DEFAULT_LICENCE_NAME, DEFAULT_LICENCE_URL, BoardSettings
 
@@ -56,9 +56,9 @@ def _read_version(alone: bool) -> int | None:
     if sql is None:
         sql = current_app.extensions["settings_version_sql"] = str(
             _VERSION.compile(dialect=db.engine.dialect, compile_kwargs={"literal_binds": True}))
-    session = db.session()
-    if not alone or session.in_transaction():
-        return _version_read_on(session.connection().connection, sql)
+    if not alone or g.get("reading_connection") is not None or (
+            db.session.registry.has() and db.session().in_transaction()):
+        return _version_read_on(reading_connection().connection, sql)
     connection = db.engine.raw_connection()
     try:
         return _version_read_on(connection, sql)
