@@ -56,6 +56,8 @@ def create_app(config: dict | None = None) -> Flask:
     app.session_interface = CookieSessions(app.config["SESSION_COOKIES_KEPT"])
     incoming.init_app(app)
     app.url_map.converters["id"] = IdConverter
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {
+        **app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {}), "query_cache_size": app.config["SQL_CACHE_SIZE"]}
     # First, so that it runs after the session's end (teardowns run last first).
     init_reading(app)
     db.init_app(app)

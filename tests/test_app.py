@@ -65,6 +65,14 @@ def test_limits_come_from_the_environment(tmp_path, monkeypatch):
     assert app.config["RATELIMIT_ENABLED"] is False
 
 
+def test_the_statements_a_worker_keeps_compiled_are_a_setting(tmp_path, monkeypatch):
+    monkeypatch.setenv("SQL_CACHE_SIZE", "7")
+    app = create_app({"INSTANCE_PATH": str(tmp_path), "SECRET_KEY": "x"})
+    with app.app_context():
+        assert db.engine._compiled_cache.capacity == 7  # SQLAlchemy's LRU of compiled statements
+        db.engine.dispose()
+
+
 @pytest.mark.engine("sqlite")
 def test_sqlite_uses_wal_foreign_keys_and_a_busy_timeout(app):
     with app.app_context():
