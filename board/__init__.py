@@ -6,13 +6,13 @@ import os
 import sys
 from pathlib import Path
 
-from flask import Flask, request
+from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .config import instance_secret_key, load_settings
-from .extensions import csrf, db, init_reading, limiter, login_manager
+from .extensions import csrf, db, init_reading, is_write_request, limiter, login_manager
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -207,10 +207,3 @@ def _configure_postgresql(engine: Engine) -> None:
         # which lives only inside a transaction.
         if context is not None and context.execution_options.get("stream_results"):
             connection.connection.driver_connection.autocommit = False
-
-
-def is_write_request() -> bool:
-    try:
-        return request.method not in ("GET", "HEAD", "OPTIONS")
-    except RuntimeError:  # outside a request: the CLI, tests and migrations write
-        return True

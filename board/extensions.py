@@ -1,6 +1,6 @@
 """The Flask extensions, created here and bound to the app in `create_app`."""
 
-from flask import g, has_app_context, has_request_context, request
+from flask import g, has_app_context, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -64,13 +64,20 @@ def reading_connection():
     begun later takes this connection as its own (`BoardSession`), so the page still holds
     one, in one transaction.
     """
-    if not db.session.registry.has() and has_request_context() and request.method in ("GET", "HEAD"):
+    if not db.session.registry.has() and not is_write_request():
         connection = g.get("reading_connection")
         if connection is None:
             connection = g.reading_connection = db.engine.connect()
         return connection
     db.session.flush()  # nothing to do, and quick, when there are none
     return db.session.connection()
+
+
+def is_write_request() -> bool:
+    try:
+        return request.method not in ("GET", "HEAD", "OPTIONS")
+    except RuntimeError:  # outside a request: the CLI, tests and migrations write
+        return True
 
 
 def _give_back_reading_connection(_error=None) -> None:

@@ -34,7 +34,7 @@ class Asks:
     CACHE_ASKS_REMEMBERED things or is half of CACHE_ASKS_SECONDS old, and the older is
     then forgotten. So asks further apart than CACHE_ASKS_SECONDS are never counted
     together, and an ask is remembered for at least half that. A cache that expires each
-    entry on its own cost twice the memory and eight times the time, on every page a
+    entry on its own cost twice the memory and three times the time, on every page a
     visitor opens.
     """
 

@@ -6,8 +6,7 @@ from flask import Blueprint, current_app, g, has_app_context
 from sqlalchemy import event, insert, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
-from .. import is_write_request
-from ..extensions import db, reading_connection
+from ..extensions import db, is_write_request, reading_connection
 from ..models import Area, Topic
 from .models import DEFAULT_LICENCE_NAME, DEFAULT_LICENCE_URL, BoardSettings
 
